@@ -1,0 +1,53 @@
+"""Argument validation with pydantic, the model of each action built on first use."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from ainlp.core.errors import BadInput
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from ainlp.actions.registry import ActionSpec
+
+
+@functools.lru_cache(maxsize=None)
+def _model(spec: ActionSpec) -> type[BaseModel]:
+    from pydantic import ConfigDict, create_model
+
+    fields: dict[str, Any] = {}
+    for param in spec.params:
+        annotation: Any = param.type
+        if param.choices:
+            annotation = Literal[param.choices]  # type: ignore[valid-type]
+        if not param.required and param.default is None:
+            annotation = annotation | None
+        fields[param.name] = (annotation, ... if param.required else param.default)
+    config = ConfigDict(extra="forbid", strict=True)
+    return create_model(f"{spec.name}_arguments", __config__=config, **fields)
+
+
+def validate_arguments(spec: ActionSpec, arguments: Mapping[str, Any]) -> dict[str, Any]:
+    from pydantic import ValidationError
+
+    try:
+        model = _model(spec).model_validate(dict(arguments))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or spec.name
+        if first["type"] == "extra_forbidden":
+            known = ", ".join(p.name for p in spec.params) or "none"
+            raise BadInput(
+                f"{spec.name}() takes no argument {where!r}", hint=f"its arguments: {known}"
+            ) from exc
+        raise BadInput(f"{spec.name}(): argument {where!r}: {first['msg']}",
+                       hint=_describe(spec)) from exc
+    return model.model_dump()
+
+
+def _describe(spec: ActionSpec) -> str:
+    parts = [f"{p.name}: {p.type.__name__}" + ("" if p.required else " (optional)") for p in spec.params]
+    return f"{spec.name}({', '.join(parts)})"

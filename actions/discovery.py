@@ -1,0 +1,73 @@
+"""Actions of discovery: list environments, which python runs here."""
+
+from __future__ import annotations
+
+from ainlp.actions.registry import ActionContext, Param, action
+from ainlp.actions.result import Result
+from ainlp.core.discovery import discover
+from ainlp.core.discovery.records import EnvKind
+from ainlp.core.errors import BadInput
+
+_KIND_ALIASES = {"uv": ("uv-tool", "uv-python"), "virtualenv": ("venv", "virtualenv"),
+                 "venv": ("venv", "virtualenv")}
+
+
+def kinds_for(kind: str) -> tuple[str, ...]:
+    known = {k.value for k in EnvKind}
+    wanted = _KIND_ALIASES.get(kind.lower(), (kind.lower(),))
+    if not set(wanted) <= known:
+        raise BadInput(f"unknown environment kind {kind!r}",
+                       hint="one of: " + ", ".join(sorted(known | set(_KIND_ALIASES))))
+    return wanted
+
+
+def version_matches(version: str | None, wanted: str) -> bool:
+    """"3.12" matches 3.12.x; "3" matches every 3.x; "3.12.1" matches only itself."""
+    if version is None:
+        return False
+    return version == wanted or version.startswith(wanted + ".") or version.startswith(wanted + "-")
+
+
+@action(
+    "list_environments",
+    description="List every Python interpreter and environment on this machine",
+    params=(
+        Param("version", str, None, "only this Python version (3.12, 3.11.7)"),
+        Param("kind", str, None, "only this kind (venv, conda, pyenv, system, ...)"),
+        Param("refresh", bool, False, "ignore the discovery cache"),
+    ),
+    intents=("list_environments",),
+    phrases=("list python interpreters", "show all environments", "find python 3.12"),
+)
+def list_environments(
+    ctx: ActionContext, version: str | None = None, kind: str | None = None, refresh: bool = False
+) -> Result:
+    wanted_kinds = kinds_for(kind) if kind else None
+    inventory = discover(ctx.world, refresh=refresh)
+    doc = inventory.to_json()
+    envs = doc["environments"]
+    if wanted_kinds:
+        envs = [e for e in envs if e["kind"] in wanted_kinds]
+    if version:
+        envs = [e for e in envs if version_matches(e["version"], version)]
+    if wanted_kinds or version:
+        doc["environments"] = envs
+        doc["summary"] = {
+            "total": len(envs),
+            **{s: sum(1 for e in envs if e["state"] == s) for s in ("ok", "broken", "missing")},
+        }
+    return Result("list_environments", doc)
+
+
+@action(
+    "which_python",
+    description="Which interpreter `python`/`python3` (or a version) runs here, and why",
+    params=(Param("version", str, None, "a version such as 3.12"),),
+    intents=("which_python",),
+    phrases=("which python", "which python will run", "where is python 3.11"),
+)
+def which_python(ctx: ActionContext, version: str | None = None) -> Result:
+    from ainlp.core.discovery.which import explain
+
+    answer = explain(ctx.world, version)
+    return Result("which_python", answer, failed=not answer["resolved"])

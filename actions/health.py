@@ -1,0 +1,1 @@
+"""Actions: health (being written)."""

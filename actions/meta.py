@@ -1,0 +1,1 @@
+"""Actions: meta (being written)."""

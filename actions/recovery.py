@@ -1,0 +1,1 @@
+"""Actions: recovery (being written)."""

@@ -1,0 +1,143 @@
+"""The `ainlp` command: thin argument parsing over actions and the language front ends.
+
+Only the chosen subcommand's arguments are built, and its module imported, so
+`ainlp find` never pays for the parser, the shell or rich.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ActionCommand:
+    """A subcommand that runs one registered action; its flags come from the action's params."""
+
+    action: str
+    help: str
+    positional: tuple[str, ...] = ()
+    flags: dict[str, str] | None = None  # param -> flag spelling, where it differs
+
+
+@dataclass(frozen=True)
+class ModuleCommand:
+    """A subcommand with its own module: `configure(parser)` and `run(args) -> int`."""
+
+    module: str
+    help: str
+
+
+Command = ActionCommand | ModuleCommand
+
+COMMANDS: dict[str, Command] = {
+    "shell": ModuleCommand("ainlp.commands.shell", "the interactive AINLP shell"),
+    "do": ModuleCommand("ainlp.commands.do", "parse a phrase and run its intent"),
+    "parse": ModuleCommand("ainlp.commands.parse", "the intent of a phrase or block; runs nothing"),
+    "check": ModuleCommand("ainlp.commands.check", "parse and validate an .ainlp file"),
+    "run": ModuleCommand("ainlp.commands.run", "check, then run an .ainlp file"),
+    "find": ActionCommand("list_environments", "every interpreter and environment"),
+    "which": ActionCommand("which_python", "which interpreter python/python3 resolves to, and why",
+                           positional=("version",)),
+    "doctor": ModuleCommand("ainlp.commands.doctor", "health checks and findings"),
+    "report": ActionCommand("generate_diagnostic_report", "the full diagnostic report"),
+    "packages": ActionCommand("list_packages", "installed distributions of an environment",
+                              positional=("target",)),
+    "fix": ActionCommand("apply_automatic_recovery_strategies", "plan and apply repairs",
+                         positional=("target",)),
+    "use": ActionCommand("switch_environment", "set the active environment", positional=("target",)),
+    "create": ActionCommand("create_environment", "create a virtual environment",
+                            positional=("path",)),
+    "backup": ActionCommand("create_comprehensive_backup", "snapshot environments now",
+                            positional=("target",)),
+    "backups": ActionCommand("list_backups", "list snapshots"),
+    "restore": ActionCommand("restore_backup", "restore from a snapshot", positional=("source",)),
+    "export": ActionCommand("environment_configuration_and_instructions",
+                            "portable bundle + recovery instructions", positional=("path",)),
+    "import": ActionCommand("import_environments", "recreate environments from a bundle",
+                            positional=("path",)),
+    "cleanup": ActionCommand("cleanup_broken_environments", "forget/remove broken environments",
+                             positional=("target",)),
+    "history": ActionCommand("show_history", "the log of state-changing actions"),
+    "undo": ActionCommand("undo_last_change", "undo the newest state-changing action"),
+    "serve": ModuleCommand("ainlp.commands.serve", "JSON-RPC 2.0 service on stdin/stdout"),
+    "help": ActionCommand("show_help", "what can be said, with examples"),
+}
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    common.add_argument("--debug", action="store_true", help="show tracebacks")
+    return common
+
+
+def _chosen(argv: Sequence[str]) -> str | None:
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
+def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    common = _common_options()
+    parser = argparse.ArgumentParser(
+        prog="ainlp",
+        description="Find, diagnose and repair Python interpreters and environments, in plain words.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chosen = _chosen(argv)
+    for name, command in COMMANDS.items():
+        sub_parser = sub.add_parser(name, help=command.help, parents=[common],
+                                    description=command.help)
+        if name != chosen:
+            continue
+        if isinstance(command, ModuleCommand):
+            importlib.import_module(command.module).configure(sub_parser)
+        else:
+            from ainlp.commands._action import configure_action
+
+            configure_action(sub_parser, command)
+    return parser
+
+
+def _version() -> str:
+    from ainlp import __version__
+
+    return f"ainlp {__version__}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args_list
+    json_mode = "--json" in args_list
+    try:
+        if _chosen(args_list) is None and not {"-h", "--help", "--version"} & set(args_list):
+            if sys.stdin.isatty() and sys.stdout.isatty():
+                args_list = ["shell", *args_list]
+            else:
+                build_parser(args_list).print_help(sys.stderr)
+                return 2
+        args = build_parser(args_list).parse_args(args_list)
+        command = COMMANDS[args.command]
+        if isinstance(command, ModuleCommand):
+            code: int = importlib.import_module(command.module).run(args)
+            return code
+        from ainlp.commands._action import run_action_command
+
+        return run_action_command(args, command)
+    except KeyboardInterrupt:
+        print("ainlp: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the one place that turns errors into exit codes
+        from ainlp.errors import report_error
+
+        return report_error(exc, debug=debug, json_mode=json_mode)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,10 @@
+"""Per-action rich renderers; importing this package registers them all."""
+
+import importlib
+
+for _module in ("discovery", "health", "language", "recovery"):
+    try:
+        importlib.import_module(f"{__name__}.{_module}")
+    except ModuleNotFoundError as _exc:  # a family whose renderer is not written falls back
+        if _exc.name != f"{__name__}.{_module}":
+            raise

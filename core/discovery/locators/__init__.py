@@ -1,0 +1,56 @@
+"""Locators: one module per place where Pythons live, each registered by name.
+
+A locator is a class with a `name` and `locate(world) -> Iterable[EnvRecord]`; it reads
+files, never runs an interpreter (the finder probes what files cannot tell), and reports
+broken environments with their problems instead of skipping them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from typing import Protocol, TypeVar
+
+from ainlp.core.discovery.records import EnvRecord
+from ainlp.core.world import World
+
+
+class Locator(Protocol):
+    name: str
+
+    def locate(self, world: World) -> Iterable[EnvRecord]: ...
+
+
+_REGISTRY: dict[str, type[Locator]] = {}
+
+# Modules that register locators, imported on first use (never at `import ainlp`).
+LOCATOR_MODULES: tuple[str, ...] = (
+    "path",
+    "pyenv",
+    "conda",
+    "virtualenvs",
+    "tools",
+    "system",
+    "windows",
+)
+
+L = TypeVar("L", bound=type)
+
+
+def register_locator(name: str) -> Callable[[L], L]:
+    def decorate(cls: L) -> L:
+        cls.name = name
+        _REGISTRY[name] = cls
+        return cls
+
+    return decorate
+
+
+def all_locators() -> list[Locator]:
+    for module in LOCATOR_MODULES:
+        try:
+            importlib.import_module(f"{__name__}.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{module}":
+                raise
+    return [cls() for cls in _REGISTRY.values()]

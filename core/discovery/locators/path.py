@@ -1,0 +1,48 @@
+"""PATH: every python, python3 and python3.X on it, shims and links resolved by reading files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from ainlp.core.discovery import static
+from ainlp.core.discovery.locators import register_locator
+from ainlp.core.discovery.locators.pyenv import is_shim, pyenv_root, resolve_shim
+from ainlp.core.discovery.records import EnvRecord
+from ainlp.core.discovery.resolve import classify, prefix_of_executable, real
+from ainlp.core.world import World
+
+
+def path_executables(world: World) -> Iterator[Path]:
+    """Python executables on PATH in PATH order, pyenv shims replaced by their targets."""
+    seen: set[Path] = set()
+    for folder in world.path_dirs:
+        for exe in static.python_executables(folder):
+            if exe.is_dir():
+                continue
+            target: Path | None = exe
+            if is_shim(exe):
+                target, _ = resolve_shim(world, exe)
+            if target is None:
+                continue
+            key = real(target)
+            if key not in seen:
+                seen.add(key)
+                yield target
+
+
+@register_locator("path")
+class PathLocator:
+    name = "path"
+
+    def locate(self, world: World) -> Iterator[EnvRecord]:
+        versions = pyenv_root(world) / "versions"
+        for exe in path_executables(world):
+            resolved = real(exe) if exe.exists() else exe
+            # a venv's bin/python links to its base: the venv is where the link lives
+            prefix = prefix_of_executable(exe)
+            if not (prefix / "pyvenv.cfg").exists() and not (prefix / "conda-meta").is_dir():
+                prefix = prefix_of_executable(resolved)
+                exe = resolved
+            yield classify(prefix, self.name, executable=exe, pyenv_versions=real(versions)
+                           if versions.exists() else versions, platform=world.platform)

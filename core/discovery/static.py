@@ -1,0 +1,167 @@
+"""Facts about a prefix read from files, without running anything."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_PY_VERSION = re.compile(r'^#define\s+PY_VERSION\s+"([^"]+)"', re.MULTILINE)
+_VERSION_INFO = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:\.(final|alpha|beta|candidate)\.(\d+))?$")
+_RELEASE_TAGS = {"alpha": "a", "beta": "b", "candidate": "rc"}
+_EXECUTABLE_NAME = re.compile(r"^python(\d+(\.\d+)?)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class StaticVersion:
+    version: str
+    source: str  # "pyvenv.cfg", "patchlevel.h", "build-details.json", "conda-meta", "folder-name"
+
+
+def read_pyvenv_cfg(prefix: Path) -> dict[str, str] | None:
+    """The key = value pairs of prefix/pyvenv.cfg, keys lower-cased; None when absent."""
+    try:
+        text = (prefix / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    values: dict[str, str] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            values[key.strip().lower()] = value.strip()
+    return values
+
+
+def normalise_version_info(raw: str) -> str:
+    """"3.9.6.final.0" -> "3.9.6"; "3.13.0.candidate.1" -> "3.13.0rc1"; other text unchanged."""
+    match = _VERSION_INFO.match(raw.strip())
+    if not match:
+        return raw.strip()
+    major, minor, micro, level, serial = match.groups()
+    base = f"{major}.{minor}.{micro}"
+    if level and level != "final":
+        return f"{base}{_RELEASE_TAGS[level]}{serial}"
+    return base
+
+
+def version_from_pyvenv_cfg(cfg: dict[str, str]) -> str | None:
+    for key in ("version_info", "version"):
+        if cfg.get(key):
+            return normalise_version_info(cfg[key])
+    return None
+
+
+def version_from_headers(prefix: Path, minor: str | None = None) -> str | None:
+    """PY_VERSION from include/patchlevel.h or include/python3.X*/patchlevel.h.
+
+    With `minor` ("3.11") only that version's headers count: /usr/include holds several.
+    """
+    include = prefix / "include"
+    candidates = [] if minor else [include / "patchlevel.h"]
+    try:
+        candidates += sorted(
+            p / "patchlevel.h"
+            for p in include.iterdir()
+            if p.is_dir() and (minor is None or _names_minor(p.name, minor))
+        )
+    except OSError:
+        pass
+    for header in candidates:
+        try:
+            match = _PY_VERSION.search(header.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+        if match:
+            return match.group(1)
+    return None
+
+
+def _names_minor(folder: str, minor: str) -> bool:
+    """"python3.11" and "python3.11d" name 3.11; "python3.1" does not name 3.11."""
+    rest = folder.removeprefix("python").removeprefix("pypy")
+    return rest == minor or (rest.startswith(minor) and not rest[len(minor)].isdigit())
+
+
+def version_from_build_details(prefix: Path, minor: str | None = None) -> str | None:
+    """PEP 739: lib/pythonX.Y/build-details.json -> language.version / implementation."""
+    lib = prefix / "lib"
+    try:
+        folders = sorted(
+            p
+            for p in lib.iterdir()
+            if p.name.startswith("python") and (minor is None or _names_minor(p.name, minor))
+        )
+    except OSError:
+        return None
+    for folder in folders:
+        try:
+            data = json.loads((folder / "build-details.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        version = _build_details_version(data)
+        if version:
+            return version
+    return None
+
+
+def _build_details_version(data: object) -> str | None:
+    if not isinstance(data, dict):
+        return None
+    impl = data.get("implementation")
+    if isinstance(impl, dict) and isinstance(impl.get("version"), dict):
+        info = impl["version"]
+        try:
+            base = f"{int(info['major'])}.{int(info['minor'])}.{int(info['micro'])}"
+        except (KeyError, TypeError, ValueError):
+            base = None
+        if base:
+            level = str(info.get("releaselevel", "final"))
+            serial = info.get("serial", 0)
+            return base if level == "final" else f"{base}{_RELEASE_TAGS.get(level, level)}{serial}"
+    language = data.get("language")
+    if isinstance(language, dict) and isinstance(language.get("version"), str):
+        return str(language["version"])
+    return None
+
+
+def static_version(prefix: Path, executable: Path | None = None) -> StaticVersion | None:
+    """The best version a prefix's own files tell, in order of trust.
+
+    An executable named python3.X narrows the headers to that version's; when no file
+    tells more, its name gives the minor (weak evidence: the finder probes it).
+    """
+    cfg = read_pyvenv_cfg(prefix)
+    if cfg is not None:
+        version = version_from_pyvenv_cfg(cfg)
+        if version:
+            return StaticVersion(version, "pyvenv.cfg")
+    minor = minor_of_name(executable.name) if executable is not None else None
+    for reader, source in (
+        (version_from_build_details, "build-details.json"),
+        (version_from_headers, "patchlevel.h"),
+    ):
+        version = reader(prefix, minor)
+        if version:
+            return StaticVersion(version, source)
+    return StaticVersion(minor, "executable-name") if minor else None
+
+
+def minor_of_name(name: str) -> str | None:
+    """"python3.11" -> "3.11"; "python3" and "python" -> None."""
+    match = re.match(r"^python(\d+\.\d+)", name)
+    return match.group(1) if match else None
+
+
+def python_executables(bin_dir: Path) -> list[Path]:
+    """python, python3 and python3.X files in a folder (x bit not required), sorted."""
+    try:
+        names = [p for p in bin_dir.iterdir() if _EXECUTABLE_NAME.match(p.name)]
+    except OSError:
+        return []
+    return sorted(names, key=lambda p: (len(p.name), p.name))
+
+
+def prefix_of_bin_dir(path: Path) -> Path:
+    """A prefix given as itself or as its bin/Scripts folder maps to the prefix."""
+    return path.parent if path.name in ("bin", "Scripts") else path
