@@ -14,7 +14,9 @@ from ainlp.core.world import World
 _REQUIRED: Any = object()
 
 # Modules that register actions; imported on first use of the registry.
-ACTION_MODULES: tuple[str, ...] = ("discovery", "health", "backup", "recovery", "meta")
+ACTION_MODULES: tuple[str, ...] = (
+    "discovery", "health", "packages", "report", "backup", "recovery", "meta"
+)
 
 
 @dataclass(frozen=True)

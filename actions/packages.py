@@ -1,0 +1,1 @@
+"""Actions: packages (being written)."""

@@ -1,0 +1,1 @@
+"""Actions: report (being written)."""

@@ -1,0 +1,1 @@
+"""The AINLP language: grammar loading, the AST, the phrase matcher and script checking."""
