@@ -41,6 +41,7 @@ class ProbeCache:
         self._dirty = False
         self.hits = 0
         self.misses = 0
+        self.loaded = False  # a readable cache file of our format was there
 
     def load(self) -> ProbeCache:
         """Read the cache file; a missing or damaged one is an empty cache, never an error."""
@@ -52,6 +53,7 @@ class ProbeCache:
             entries = data.get("entries")
             if isinstance(entries, dict):
                 self._entries = {k: v for k, v in entries.items() if isinstance(v, dict)}
+                self.loaded = True
         return self
 
     def get(self, executable: Path) -> ProbeResult | None:
@@ -72,7 +74,7 @@ class ProbeCache:
         self._dirty = True
 
     def save(self) -> None:
-        if not self._dirty:
+        if not self._dirty and self.loaded:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

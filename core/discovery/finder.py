@@ -180,8 +180,6 @@ def _adopt_base_versions(records: list[EnvRecord]) -> list[EnvRecord]:
 
 
 def _cache_status(cache: ProbeCache, refresh: bool) -> str:
-    if refresh or (cache.misses and not cache.hits):
+    if refresh or not cache.loaded:
         return "cold"
-    if cache.misses:
-        return "partial"
-    return "warm"
+    return "partial" if cache.misses else "warm"

@@ -25,7 +25,9 @@ def path_executables(world: World) -> Iterator[Path]:
                 target, _ = resolve_shim(world, exe)
             if target is None:
                 continue
-            key = real(target)
+            # a venv's python links to its base, yet it is an environment of its own
+            in_venv = (prefix_of_executable(target) / "pyvenv.cfg").exists()
+            key = real(target.parent) / target.name if in_venv else real(target)
             if key not in seen:
                 seen.add(key)
                 yield target
