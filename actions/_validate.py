@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from ainlp.core.errors import BadInput
 
 if TYPE_CHECKING:
+    from ainlp.actions.registry import ActionSpec
     from pydantic import BaseModel
 
-    from ainlp.actions.registry import ActionSpec
 
-
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _model(spec: ActionSpec) -> type[BaseModel]:
     from pydantic import ConfigDict, create_model
 
@@ -30,7 +29,32 @@ def _model(spec: ActionSpec) -> type[BaseModel]:
     return create_model(f"{spec.name}_arguments", __config__=config, **fields)
 
 
+def _already_valid(spec: ActionSpec, arguments: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Arguments that already have their exact types (as argparse gives them) skip pydantic."""
+    known = {p.name: p for p in spec.params}
+    if not set(arguments) <= set(known):
+        return None
+    checked: dict[str, Any] = {}
+    for param in spec.params:
+        if param.name not in arguments:
+            if param.required:
+                return None
+            checked[param.name] = param.default
+            continue
+        value = arguments[param.name]
+        if value is None and not param.required and param.default is None:
+            checked[param.name] = None
+            continue
+        if type(value) is not param.type or (param.choices and value not in param.choices):
+            return None
+        checked[param.name] = value
+    return checked
+
+
 def validate_arguments(spec: ActionSpec, arguments: Mapping[str, Any]) -> dict[str, Any]:
+    fast = _already_valid(spec, arguments)
+    if fast is not None:
+        return fast
     from pydantic import ValidationError
 
     try:
@@ -43,11 +67,14 @@ def validate_arguments(spec: ActionSpec, arguments: Mapping[str, Any]) -> dict[s
             raise BadInput(
                 f"{spec.name}() takes no argument {where!r}", hint=f"its arguments: {known}"
             ) from exc
-        raise BadInput(f"{spec.name}(): argument {where!r}: {first['msg']}",
-                       hint=_describe(spec)) from exc
+        raise BadInput(
+            f"{spec.name}(): argument {where!r}: {first['msg']}", hint=_describe(spec)
+        ) from exc
     return model.model_dump()
 
 
 def _describe(spec: ActionSpec) -> str:
-    parts = [f"{p.name}: {p.type.__name__}" + ("" if p.required else " (optional)") for p in spec.params]
+    parts = [
+        f"{p.name}: {p.type.__name__}" + ("" if p.required else " (optional)") for p in spec.params
+    ]
     return f"{spec.name}({', '.join(parts)})"

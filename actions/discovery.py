@@ -8,21 +8,26 @@ from ainlp.core.discovery import discover
 from ainlp.core.discovery.records import EnvKind
 from ainlp.core.errors import BadInput
 
-_KIND_ALIASES = {"uv": ("uv-tool", "uv-python"), "virtualenv": ("venv", "virtualenv"),
-                 "venv": ("venv", "virtualenv")}
+_KIND_ALIASES = {
+    "uv": ("uv-tool", "uv-python"),
+    "virtualenv": ("venv", "virtualenv"),
+    "venv": ("venv", "virtualenv"),
+}
 
 
 def kinds_for(kind: str) -> tuple[str, ...]:
     known = {k.value for k in EnvKind}
     wanted = _KIND_ALIASES.get(kind.lower(), (kind.lower(),))
     if not set(wanted) <= known:
-        raise BadInput(f"unknown environment kind {kind!r}",
-                       hint="one of: " + ", ".join(sorted(known | set(_KIND_ALIASES))))
+        raise BadInput(
+            f"unknown environment kind {kind!r}",
+            hint="one of: " + ", ".join(sorted(known | set(_KIND_ALIASES))),
+        )
     return wanted
 
 
 def version_matches(version: str | None, wanted: str) -> bool:
-    """"3.12" matches 3.12.x; "3" matches every 3.x; "3.12.1" matches only itself."""
+    """ "3.12" matches 3.12.x; "3" matches every 3.x; "3.12.1" matches only itself."""
     if version is None:
         return False
     return version == wanted or version.startswith(wanted + ".") or version.startswith(wanted + "-")

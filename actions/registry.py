@@ -1,4 +1,5 @@
-"""The action registry: name, typed parameters, description, the intents and phrases that reach it."""
+"""The action registry: name, typed parameters, description, and the intents and phrases
+that reach each action."""
 
 from __future__ import annotations
 
@@ -15,7 +16,13 @@ _REQUIRED: Any = object()
 
 # Modules that register actions; imported on first use of the registry.
 ACTION_MODULES: tuple[str, ...] = (
-    "discovery", "health", "packages", "report", "backup", "recovery", "meta"
+    "discovery",
+    "health",
+    "packages",
+    "report",
+    "backup",
+    "recovery",
+    "meta",
 )
 
 
@@ -40,7 +47,9 @@ class ActionContext:
     dry_run: bool = False
     assume_yes: bool = False
     interactive: bool = False
-    previous: list[Result] = field(default_factory=list)  # results of earlier steps (EXPORT reads them)
+    previous: list[Result] = field(
+        default_factory=list
+    )  # results of earlier steps (EXPORT reads them)
     progress: Callable[[str], None] | None = None
 
 
@@ -100,8 +109,15 @@ def registry() -> Mapping[str, ActionSpec]:
     return _REGISTRY
 
 
-def get_action(name: str) -> ActionSpec:
-    """The action registered under `name` (matched case-insensitively)."""
+def get_action(name: str, *, module: str | None = None) -> ActionSpec:
+    """The action registered under `name` (matched case-insensitively).
+
+    With `module`, only that actions module is imported when it registers the name.
+    """
+    if module is not None:
+        importlib.import_module(f"ainlp.actions.{module}")
+        if name in _REGISTRY:
+            return _REGISTRY[name]
     actions = registry()
     found = actions.get(name) or next(
         (spec for key, spec in actions.items() if key.lower() == name.lower()), None

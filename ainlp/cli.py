@@ -18,9 +18,9 @@ class ActionCommand:
     """A subcommand that runs one registered action; its flags come from the action's params."""
 
     action: str
+    module: str  # the actions module that registers it: only that one is imported
     help: str
     positional: tuple[str, ...] = ()
-    flags: dict[str, str] | None = None  # param -> flag spelling, where it differs
 
 
 @dataclass(frozen=True)
@@ -39,32 +39,59 @@ COMMANDS: dict[str, Command] = {
     "parse": ModuleCommand("ainlp.commands.parse", "the intent of a phrase or block; runs nothing"),
     "check": ModuleCommand("ainlp.commands.check", "parse and validate an .ainlp file"),
     "run": ModuleCommand("ainlp.commands.run", "check, then run an .ainlp file"),
-    "find": ActionCommand("list_environments", "every interpreter and environment"),
-    "which": ActionCommand("which_python", "which interpreter python/python3 resolves to, and why",
-                           positional=("version",)),
+    "find": ActionCommand("list_environments", "discovery", "every interpreter and environment"),
+    "which": ActionCommand(
+        "which_python",
+        "discovery",
+        "which interpreter python/python3 resolves to, and why",
+        positional=("version",),
+    ),
     "doctor": ModuleCommand("ainlp.commands.doctor", "health checks and findings"),
-    "report": ActionCommand("generate_diagnostic_report", "the full diagnostic report"),
-    "packages": ActionCommand("list_packages", "installed distributions of an environment",
-                              positional=("target",)),
-    "fix": ActionCommand("apply_automatic_recovery_strategies", "plan and apply repairs",
-                         positional=("target",)),
-    "use": ActionCommand("switch_environment", "set the active environment", positional=("target",)),
-    "create": ActionCommand("create_environment", "create a virtual environment",
-                            positional=("path",)),
-    "backup": ActionCommand("create_comprehensive_backup", "snapshot environments now",
-                            positional=("target",)),
-    "backups": ActionCommand("list_backups", "list snapshots"),
-    "restore": ActionCommand("restore_backup", "restore from a snapshot", positional=("source",)),
-    "export": ActionCommand("environment_configuration_and_instructions",
-                            "portable bundle + recovery instructions", positional=("path",)),
-    "import": ActionCommand("import_environments", "recreate environments from a bundle",
-                            positional=("path",)),
-    "cleanup": ActionCommand("cleanup_broken_environments", "forget/remove broken environments",
-                             positional=("target",)),
-    "history": ActionCommand("show_history", "the log of state-changing actions"),
-    "undo": ActionCommand("undo_last_change", "undo the newest state-changing action"),
+    "report": ActionCommand("generate_diagnostic_report", "report", "the full diagnostic report"),
+    "packages": ActionCommand(
+        "list_packages",
+        "packages",
+        "installed distributions of an environment",
+        positional=("target",),
+    ),
+    "fix": ActionCommand(
+        "apply_automatic_recovery_strategies",
+        "recovery",
+        "plan and apply repairs",
+        positional=("target",),
+    ),
+    "use": ActionCommand(
+        "switch_environment", "recovery", "set the active environment", positional=("target",)
+    ),
+    "create": ActionCommand(
+        "create_environment", "recovery", "create a virtual environment", positional=("path",)
+    ),
+    "backup": ActionCommand(
+        "create_comprehensive_backup", "backup", "snapshot environments now", positional=("target",)
+    ),
+    "backups": ActionCommand("list_backups", "backup", "list snapshots"),
+    "restore": ActionCommand(
+        "restore_backup", "backup", "restore from a snapshot", positional=("source",)
+    ),
+    "export": ActionCommand(
+        "environment_configuration_and_instructions",
+        "backup",
+        "portable bundle + recovery instructions",
+        positional=("path",),
+    ),
+    "import": ActionCommand(
+        "import_environments", "backup", "recreate environments from a bundle", positional=("path",)
+    ),
+    "cleanup": ActionCommand(
+        "cleanup_broken_environments",
+        "recovery",
+        "forget/remove broken environments",
+        positional=("target",),
+    ),
+    "history": ActionCommand("show_history", "backup", "the log of state-changing actions"),
+    "undo": ActionCommand("undo_last_change", "backup", "undo the newest state-changing action"),
     "serve": ModuleCommand("ainlp.commands.serve", "JSON-RPC 2.0 service on stdin/stdout"),
-    "help": ActionCommand("show_help", "what can be said, with examples"),
+    "help": ActionCommand("show_help", "meta", "what can be said, with examples"),
 }
 
 
@@ -83,15 +110,16 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     common = _common_options()
     parser = argparse.ArgumentParser(
         prog="ainlp",
-        description="Find, diagnose and repair Python interpreters and environments, in plain words.",
+        description="Find, diagnose and repair Python interpreters and environments.",
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = _chosen(argv)
     for name, command in COMMANDS.items():
-        sub_parser = sub.add_parser(name, help=command.help, parents=[common],
-                                    description=command.help)
+        sub_parser = sub.add_parser(
+            name, help=command.help, parents=[common], description=command.help
+        )
         if name != chosen:
             continue
         if isinstance(command, ModuleCommand):
@@ -133,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
-    except Exception as exc:  # noqa: BLE001 - the one place that turns errors into exit codes
+    except Exception as exc:
         from ainlp.errors import report_error
 
         return report_error(exc, debug=debug, json_mode=json_mode)

@@ -6,10 +6,24 @@ import json
 import sys
 import traceback
 
-from ainlp.core.errors import AinlpError, BadInput, Interrupted, NotAvailable, ScriptError, StateError
+from ainlp.core.errors import (
+    AinlpError,
+    BadInput,
+    Interrupted,
+    NotAvailable,
+    ScriptError,
+    StateError,
+)
 
-__all__ = ["AinlpError", "BadInput", "Interrupted", "NotAvailable", "ScriptError", "StateError",
-           "report_error"]
+__all__ = [
+    "AinlpError",
+    "BadInput",
+    "Interrupted",
+    "NotAvailable",
+    "ScriptError",
+    "StateError",
+    "report_error",
+]
 
 
 def one_line(error: AinlpError) -> str:
@@ -25,8 +39,10 @@ def report_error(exc: BaseException, *, debug: bool, json_mode: bool) -> int:
     if isinstance(exc, AinlpError):
         error = exc
     else:
-        error = AinlpError(f"internal error: {type(exc).__name__}: {exc}",
-                           hint="run again with --debug for the traceback, and report it")
+        error = AinlpError(
+            f"internal error: {type(exc).__name__}: {exc}",
+            hint="run again with --debug for the traceback, and report it",
+        )
     if json_mode:
         print(json.dumps(error.to_document()))
     detail = getattr(error, "details", None)

@@ -1,11 +1,11 @@
 """The one exception tree of AINLP.
 
-    AinlpError                 exit 1: an action failed
-    ├── BadInput               exit 2: usage, script errors, unknown phrases, bad files given by the user
-    │   └── ScriptError        exit 2: one or more errors in an .ainlp script, with places
-    ├── StateError             exit 1: the state folder or a state file cannot be used
-    ├── NotAvailable           exit 1: a capability that does not exist yet / here
-    └── Interrupted            exit 130
+AinlpError                 exit 1: an action failed
+├── BadInput               exit 2: usage, script errors, unknown phrases, bad user files
+│   └── ScriptError        exit 2: one or more errors in an .ainlp script, with places
+├── StateError             exit 1: the state folder or a state file cannot be used
+├── NotAvailable           exit 1: a capability that does not exist yet / here
+└── Interrupted            exit 130
 """
 
 from __future__ import annotations

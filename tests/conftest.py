@@ -25,19 +25,33 @@ from ainlp.core.process import run_process  # noqa: E402
 from ainlp.core.world import World  # noqa: E402
 
 
-def make_world(tmp_path: Path, *, path: list[Path] | None = None,
-               env: Mapping[str, str] | None = None, cwd: Path | None = None,
-               probe_timeout: float = 2.0) -> World:
+def make_world(
+    tmp_path: Path,
+    *,
+    path: list[Path] | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    probe_timeout: float = 2.0,
+) -> World:
     """A world rooted in tmp_path/root with HOME tmp_path/home and an empty PATH by default."""
     root = tmp_path / "root"
     home = tmp_path / "home"
     root.mkdir(exist_ok=True)
     home.mkdir(exist_ok=True)
-    full_env = {"HOME": str(home), "PATH": os.pathsep.join(str(p) for p in path or []),
-                "AINLP_HOME": str(tmp_path / "state")}
+    full_env = {
+        "HOME": str(home),
+        "PATH": os.pathsep.join(str(p) for p in path or []),
+        "AINLP_HOME": str(tmp_path / "state"),
+    }
     full_env.update(env or {})
-    return World(root=root, home=home, env=full_env, cwd=cwd or home, run=run_process,
-                 probe_timeout=probe_timeout)
+    return World(
+        root=root,
+        home=home,
+        env=full_env,
+        cwd=cwd or home,
+        run=run_process,
+        probe_timeout=probe_timeout,
+    )
 
 
 def write(path: Path, text: str = "", mode: int | None = None) -> Path:

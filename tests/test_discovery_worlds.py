@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-
 from ainlp.core.discovery import EnvKind, EnvState, discover
 from ainlp.core.discovery.cache import CACHE_FILE
 from ainlp.core.discovery.locators.path import PathLocator
@@ -26,8 +24,12 @@ def make_venv(prefix: Path, python: Path = BASE_PYTHON) -> Path:
 
 
 def real_version(python: Path) -> str:
-    out = subprocess.run([str(python), "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [str(python), "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return out.stdout.strip()
 
 
@@ -55,7 +57,7 @@ def test_hostile_python_that_hangs_is_broken_and_leaves_no_process(tmp_path: Pat
     time.sleep(0.1)
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
-    leftovers = subprocess.run(["pgrep", "-f", f"sleep 60"], capture_output=True, text=True)
+    leftovers = subprocess.run(["pgrep", "-f", "sleep 60"], capture_output=True, text=True)
     parents = [line for line in leftovers.stdout.split() if line]
     for child in parents:
         status = Path(f"/proc/{child}/status")
@@ -72,7 +74,9 @@ def test_hostile_python_that_hangs_is_broken_and_leaves_no_process(tmp_path: Pat
         ("#!/bin/sh\necho boom >&2\nexit 3\n", "exit 3: boom"),
     ],
 )
-def test_garbage_printing_or_crashing_python_is_broken(tmp_path: Path, script: str, reason: str) -> None:
+def test_garbage_printing_or_crashing_python_is_broken(
+    tmp_path: Path, script: str, reason: str
+) -> None:
     bin_dir = tmp_path / "weird" / "bin"
     write(bin_dir / "python3", script, 0o755)
     world = make_world(tmp_path, path=[bin_dir])
@@ -146,9 +150,14 @@ def make_pyenv(tmp_path: Path, versions: dict[str, str]) -> Path:
         (root / "versions" / name / "bin" / "python").symlink_to("python3")
         if patch:
             minor = ".".join(patch.split(".")[:2])
-            write(root / "versions" / name / "include" / f"python{minor}" / "patchlevel.h",
-                  f'#define PY_VERSION "{patch}"\n')
-    shim = "#!/usr/bin/env bash\nset -e\nexport PYENV_ROOT=\"{root}\"\nexec \"{root}/libexec/pyenv\" exec \"$program\" \"$@\"\n"
+            write(
+                root / "versions" / name / "include" / f"python{minor}" / "patchlevel.h",
+                f'#define PY_VERSION "{patch}"\n',
+            )
+    shim = (
+        '#!/usr/bin/env bash\nset -e\nexport PYENV_ROOT="{root}"\n'
+        'exec "{root}/libexec/pyenv" exec "$program" "$@"\n'
+    )
     for name in ("python", "python3"):
         write(root / "shims" / name, shim.format(root=root), 0o755)
     return root
@@ -182,13 +191,18 @@ def test_same_file_through_two_path_entries_is_reported_once(tmp_path: Path) -> 
     usr_bin = tmp_path / "root" / "usr" / "bin"
     write(usr_bin / "python3.11", "#!/bin/sh\n", 0o755)
     (usr_bin / "python3").symlink_to("python3.11")
-    write(tmp_path / "root" / "usr" / "include" / "python3.11" / "patchlevel.h",
-          '#define PY_VERSION "3.11.2"\n')
+    write(
+        tmp_path / "root" / "usr" / "include" / "python3.11" / "patchlevel.h",
+        '#define PY_VERSION "3.11.2"\n',
+    )
     (tmp_path / "root" / "bin").symlink_to("usr/bin")
     world = make_world(tmp_path, path=[usr_bin, tmp_path / "root" / "bin"])
     (env,) = discover(world, locators=[PathLocator()], use_cache=False).environments
     assert (env.kind, env.version, env.executable) == (
-        EnvKind.SYSTEM, "3.11.2", usr_bin.resolve() / "python3.11")
+        EnvKind.SYSTEM,
+        "3.11.2",
+        usr_bin.resolve() / "python3.11",
+    )
 
 
 def test_cache_cold_and_warm_agree_and_survive_corruption(tmp_path: Path) -> None:

@@ -15,18 +15,28 @@ if TYPE_CHECKING:
 
 
 def configure_action(parser: argparse.ArgumentParser, command: ActionCommand) -> None:
-    spec = get_action(command.action)
+    spec = get_action(command.action, module=command.module)
     for param in spec.params:
         if param.name in command.positional:
-            parser.add_argument(param.name, nargs="?", default=param.default, help=param.help,
-                                choices=param.choices)
+            parser.add_argument(
+                param.name, nargs="?", default=param.default, help=param.help, choices=param.choices
+            )
         elif param.type is bool:
-            parser.add_argument(f"--{param.name.replace('_', '-')}", dest=param.name,
-                                action="store_true", help=param.help)
+            parser.add_argument(
+                f"--{param.name.replace('_', '-')}",
+                dest=param.name,
+                action="store_true",
+                help=param.help,
+            )
         else:
-            parser.add_argument(f"--{param.name.replace('_', '-')}", dest=param.name,
-                                type=param.type, default=param.default, help=param.help,
-                                choices=param.choices)
+            parser.add_argument(
+                f"--{param.name.replace('_', '-')}",
+                dest=param.name,
+                type=param.type,
+                default=param.default,
+                help=param.help,
+                choices=param.choices,
+            )
     if spec.changes_machine:
         add_change_flags(parser)
 
@@ -49,7 +59,7 @@ def context_from_args(args: argparse.Namespace) -> ActionContext:
 
 
 def run_action_command(args: argparse.Namespace, command: ActionCommand) -> int:
-    spec = get_action(command.action)
+    spec = get_action(command.action, module=command.module)
     arguments = {p.name: getattr(args, p.name) for p in spec.params if hasattr(args, p.name)}
     result = spec(context_from_args(args), arguments)
     return emit(result, json_mode=args.json, spec=spec)

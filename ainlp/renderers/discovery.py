@@ -32,8 +32,13 @@ def render_environments(out: Console, result: Result) -> None:
             escape(env["prefix"]),
         )
         for problem in env["problems"]:
-            table.add_row("", "", "", "", f"[red]{escape(problem['message'])}[/]\n"
-                          f"[dim]{escape(problem['hint'])}[/]")
+            table.add_row(
+                "",
+                "",
+                "",
+                "",
+                f"[red]{escape(problem['message'])}[/]\n[dim]{escape(problem['hint'])}[/]",
+            )
     out.print(table)
     summary = doc["summary"]
     out.print(
@@ -49,15 +54,19 @@ def render_which(out: Console, result: Result) -> None:
     doc = result.data
     for command in doc["commands"]:
         exe = command["executable"]
-        head = (f"[bold]{command['command']}[/] → {escape(exe)} "
-                f"({command['kind']}, {command['version'] or 'version unknown'})"
-                if exe else f"[bold]{command['command']}[/] → [red]not found[/]")
+        head = (
+            f"[bold]{command['command']}[/] → {escape(exe)} "
+            f"({command['kind']}, {command['version'] or 'version unknown'})"
+            if exe
+            else f"[bold]{command['command']}[/] → [red]not found[/]"
+        )
         out.print(head)
         for reason in command["reasons"]:
             out.print(f"  because {escape(reason)}")
         for shadowed in command["shadowed"]:
             target = shadowed["executable"] or "falls through"
-            out.print(f"  [dim]also on PATH, shadowed: {escape(shadowed['path'])} → "
-                      f"{escape(target)}[/]")
+            out.print(
+                f"  [dim]also on PATH, shadowed: {escape(shadowed['path'])} → {escape(target)}[/]"
+            )
     if doc.get("hint"):
         out.print(f"[yellow]{escape(doc['hint'])}[/]")

@@ -91,12 +91,16 @@ def _is_env(prefix: Path) -> bool:
 
 def merge(old: EnvRecord, new: EnvRecord) -> EnvRecord:
     """One record from two sightings of the same environment."""
-    primary, other = (old, new) if KIND_PRIORITY[old.kind] <= KIND_PRIORITY[new.kind] else (new, old)
+    primary, other = (
+        (old, new) if KIND_PRIORITY[old.kind] <= KIND_PRIORITY[new.kind] else (new, old)
+    )
     version, source = primary.version, primary.version_source
     if _trust(other.version_source) > _trust(source) and other.version:
         version, source = other.version, other.version_source
     problems = primary.problems + tuple(p for p in other.problems if p not in primary.problems)
-    state = EnvState.BROKEN if problems and EnvState.BROKEN in (old.state, new.state) else primary.state
+    state = (
+        EnvState.BROKEN if problems and EnvState.BROKEN in (old.state, new.state) else primary.state
+    )
     return replace(
         primary,
         version=version,
@@ -126,7 +130,9 @@ def _needs_probe(record: EnvRecord) -> bool:
     return record.version is None or _trust(record.version_source) <= _trust("executable-name")
 
 
-def _probe_unknown(world: World, records: list[EnvRecord], cache: ProbeCache | None) -> list[EnvRecord]:
+def _probe_unknown(
+    world: World, records: list[EnvRecord], cache: ProbeCache | None
+) -> list[EnvRecord]:
     wanted = [r.executable for r in records if _needs_probe(r) and r.executable is not None]
     known: dict[Path, ProbeResult] = {}
     missing: list[Path] = []
@@ -146,9 +152,13 @@ def _probe_unknown(world: World, records: list[EnvRecord], cache: ProbeCache | N
 
 def _apply_probe(record: EnvRecord, result: ProbeResult) -> EnvRecord:
     if not result.ok:
-        return record.with_problem(Problem(
-            "interpreter.unrunnable", f"{record.executable} cannot run: {result.error}",
-            "Reinstall this Python or remove it from PATH; ainlp doctor explains more."))
+        return record.with_problem(
+            Problem(
+                "interpreter.unrunnable",
+                f"{record.executable} cannot run: {result.error}",
+                "Reinstall this Python or remove it from PATH; ainlp doctor explains more.",
+            )
+        )
     return replace(
         record,
         version=result.version,

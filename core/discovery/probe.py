@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,13 +104,17 @@ def _parse(executable: Path, stdout: str) -> ProbeResult:
     )
 
 
-def probe_many(world: World, executables: Iterable[Path], workers: int = 8) -> dict[Path, ProbeResult]:
+def probe_many(
+    world: World, executables: Iterable[Path], workers: int = 8
+) -> dict[Path, ProbeResult]:
     """Probe in parallel; one that hangs costs at most the timeout and never blocks the rest."""
     unique = list(dict.fromkeys(executables))
     if not unique:
         return {}
     if len(unique) == 1:
         return {unique[0]: probe(world, unique[0])}
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=min(workers, len(unique))) as pool:
         results = pool.map(lambda exe: probe(world, exe), unique)
-        return dict(zip(unique, results))
+        return dict(zip(unique, results, strict=True))

@@ -50,8 +50,9 @@ def implementation_hint(prefix: Path) -> str | None:
     return None
 
 
-def venv_record(prefix: Path, kind: EnvKind, found_by: str, *, name: str | None = None,
-                platform: str = "linux") -> EnvRecord:
+def venv_record(
+    prefix: Path, kind: EnvKind, found_by: str, *, name: str | None = None, platform: str = "linux"
+) -> EnvRecord:
     """A venv-like environment (pyvenv.cfg), with broken states spelled out."""
     cfg = static.read_pyvenv_cfg(prefix) or {}
     executable = executable_in(prefix, platform)
@@ -70,15 +71,22 @@ def venv_record(prefix: Path, kind: EnvKind, found_by: str, *, name: str | None 
         version_source="pyvenv.cfg" if version else None,
     )
     if not cfg:
-        record = record.with_problem(Problem(
-            "venv.cfg-invalid", f"{prefix / 'pyvenv.cfg'} has no key = value lines",
-            "Rebuild the environment: its pyvenv.cfg cannot tell which Python it belongs to."))
+        record = record.with_problem(
+            Problem(
+                "venv.cfg-invalid",
+                f"{prefix / 'pyvenv.cfg'} has no key = value lines",
+                "Rebuild the environment: its pyvenv.cfg cannot tell which Python it belongs to.",
+            )
+        )
     if home and not Path(home).is_dir():
-        record = record.with_problem(Problem(
-            "venv.base-missing",
-            f"the base interpreter folder {home} (pyvenv.cfg 'home') no longer exists",
-            "Rebuild the environment with an installed Python (ainlp fix), or reinstall that Python.",
-        ))
+        record = record.with_problem(
+            Problem(
+                "venv.base-missing",
+                f"the base interpreter folder {home} (pyvenv.cfg 'home') no longer exists",
+                "Rebuild the environment with an installed Python (ainlp fix), "
+                "or reinstall that Python.",
+            )
+        )
     return _check_executable(record)
 
 
@@ -94,19 +102,27 @@ def _base_executable(home: Path, executable: Path | None) -> Path:
 def _check_executable(record: EnvRecord) -> EnvRecord:
     exe = record.executable
     if exe is None:
-        return record.with_problem(Problem(
-            "env.no-interpreter", f"no python executable in {record.prefix}",
-            "The environment has no interpreter: rebuild it or remove it (ainlp cleanup)."))
+        return record.with_problem(
+            Problem(
+                "env.no-interpreter",
+                f"no python executable in {record.prefix}",
+                "The environment has no interpreter: rebuild it or remove it (ainlp cleanup).",
+            )
+        )
     if exe.is_symlink() and not exe.exists():
-        return record.with_problem(Problem(
-            "env.dangling-interpreter",
-            f"{exe} is a symlink to {os.readlink(exe)}, which does not exist",
-            "Its Python was uninstalled or moved: rebuild the environment (ainlp fix)."))
+        return record.with_problem(
+            Problem(
+                "env.dangling-interpreter",
+                f"{exe} is a symlink to {os.readlink(exe)}, which does not exist",
+                "Its Python was uninstalled or moved: rebuild the environment (ainlp fix).",
+            )
+        )
     return record
 
 
-def interpreter_record(prefix: Path, executable: Path | None, kind: EnvKind, found_by: str,
-                       *, name: str | None = None) -> EnvRecord:
+def interpreter_record(
+    prefix: Path, executable: Path | None, kind: EnvKind, found_by: str, *, name: str | None = None
+) -> EnvRecord:
     """A bare interpreter installation (pyenv version, system, homebrew, uv-managed)."""
     found = static.static_version(prefix, executable)
     record = EnvRecord(
@@ -122,8 +138,14 @@ def interpreter_record(prefix: Path, executable: Path | None, kind: EnvKind, fou
     return _check_executable(record)
 
 
-def classify(prefix: Path, found_by: str, *, executable: Path | None = None,
-             pyenv_versions: Path | None = None, platform: str = "linux") -> EnvRecord:
+def classify(
+    prefix: Path,
+    found_by: str,
+    *,
+    executable: Path | None = None,
+    pyenv_versions: Path | None = None,
+    platform: str = "linux",
+) -> EnvRecord:
     """A record for any prefix, its kind judged from its files and where it lives."""
     if is_conda_env(prefix):
         from ainlp.core.discovery.locators.conda import conda_record

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ def read_pyvenv_cfg(prefix: Path) -> dict[str, str] | None:
 
 
 def normalise_version_info(raw: str) -> str:
-    """"3.9.6.final.0" -> "3.9.6"; "3.13.0.candidate.1" -> "3.13.0rc1"; other text unchanged."""
+    """ "3.9.6.final.0" -> "3.9.6"; "3.13.0.candidate.1" -> "3.13.0rc1"; other text unchanged."""
     match = _VERSION_INFO.match(raw.strip())
     if not match:
         return raw.strip()
@@ -59,14 +60,12 @@ def version_from_headers(prefix: Path, minor: str | None = None) -> str | None:
     """
     include = prefix / "include"
     candidates = [] if minor else [include / "patchlevel.h"]
-    try:
+    with contextlib.suppress(OSError):
         candidates += sorted(
             p / "patchlevel.h"
             for p in include.iterdir()
             if p.is_dir() and (minor is None or _names_minor(p.name, minor))
         )
-    except OSError:
-        pass
     for header in candidates:
         try:
             match = _PY_VERSION.search(header.read_text(encoding="utf-8", errors="replace"))
@@ -78,7 +77,7 @@ def version_from_headers(prefix: Path, minor: str | None = None) -> str | None:
 
 
 def _names_minor(folder: str, minor: str) -> bool:
-    """"python3.11" and "python3.11d" name 3.11; "python3.1" does not name 3.11."""
+    """ "python3.11" and "python3.11d" name 3.11; "python3.1" does not name 3.11."""
     rest = folder.removeprefix("python").removeprefix("pypy")
     return rest == minor or (rest.startswith(minor) and not rest[len(minor)].isdigit())
 
@@ -148,7 +147,7 @@ def static_version(prefix: Path, executable: Path | None = None) -> StaticVersio
 
 
 def minor_of_name(name: str) -> str | None:
-    """"python3.11" -> "3.11"; "python3" and "python" -> None."""
+    """ "python3.11" -> "3.11"; "python3" and "python" -> None."""
     match = re.match(r"^python(\d+\.\d+)", name)
     return match.group(1) if match else None
 

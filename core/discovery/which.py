@@ -18,10 +18,16 @@ def explain(world: World, version: str | None = None) -> dict[str, Any]:
     answers = [_explain_command(world, name) for name in names]
     context = _context(world)
     resolved = any(a["executable"] for a in answers)
-    doc: dict[str, Any] = {"query": version, "resolved": resolved, "commands": answers,
-                           "context": context}
+    doc: dict[str, Any] = {
+        "query": version,
+        "resolved": resolved,
+        "commands": answers,
+        "context": context,
+    }
     if version and not resolved:
-        doc["hint"] = f"no python{version} on PATH; `ainlp find --version {version}` lists installed ones"
+        doc["hint"] = (
+            f"no python{version} on PATH; `ainlp find --version {version}` lists installed ones"
+        )
     return doc
 
 
@@ -64,10 +70,17 @@ def _describe(world: World, candidate: Path, index: int, folder: Path) -> dict[s
         chosen = ", ".join(selection.versions)
         reasons.append(f"it is a pyenv shim; pyenv selects {chosen} (from {selection.origin})")
         if target is None:
-            reasons.append("`system` or an uninstalled version is selected: the shim falls "
-                           "through to the next PATH entries")
-            return {"path": str(candidate), "executable": None, "version": None, "kind": None,
-                    "reasons": reasons}
+            reasons.append(
+                "`system` or an uninstalled version is selected: the shim falls "
+                "through to the next PATH entries"
+            )
+            return {
+                "path": str(candidate),
+                "executable": None,
+                "version": None,
+                "kind": None,
+                "reasons": reasons,
+            }
     assert target is not None
     resolved = real(target)
     if resolved != target:
@@ -76,8 +89,9 @@ def _describe(world: World, candidate: Path, index: int, folder: Path) -> dict[s
     if not (prefix / "pyvenv.cfg").exists():
         prefix = prefix_of_executable(resolved)
     versions = real(pyenv_root(world) / "versions")
-    record = classify(prefix, "which", executable=resolved, pyenv_versions=versions,
-                      platform=world.platform)
+    record = classify(
+        prefix, "which", executable=resolved, pyenv_versions=versions, platform=world.platform
+    )
     if world.env.get("VIRTUAL_ENV") and Path(world.env["VIRTUAL_ENV"]) == prefix:
         reasons.append(f"the active virtual environment {prefix} put its bin folder first")
     found = static.static_version(prefix, resolved)

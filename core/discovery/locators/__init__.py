@@ -39,7 +39,7 @@ L = TypeVar("L", bound=type)
 
 def register_locator(name: str) -> Callable[[L], L]:
     def decorate(cls: L) -> L:
-        cls.name = name
+        cls.name = name  # type: ignore[attr-defined]
         _REGISTRY[name] = cls
         return cls
 

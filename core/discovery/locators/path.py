@@ -46,5 +46,10 @@ class PathLocator:
             if not (prefix / "pyvenv.cfg").exists() and not (prefix / "conda-meta").is_dir():
                 prefix = prefix_of_executable(resolved)
                 exe = resolved
-            yield classify(prefix, self.name, executable=exe, pyenv_versions=real(versions)
-                           if versions.exists() else versions, platform=world.platform)
+            yield classify(
+                prefix,
+                self.name,
+                executable=exe,
+                pyenv_versions=real(versions) if versions.exists() else versions,
+                platform=world.platform,
+            )

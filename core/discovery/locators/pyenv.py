@@ -33,8 +33,12 @@ def pyenv_version_record(prefix: Path, found_by: str) -> EnvRecord:
     if record.version is None:
         version = version_from_folder_name(prefix.name)
         if version:
-            record = replace(record, version=version, version_source="folder-name",
-                             implementation=record.implementation or "cpython")
+            record = replace(
+                record,
+                version=version,
+                version_source="folder-name",
+                implementation=record.implementation or "cpython",
+            )
     return record
 
 
@@ -53,7 +57,9 @@ def find_pyenv_executable(world: World) -> Path | None:
 @dataclass(frozen=True, slots=True)
 class Selection:
     versions: tuple[str, ...]  # as written; "system" means the PATH beyond the shims
-    origin: str  # "PYENV_VERSION", a .python-version file's path, the global version file, "default"
+    origin: (
+        str  # "PYENV_VERSION", a .python-version file's path, the global version file, "default"
+    )
 
 
 def selected_versions(world: World) -> Selection:
