@@ -1,0 +1,162 @@
+"""Dependency conflicts exactly as `pip check` finds them, from metadata alone.
+
+pip check: every installed distribution's Requires-Dist whose marker holds (with no extra
+selected) must name an installed distribution whose version its specifier contains
+(pre-releases allowed). A distribution with an unparsable requirement is left out of the
+set altogether, so whatever needs it sees it as missing: pip does the same.
+"""
+
+from __future__ import annotations
+
+import platform as host
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ainlp.core.discovery.records import EnvRecord
+from ainlp.core.packages.metadata import Distribution, canonical
+from ainlp.core.packages.sites import minor_version
+from ainlp.core.world import World
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
+
+_FULL_VERSION = re.compile(r"^\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc)\d+)?")
+_IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalVM",
+                    "ironpython": "IronPython", "jython": "Jython"}
+_SYSTEMS = {"linux": "Linux", "darwin": "Darwin", "win32": "Windows", "cygwin": "CYGWIN_NT",
+            "freebsd": "FreeBSD"}
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    package: str  # the distribution whose requirement is broken, as its metadata spells it
+    package_version: str
+    requirement: str  # the requirement as pip prints it
+    dependency: str  # its canonical name
+    problem: str  # "missing" or "version"
+    installed: str | None  # the installed version of the dependency (for "version")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"package": self.package, "package_version": self.package_version,
+                "requirement": self.requirement, "dependency": self.dependency,
+                "problem": self.problem, "installed": self.installed}
+
+    @property
+    def pip_line(self) -> str:
+        """The line `pip check` prints for this conflict."""
+        if self.problem == "missing":
+            return (f"{canonical(self.package)} {self.package_version} requires "
+                    f"{self.dependency}, which is not installed.")
+        return (f"{canonical(self.package)} {self.package_version} has requirement "
+                f"{self.requirement}, "
+                f"but you have {self.dependency} {self.installed}.")
+
+
+@dataclass(frozen=True, slots=True)
+class BadRequirement:
+    package: str
+    text: str
+    error: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    conflicts: tuple[Conflict, ...]
+    unparsable: tuple[BadRequirement, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.conflicts and not self.unparsable
+
+
+def full_version(version: str | None) -> str | None:
+    """The PEP 440 part of a version as discovery reports it ("3.10.14+" -> "3.10.14")."""
+    match = _FULL_VERSION.match(version or "")
+    if not match:
+        return None
+    text = match.group(0)
+    return text if text.count(".") >= 2 else text + ".0"
+
+
+def marker_environment(world: World, record: EnvRecord) -> dict[str, str]:
+    """PEP 508 marker values for the environment's Python (not the one running ainlp)."""
+    implementation = (record.implementation or "cpython").lower()
+    full = full_version(record.version) or host.python_version()
+    values = {
+        "implementation_name": implementation,
+        "platform_python_implementation": _IMPLEMENTATIONS.get(implementation, implementation),
+        "python_version": minor_version(full) or full,
+        "python_full_version": full,
+        "sys_platform": world.platform,
+        "os_name": "nt" if world.platform == "win32" else "posix",
+        "platform_system": _SYSTEMS.get(world.platform, host.system()),
+        "platform_machine": record.arch or host.machine(),
+        "platform_release": host.release(),
+        "platform_version": host.version(),
+        "extra": "",
+    }
+    if implementation == "cpython":
+        values["implementation_version"] = full
+    return values
+
+
+def applicable_requirements(dist: Distribution,
+                            environment: Mapping[str, str]) -> list[Requirement]:
+    """The requirements that hold in this environment without extras; ValueError if unparsable."""
+    from packaging.requirements import Requirement
+
+    found: list[Requirement] = []
+    for text in dist.requires:
+        req = Requirement(text)
+        if req.marker is None or req.marker.evaluate({**environment, "extra": ""}):
+            found.append(req)
+    return found
+
+
+def check(distributions: Iterable[Distribution], environment: Mapping[str, str]) -> CheckResult:
+    """pip check over these distributions (the first of each name, as installed)."""
+    from packaging.requirements import InvalidRequirement
+    from packaging.version import InvalidVersion, Version
+
+    package_set: dict[str, tuple[Distribution, list[Requirement]]] = {}
+    unparsable: list[BadRequirement] = []
+    for dist in distributions:
+        try:
+            package_set[dist.canonical_name] = (dist, applicable_requirements(dist, environment))
+        except (InvalidRequirement, ValueError) as exc:
+            unparsable.append(BadRequirement(dist.name or "", _bad_text(dist, exc), str(exc)))
+    conflicts: list[Conflict] = []
+    for key in sorted(package_set):
+        dist, requirements = package_set[key]
+        missing: dict[str, Conflict] = {}
+        wrong: dict[str, Conflict] = {}
+        for req in requirements:
+            dep = canonical(req.name)
+            if dep not in package_set:
+                missing.setdefault(str(req), Conflict(dist.name or key, dist.version or "",
+                                                      str(req), dep, "missing", None))
+                continue
+            installed = package_set[dep][0].version or ""
+            try:
+                ok = req.specifier.contains(Version(installed), prereleases=True)
+            except InvalidVersion:
+                ok = req.specifier.contains(installed, prereleases=True)
+            if not ok:
+                wrong.setdefault(str(req), Conflict(dist.name or key, dist.version or "",
+                                                    str(req), dep, "version", installed))
+        conflicts += sorted(missing.values(), key=lambda c: (c.dependency, c.requirement))
+        conflicts += sorted(wrong.values(), key=lambda c: (c.dependency, c.requirement))
+    return CheckResult(tuple(conflicts), tuple(unparsable))
+
+
+def _bad_text(dist: Distribution, exc: Exception) -> str:
+    from packaging.requirements import Requirement
+
+    for text in dist.requires:
+        try:
+            Requirement(text)
+        except ValueError:
+            return text
+    return str(exc)

@@ -1,0 +1,186 @@
+"""One distribution's metadata folder (`*.dist-info`, `*.egg-info`, an `.egg`) read from files."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+INFO_SUFFIXES = (".dist-info", ".egg-info")
+_NAME_RE = re.compile(r"[-_.]+")
+
+
+def canonical(name: str) -> str:
+    """PEP 503 normalisation, as packaging.utils.canonicalize_name (no import needed)."""
+    return _NAME_RE.sub("-", name).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    path: Path  # the .dist-info / .egg-info folder, an .egg-info file, or an .egg folder
+    location: Path  # the sys.path entry it was found in
+    scope: str  # "user", "env", "base", or "pth" (a folder a .pth file added)
+    format: str  # "dist-info", "egg-info" or "egg"
+    name: str | None  # as the metadata spells it
+    version: str | None
+    requires: tuple[str, ...] = ()  # Requires-Dist (or requires.txt turned into it)
+    requires_python: str | None = None
+    installer: str | None = None
+    requested: bool = False
+    direct_url: str | None = None
+    editable_location: Path | None = None  # the source folder of an editable install
+    metadata_error: str | None = None  # why the metadata could not be used, when it cannot
+
+    @property
+    def canonical_name(self) -> str:
+        return canonical(self.name or "")
+
+    @property
+    def editable(self) -> bool:
+        return self.editable_location is not None
+
+    @property
+    def valid(self) -> bool:
+        return self.metadata_error is None
+
+    @property
+    def metadata_file(self) -> Path:
+        if self.format == "dist-info":
+            return self.path / "METADATA"
+        if self.format == "egg":
+            return self.path / "EGG-INFO" / "PKG-INFO"
+        return self.path / "PKG-INFO" if self.path.is_dir() else self.path
+
+    @property
+    def record_file(self) -> Path | None:
+        return self.path / "RECORD" if self.format == "dist-info" else None
+
+
+def read_distribution(path: Path, location: Path, scope: str) -> Distribution:
+    """Everything the files of one metadata folder tell; problems kept, never raised."""
+    fmt = "dist-info" if path.name.endswith(".dist-info") else (
+        "egg" if path.name.endswith(".egg") else "egg-info")
+    blank = Distribution(path, location, scope, fmt, None, None)
+    headers, error = _read_headers(blank.metadata_file)
+    if headers is None:
+        return _replace(blank, metadata_error=error)
+    name = _first(headers, "name")
+    version = _first(headers, "version")
+    requires = tuple(v.strip() for v in headers.get("requires-dist", []))
+    if fmt != "dist-info" and not requires and "provides-extra" not in headers:
+        info = path / "EGG-INFO" if fmt == "egg" else path
+        requires = tuple(_egg_requires(info / "requires.txt")) if info.is_dir() else ()
+    direct_url, editable = _direct_url(path) if fmt == "dist-info" else (None, None)
+    problem = None
+    if not name:
+        problem = f"{blank.metadata_file.name} has no Name"
+    elif not version:
+        problem = f"{blank.metadata_file.name} has no Version"
+    return Distribution(
+        path, location, scope, fmt, name, version,
+        requires=requires,
+        requires_python=_first(headers, "requires-python"),
+        installer=_installer(path) if fmt == "dist-info" else None,
+        requested=fmt == "dist-info" and (path / "REQUESTED").exists(),
+        direct_url=direct_url,
+        editable_location=editable,
+        metadata_error=problem,
+    )
+
+
+def _replace(dist: Distribution, **changes: object) -> Distribution:
+    from dataclasses import replace
+
+    return replace(dist, **changes)  # type: ignore[arg-type]
+
+
+def _first(headers: dict[str, list[str]], key: str) -> str | None:
+    values = headers.get(key)
+    return values[0].strip() if values and values[0].strip() else None
+
+
+def _read_headers(file: Path) -> tuple[dict[str, list[str]] | None, str | None]:
+    """The header block of a METADATA/PKG-INFO file, keys lower-cased; or why not."""
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        return None, f"{file.name} is missing"
+    except OSError as exc:
+        return None, f"{file.name} cannot be read: {exc.strerror or exc}"
+    text = raw.decode("utf-8", errors="surrogateescape")
+    # the long description after the first blank line can be large and is never needed
+    head = re.split(r"\r?\n\r?\n", text, maxsplit=1)[0]
+    if not head.strip():
+        return None, f"{file.name} is empty"
+    from email.parser import HeaderParser
+
+    message = HeaderParser().parsestr(head + "\n")
+    if message.defects or not message.keys():
+        return None, f"{file.name} is not a metadata file (no 'Key: value' headers)"
+    headers: dict[str, list[str]] = {}
+    for key, value in message.items():
+        headers.setdefault(key.lower(), []).append(str(value))
+    return headers, None
+
+
+def _installer(info: Path) -> str | None:
+    try:
+        text = (info / "INSTALLER").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    first = text.strip().splitlines()
+    return first[0].strip() if first else None
+
+
+def _direct_url(info: Path) -> tuple[str | None, Path | None]:
+    """PEP 610 direct_url.json: the URL, and the source folder when it is an editable install."""
+    try:
+        data = json.loads((info / "direct_url.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, None
+    if not isinstance(data, dict) or not isinstance(data.get("url"), str):
+        return None, None
+    url: str = data["url"]
+    dir_info = data.get("dir_info")
+    editable = isinstance(dir_info, dict) and dir_info.get("editable") is True
+    return url, file_url_path(url) if editable else None
+
+
+def file_url_path(url: str) -> Path | None:
+    """file:///home/u/src -> /home/u/src (a file URL only)."""
+    parts = urlsplit(url)
+    if parts.scheme != "file":
+        return None
+    path = unquote(parts.path)
+    if re.match(r"^/[A-Za-z]:", path):  # file:///C:/src on Windows
+        path = path[1:]
+    return Path(path)
+
+
+def _egg_requires(file: Path) -> list[str]:
+    """requires.txt sections turned into Requires-Dist strings, as importlib.metadata does."""
+    try:
+        text = file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    extra, marker = "", ""
+    found: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            extra, _, marker = line[1:-1].partition(":")
+            extra = canonical(extra) if extra else ""
+            continue
+        if extra and marker:
+            found.append(f'{line} ; ({marker}) and extra == "{extra}"')
+        elif extra:
+            found.append(f'{line} ; extra == "{extra}"')
+        elif marker:
+            found.append(f"{line} ; {marker}")
+        else:
+            found.append(line)
+    return found

@@ -1,0 +1,96 @@
+"""Our static reading against the environment's own pip, in a real venv made with pip."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ainlp.core.discovery.resolve import classify
+from ainlp.core.packages import check, installed_distributions, marker_environment
+
+from tests.conftest import make_world
+from tests.test_packages_worlds import make_dist, make_egg_info
+
+
+@pytest.fixture(scope="session")
+def pip_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real venv with pip (ensurepip, offline), made once per session."""
+    prefix = tmp_path_factory.mktemp("pipvenv") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(prefix)], check=True, timeout=180,
+                   capture_output=True)
+    return prefix
+
+
+def _pip(prefix: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON"))}
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    return subprocess.run([str(prefix / "bin" / "python"), "-m", "pip", *args], cwd=prefix,
+                          capture_output=True, text=True, timeout=120, env=env)
+
+
+def _pip_list(prefix: Path) -> list[dict[str, str]]:
+    done = _pip(prefix, "list", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    listed: list[dict[str, str]] = json.loads(done.stdout)
+    return listed
+
+
+def _ours(tmp_path: Path, prefix: Path) -> tuple[list[dict[str, str]], list[str], int]:
+    world = make_world(tmp_path)
+    record = classify(prefix, "test")
+    installed = installed_distributions(world, record)
+    listed = []
+    for dist in installed.distributions:
+        item = {"name": dist.name or "", "version": dist.version or ""}
+        if dist.editable_location is not None:
+            item["editable_project_location"] = str(dist.editable_location)
+        listed.append(item)
+    result = check(installed.distributions, marker_environment(world, record))
+    lines = [c.pip_line for c in result.conflicts]
+    return listed, lines, 0 if result.ok else 1
+
+
+def _pip_check(prefix: Path) -> tuple[list[str], int]:
+    done = _pip(prefix, "check")
+    lines = [line for line in done.stdout.splitlines()
+             if line and line != "No broken requirements found."]
+    return lines, done.returncode
+
+
+def test_fresh_venv_matches_pip(pip_venv: Path, tmp_path: Path) -> None:
+    listed, lines, code = _ours(tmp_path, pip_venv)
+    assert listed == _pip_list(pip_venv)
+    assert (sorted(lines), code) == (lambda p: (sorted(p[0]), p[1]))(_pip_check(pip_venv))
+    assert any(item["name"] == "pip" for item in listed)
+
+
+def test_conflicts_extras_markers_and_editables_match_pip(pip_venv: Path, tmp_path: Path) -> None:
+    prefix = tmp_path / "venv"
+    shutil.copytree(pip_venv, prefix, symlinks=True)
+    site = next((prefix / "lib").glob("python3.*/site-packages"))
+    make_dist(site, "App_One", "1.0", extras=["fast"], requires=[
+        "lib-two>=2.0", "missing-dep", 'speedup; extra == "fast"',
+        'tomli; python_version < "3.8"', 'winonly; sys_platform == "win32"',
+        'newpy>=1; python_version >= "3.8"', "pip>=1", "Lib_Two[fast]"])
+    make_dist(site, "lib-two", "1.9", requires=['lib-three==1.*; extra == "fast"', "lib-three<2"])
+    make_dist(site, "lib-three", "2.0.0rc1")
+    make_dist(site, "newpy", "0.5")
+    source = tmp_path / "src" / "edit"
+    source.mkdir(parents=True)
+    make_dist(site, "edit-me", "0.1.dev0", requires=["gone-too"],
+              direct_url={"url": source.as_uri(), "dir_info": {"editable": True}},
+              files={"__editable__.edit_me-0.1.dev0.pth": f"{source}\n"})
+    develop = tmp_path / "src" / "legacy"
+    make_egg_info(develop, "legacy-dev", "3.0", requires_txt="newpy>=1\n[extra]\nnothere\n")
+    (site / "easy-install.pth").write_text(f"{develop}\n")
+    (site / "legacy-dev.egg-link").write_text(f"{develop}\n.\n")
+    listed, lines, code = _ours(tmp_path, prefix)
+    assert listed == _pip_list(prefix)
+    pip_lines, pip_code = _pip_check(prefix)
+    assert (sorted(lines), code) == (sorted(pip_lines), pip_code)
+    assert code == 1 and len(lines) == 6
