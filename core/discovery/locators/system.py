@@ -1,0 +1,171 @@
+"""System and Homebrew interpreters in their usual places, and macOS framework builds."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from ainlp.core.discovery import static
+from ainlp.core.discovery.locators import register_locator
+from ainlp.core.discovery.locators.pyenv import is_shim
+from ainlp.core.discovery.records import EnvKind, EnvRecord, Manager
+from ainlp.core.discovery.resolve import (
+    classify,
+    interpreter_record,
+    is_conda_env,
+    is_venv,
+    prefix_of_executable,
+    real,
+)
+from ainlp.core.world import World
+
+# python, python3, python3.12 and free-threaded python3.13t; never python3-config or
+# python-argcomplete-*, which live beside them.
+_INTERPRETER_NAME = re.compile(r"^python(\d(\.\d+t?)?)?$")
+# Homebrew names a bottle's folder by version and revision: "3.12.1_1".
+_CELLAR_VERSION = re.compile(r"^(\d+\.\d+(?:\.\d+)?)(?:_\d+)?$")
+# Formulae that install an interpreter (python-tk@3.12 and friends only add modules).
+_CELLAR_FORMULA = re.compile(r"^python(@\d+\.\d+|3)?$")
+_FRAMEWORK_ROOTS = (
+    "/Library/Frameworks/Python.framework/Versions",
+    "/Library/Developer/CommandLineTools/Library/Frameworks/Python3.framework/Versions",
+    "/Applications/Xcode.app/Contents/Developer/Library/Frameworks/Python3.framework/Versions",
+)
+
+
+def interpreter_files(folder: Path) -> list[Path]:
+    """The interpreters a bin folder holds, by name, shortest name first."""
+    try:
+        found = [p for p in folder.iterdir() if _INTERPRETER_NAME.match(p.name)]
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: (len(p.name), p.name))
+
+
+def brew_prefixes(world: World) -> list[Path]:
+    """Homebrew on Apple silicon, on Intel macs, on Linux; plus $HOMEBREW_PREFIX."""
+    places = [
+        world.system_path("/opt/homebrew"),
+        world.system_path("/usr/local"),
+        world.system_path("/home/linuxbrew/.linuxbrew"),
+        world.home / ".linuxbrew",
+    ]
+    configured = world.env.get("HOMEBREW_PREFIX")
+    if configured:
+        places.insert(0, Path(configured))
+    return list(dict.fromkeys(places))
+
+
+def search_dirs(world: World) -> list[Path]:
+    """Every bin folder this locator reads, most ordinary first."""
+    dirs = [world.system_path(p) for p in ("/usr/bin", "/bin", "/usr/local/bin")]
+    dirs += sorted(world.system_path("/opt").glob("*/bin"))
+    for brew in brew_prefixes(world):
+        dirs.append(brew / "bin")
+        for version_dir in _cellar_versions(brew):
+            dirs.append(version_dir / "bin")
+            dirs += sorted(version_dir.glob("Frameworks/Python.framework/Versions/*/bin"))
+    if world.platform == "darwin":
+        for root in _FRAMEWORK_ROOTS:
+            dirs += sorted(world.system_path(root).glob("*/bin"))
+    return list(dict.fromkeys(dirs))
+
+
+def _cellar_versions(brew: Path) -> list[Path]:
+    cellar = brew / "Cellar"
+    try:
+        formulae = sorted(p for p in cellar.iterdir() if _CELLAR_FORMULA.match(p.name))
+    except OSError:
+        return []
+    return [
+        version for formula in formulae for version in sorted(formula.iterdir()) if version.is_dir()
+    ]
+
+
+def cellar_parts(path: Path) -> tuple[Path, str] | None:
+    """For a file inside a Homebrew Cellar: (the Homebrew prefix, the bottle's version)."""
+    parts = path.parts
+    for index in range(len(parts) - 2, 0, -1):
+        if parts[index] == "Cellar" and _CELLAR_FORMULA.match(parts[index + 1]):
+            if index + 2 >= len(parts):
+                return None
+            match = _CELLAR_VERSION.match(parts[index + 2])
+            return Path(*parts[:index]), match.group(1) if match else ""
+    return None
+
+
+def _homebrew(record: EnvRecord) -> EnvRecord:
+    """A Cellar interpreter: kind homebrew, managed by brew, its bottle version as a fallback."""
+    assert record.executable is not None
+    found = cellar_parts(record.executable)
+    if found is None:
+        return record
+    brew, version = found
+    brew_exe = brew / "bin" / "brew"
+    record = replace(
+        record,
+        kind=EnvKind.HOMEBREW,
+        manager=Manager("brew", brew_exe if brew_exe.exists() else None),
+    )
+    if version and record.version_source in (None, "executable-name"):
+        record = replace(
+            record,
+            version=version,
+            version_source="folder-name",
+            implementation=record.implementation or "cpython",
+        )
+    return record
+
+
+def _dangling(record: EnvRecord, link: Path) -> EnvRecord:
+    """A link to a removed interpreter: the headers beside it belong to others; the name it
+    points to is the only evidence of what it was."""
+    minor = static.minor_of_name(real(link).name)
+    return replace(record, version=minor, version_source="executable-name" if minor else None,
+                   implementation=None)
+
+
+@register_locator("system")
+class SystemLocator:
+    """/usr/bin, /usr/local/bin, /opt/*/bin, Homebrew and framework builds."""
+
+    name = "system"
+
+    def locate(self, world: World) -> Iterator[EnvRecord]:
+        seen: set[Path] = set()
+        for folder in search_dirs(world):
+            for exe in interpreter_files(folder):
+                record = self._record(world, exe, seen)
+                if record is not None:
+                    yield record
+
+    def _record(self, world: World, exe: Path, seen: set[Path]) -> EnvRecord | None:
+        if exe.is_dir() or is_shim(exe):
+            return None
+        # /opt/venv or /opt/conda: an environment, reported as what it is
+        prefix = prefix_of_executable(exe)
+        if is_venv(prefix) or is_conda_env(prefix):
+            key = real(prefix)
+            if key in seen:
+                return None
+            seen.add(key)
+            return classify(prefix, self.name, platform=world.platform)
+        # python3 -> python3.11 and /bin -> /usr/bin: one interpreter, named by its real file;
+        # a dangling link keeps its own name so it is reported as dangling
+        target = real(exe) if exe.exists() else real(exe.parent) / exe.name
+        if target in seen:
+            return None
+        seen.add(target)
+        record = interpreter_record(prefix_of_executable(target), target, EnvKind.SYSTEM, self.name)
+        return _homebrew(record) if exe.exists() else _dangling(record, exe)
+
+
+__all__ = [
+    "SystemLocator",
+    "brew_prefixes",
+    "cellar_parts",
+    "interpreter_files",
+    "search_dirs",
+]

@@ -1,0 +1,206 @@
+"""Virtual environments: WORKON_HOME, a project's .venv and its parents', the active one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from ainlp.core.discovery import static
+from ainlp.core.discovery.locators import register_locator
+from ainlp.core.discovery.records import EnvKind, EnvRecord, Problem
+from ainlp.core.discovery.resolve import (
+    executable_in,
+    interpreter_record,
+    is_conda_env,
+    venv_record,
+)
+from ainlp.core.world import World
+
+# Folder names a project keeps its environment in, in the order tools look for them.
+PROJECT_ENV_NAMES = (".venv", "venv", "env", ".env")
+
+
+def workon_home(world: World) -> Path:
+    """virtualenvwrapper's folder: $WORKON_HOME, else ~/.virtualenvs."""
+    configured = world.env.get("WORKON_HOME")
+    return world.expand(configured) if configured else world.home / ".virtualenvs"
+
+
+def _lib_dir(prefix: Path, platform: str) -> list[Path]:
+    """Where site-packages lives: Lib/ on Windows, lib/pythonX.Y/ elsewhere."""
+    if platform == "win32":
+        return [prefix / "Lib"]
+    try:
+        return sorted(p for p in (prefix / "lib").iterdir() if p.name.startswith("python"))
+    except OSError:
+        return []
+
+
+def is_environment(prefix: Path, platform: str = "linux") -> bool:
+    """A real environment: pyvenv.cfg, or an interpreter beside a site-packages folder.
+
+    A bare `venv/` or `env/` folder of source code must not count, so a name alone never does.
+    """
+    if (prefix / "pyvenv.cfg").is_file():
+        return True
+    if executable_in(prefix, platform) is None:
+        return False
+    return any((lib / "site-packages").is_dir() for lib in _lib_dir(prefix, platform))
+
+
+def _orig_prefix(prefix: Path) -> Path | None:
+    """virtualenv < 20 wrote no pyvenv.cfg; lib/pythonX.Y/orig-prefix.txt names its base."""
+    for lib in _lib_dir(prefix, "linux"):
+        try:
+            text = (lib / "orig-prefix.txt").read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            continue
+        if text:
+            return Path(text)
+    return None
+
+
+def env_record(
+    prefix: Path, found_by: str, *, platform: str = "linux", name: str | None = None
+) -> EnvRecord:
+    """A venv or virtualenv folder, broken ones with their problems."""
+    cfg = static.read_pyvenv_cfg(prefix)
+    if cfg is not None:
+        kind = EnvKind.VIRTUALENV if "virtualenv" in cfg else EnvKind.VENV
+        return venv_record(prefix, kind, found_by, name=name, platform=platform)
+    executable = executable_in(prefix, platform)
+    label = name if name is not None else prefix.name
+    base = _orig_prefix(prefix)
+    if base is not None:
+        record = interpreter_record(prefix, executable, EnvKind.VIRTUALENV, found_by, name=label)
+        base_exe = base / "bin" / executable.name if executable is not None else None
+        return replace(record, base_executable=base_exe)
+    record = interpreter_record(prefix, executable, EnvKind.VENV, found_by, name=label)
+    if record.version is None:
+        record = _version_from_lib(record, platform)
+    return record.with_problem(
+        Problem(
+            "venv.cfg-missing",
+            f"{prefix / 'pyvenv.cfg'} is missing",
+            "Without pyvenv.cfg Python ignores the environment's packages: rebuild it (ainlp fix).",
+        )
+    )
+
+
+def _version_from_lib(record: EnvRecord, platform: str) -> EnvRecord:
+    """lib/python3.11/ names the minor an environment was made for."""
+    for lib in _lib_dir(record.prefix, platform):
+        minor = static.minor_of_name(lib.name)
+        if minor:
+            return replace(record, version=minor, version_source="folder-name")
+    return record
+
+
+def _children(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.iterdir() if p.is_dir())
+    except OSError:
+        return []
+
+
+@register_locator("workon_home")
+class WorkonHomeLocator:
+    """Every environment folder in $WORKON_HOME (or ~/.virtualenvs)."""
+
+    name = "workon_home"
+
+    def locate(self, world: World) -> Iterator[EnvRecord]:
+        for prefix in _children(workon_home(world)):
+            # conda envs kept here are the conda locator's to report
+            if is_conda_env(prefix) or not _has_env_marker(prefix, world.platform):
+                continue
+            yield env_record(prefix, self.name, platform=world.platform)
+
+
+def _has_env_marker(prefix: Path, platform: str) -> bool:
+    """Inside WORKON_HOME every folder is meant to be an environment, so broken ones count:
+    one with pyvenv.cfg, an interpreter, or a bin/Scripts or lib folder left behind."""
+    if is_environment(prefix, platform) or executable_in(prefix, platform) is not None:
+        return True
+    return any((prefix / sub).is_dir() for sub in ("bin", "Scripts", "lib", "Lib"))
+
+
+def project_env_folders(world: World) -> Iterator[Path]:
+    """.venv, venv, env and .env folders that are real environments, from cwd up to /."""
+    folder = world.cwd
+    while True:
+        for env_name in PROJECT_ENV_NAMES:
+            candidate = folder / env_name
+            if candidate.is_dir() and is_environment(candidate, world.platform):
+                yield candidate
+        if folder.parent == folder:
+            return
+        folder = folder.parent
+
+
+@register_locator("project")
+class ProjectLocator:
+    """The environments of the current project and of every folder above it."""
+
+    name = "project"
+
+    def locate(self, world: World) -> Iterator[EnvRecord]:
+        for prefix in project_env_folders(world):
+            yield env_record(prefix, self.name, platform=world.platform)
+
+
+def active_env_folders(world: World) -> Iterator[Path]:
+    """$VIRTUAL_ENV when it exists, and a venv whose interpreter is the first on PATH.
+
+    A VIRTUAL_ENV naming a folder that is gone is not an environment to list: the health
+    checks report that stale variable.
+    """
+    seen: set[Path] = set()
+    declared = world.env.get("VIRTUAL_ENV")
+    if declared:
+        prefix = world.expand(declared)
+        if prefix.is_dir():
+            seen.add(prefix)
+            yield prefix
+    first = _first_path_interpreter_dir(world)
+    if first is not None:
+        prefix = static.prefix_of_bin_dir(first)
+        if prefix not in seen and (prefix / "pyvenv.cfg").is_file():
+            yield prefix
+
+
+def _first_path_interpreter_dir(world: World) -> Path | None:
+    for folder in world.path_dirs:
+        if world.platform == "win32":
+            if (folder / "python.exe").exists():
+                return folder
+        elif static.python_executables(folder):
+            return folder
+    return None
+
+
+@register_locator("active")
+class ActiveLocator:
+    """The virtual environment active in this shell."""
+
+    name = "active"
+
+    def locate(self, world: World) -> Iterator[EnvRecord]:
+        for prefix in active_env_folders(world):
+            if is_conda_env(prefix):
+                continue
+            yield env_record(prefix, self.name, platform=world.platform)
+
+
+__all__ = [
+    "PROJECT_ENV_NAMES",
+    "ActiveLocator",
+    "ProjectLocator",
+    "WorkonHomeLocator",
+    "active_env_folders",
+    "env_record",
+    "is_environment",
+    "project_env_folders",
+    "workon_home",
+]
