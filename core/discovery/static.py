@@ -11,7 +11,7 @@ from pathlib import Path
 _PY_VERSION = re.compile(r'^#define\s+PY_VERSION\s+"([^"]+)"', re.MULTILINE)
 _VERSION_INFO = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:\.(final|alpha|beta|candidate)\.(\d+))?$")
 _RELEASE_TAGS = {"alpha": "a", "beta": "b", "candidate": "rc"}
-_EXECUTABLE_NAME = re.compile(r"^python(\d+(\.\d+)?)?$")
+_EXECUTABLE_NAME = re.compile(r"^python(\d+(\.\d+){0,2})?$")  # python3.9.9 too
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +104,26 @@ def version_from_build_details(prefix: Path, minor: str | None = None) -> str | 
     return None
 
 
+def _version_info(info: dict[str, object]) -> str | None:
+    try:
+        base = f"{int(str(info['major']))}.{int(str(info['minor']))}.{int(str(info['micro']))}"
+    except (KeyError, ValueError):
+        return None
+    level = str(info.get("releaselevel", "final"))
+    if level == "final":
+        return base
+    return f"{base}{_RELEASE_TAGS.get(level, level)}{info.get('serial', 0)}"
+
+
 def _build_details_version(data: object) -> str | None:
     if not isinstance(data, dict):
         return None
+    language = data.get("language")
+    if isinstance(language, dict) and isinstance(language.get("version_info"), dict):
+        # the Python language version; implementation.version is PyPy's own for PyPy
+        found = _version_info(language["version_info"])
+        if found:
+            return found
     impl = data.get("implementation")
     if isinstance(impl, dict) and isinstance(impl.get("version"), dict):
         info = impl["version"]
