@@ -1,0 +1,87 @@
+"""How people see help, plans (`--dry-run`, confirmations) and the results of scripts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ainlp.render import console, render_result, renderer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ainlp.actions.result import Result
+    from ainlp.dispatch import Plan, ScriptResult, StatementResult
+
+_STATUS = {"ok": "[green]ok[/]", "problems": "[yellow]problems found[/]",
+           "failed": "[red]failed[/]", "skipped": "[dim]skipped[/]"}
+
+
+@renderer("show_help")
+def render_help(out: Console, result: Result) -> None:
+    from rich.markup import escape
+
+    out.print("Say what you want in plain words: [bold]ainlp do \"PHRASE\"[/], or in the shell.\n")
+    for action in result.data["actions"]:
+        intents = ", ".join(action["intents"]) or "script only"
+        out.print(f"[bold]{escape(action['description'])}[/]  [dim]({intents}; "
+                  f"{action['action']})[/]")
+        for example in action["examples"]:
+            out.print(f"    {escape(example)}")
+    out.print("\nScripts (.ainlp) name actions directly; `ainlp run FILE` runs one:\n")
+    out.print(escape(result.data["script_example"]), end="")
+
+
+def plan_lines(plan: Plan) -> list[str]:
+    """The ordered steps of a plan, with arguments and when each one runs (plain text)."""
+    lines: list[str] = []
+    for statement in plan.statements:
+        if statement.type == "run":
+            lines.append(f"RUN {statement.name}  (line {statement.line})")
+        else:
+            intent = statement.intent.name if statement.intent else "?"
+            lines.append(f"\"{statement.name}\"  -> {intent}  (line {statement.line})")
+        for step in statement.steps:
+            clause = f"{step.clause:<9}" if step.clause else ""
+            marks = [step.when] if step.when != "always" or step.clause else []
+            if step.changes_machine:
+                marks.append("changes the machine")
+            if step.error:
+                marks.append(f"cannot run: {step.error}")
+            suffix = f"  [{'; '.join(marks)}]" if marks else ""
+            lines.append(f"  {step.id:<5} {clause}{step.label}{suffix}")
+    return lines
+
+
+def print_plan(plan: Plan, *, footer: str) -> None:
+    from rich.markup import escape
+
+    out = console()
+    for line in plan_lines(plan):
+        out.print(escape(line), soft_wrap=True)
+    out.print(escape(footer))
+
+
+def render_statement(out: Console, statement: StatementResult) -> None:
+    from rich.markup import escape
+
+    what = (f"RUN {statement.name}" if statement.type == "run" else f"\"{statement.name}\"")
+    status = ("skipped" if statement.skipped else "failed" if statement.failed
+              else "problems" if statement.problems_found else "ok")
+    line = f" (line {statement.line})" if statement.line else ""
+    out.print(f"[bold]{escape(what)}[/]{line}: {_STATUS[status]}"
+              + (f" [dim]({escape(statement.skipped)})[/]" if statement.skipped else ""))
+    for record in statement.steps:
+        clause = f"{record.clause} " if record.clause else ""
+        reason = f" [dim]({escape(record.reason)})[/]" if record.reason else ""
+        out.print(f"  {clause}{escape(record.label)}: {_STATUS[record.status]}{reason}")
+        if record.result is not None and record.status != "failed":
+            render_result(record.result, out)
+        elif record.result is not None:
+            for message in record.result.messages:
+                out.print(f"    [red]{escape(message)}[/]")
+
+
+def render_script(result: ScriptResult) -> None:
+    out = console()
+    for statement in result.statements:
+        render_statement(out, statement)
