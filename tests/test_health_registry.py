@@ -8,7 +8,7 @@ import pytest
 
 from ainlp.core.errors import BadInput
 from ainlp.core.health import Finding, Severity, checks, explain, run_checks, topics
-from tests.conftest import make_world
+from conftest import make_world
 
 
 def test_finding_json_shape() -> None:

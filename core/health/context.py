@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ainlp.core.discovery.records import EnvRecord, Inventory
 from ainlp.core.errors import BadInput
@@ -15,6 +16,8 @@ from ainlp.core.world import World
 if TYPE_CHECKING:
     from ainlp.core.discovery.locators.pyenv import Selection
     from ainlp.core.discovery.probe import ProbeResult
+
+T = TypeVar("T")
 
 _PROJECT_VENV_NAMES = (".venv", "venv", "env", ".env")
 
@@ -34,6 +37,7 @@ class CheckContext:
     _probes: dict[Path, ProbeResult] = field(default_factory=dict, init=False, repr=False)
     _runs: dict[tuple[str, ...], Completed] = field(default_factory=dict, init=False, repr=False)
     _selection: Selection | None = field(default=None, init=False, repr=False)
+    _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
@@ -58,6 +62,16 @@ class CheckContext:
             with self._lock:
                 self._probes[executable] = cached
         return cached
+
+    def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """A fact several checks need (a venv's shebang scan, say), computed once per run."""
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]  # type: ignore[no-any-return]
+        value = compute()
+        with self._lock:
+            self._memo.setdefault(key, value)
+        return value
 
     def run(self, *argv: str, timeout: float | None = None) -> Completed:
         """Run a small command through the world's runner with a timeout; cached by argv."""

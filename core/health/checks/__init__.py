@@ -1,8 +1,7 @@
 """The modules that register health checks, imported when checks are first asked for.
 
 Each module registers its checks with `@health_check`; `packages` reads installed
-distributions, the others look at venvs, PATH, environment variables, interpreters and
-AINLP's own state.
+distributions, the others look at venvs, PATH, environment variables and interpreters.
 """
 
 from __future__ import annotations
@@ -13,5 +12,4 @@ CHECK_MODULES: tuple[str, ...] = (
     "envvars",
     "interpreters",
     "packages",
-    "state",
 )

@@ -1,0 +1,128 @@
+"""Small file readers the checks share: shebangs, bin folders, stdlib folders, commands on PATH."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ainlp.core.discovery.records import EnvKind, EnvRecord
+from ainlp.core.discovery.resolve import real
+from ainlp.core.world import World
+
+_LONG_SHEBANG = re.compile(r"^'''exec' (?:\"([^\"]+)\"|(\S+))")
+_INTERPRETER_KINDS = frozenset({EnvKind.SYSTEM, EnvKind.HOMEBREW, EnvKind.UNKNOWN,
+                                EnvKind.WINDOWS_REGISTRY, EnvKind.WINDOWS_STORE})
+
+
+def subject_of(record: EnvRecord) -> str:
+    """What a finding about a record names: an environment's folder, a bare interpreter's file."""
+    if record.kind in _INTERPRETER_KINDS and record.executable is not None:
+        return str(record.executable)
+    return str(record.prefix)
+
+
+def is_venv_record(record: EnvRecord) -> bool:
+    return (record.prefix / "pyvenv.cfg").is_file()
+
+
+def bin_dir(prefix: Path, platform: str) -> Path:
+    return prefix / ("Scripts" if platform == "win32" else "bin")
+
+
+@dataclass(frozen=True, slots=True)
+class Shebang:
+    interpreter: str  # the program named, as written ("/usr/bin/env" for env lines)
+    argument: str | None  # for `#!/usr/bin/env python3`: "python3"
+
+
+def read_shebang(path: Path) -> Shebang | None:
+    """The interpreter a script names; pip's `#!/bin/sh` + `'''exec'` form for long paths too."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError:
+        return None
+    if not head.startswith(b"#!"):
+        return None
+    lines = head.decode("utf-8", errors="replace").splitlines()
+    words = lines[0][2:].strip().split()
+    if not words:
+        return Shebang("", None)
+    if words[0] == "/bin/sh" and len(lines) > 1:
+        match = _LONG_SHEBANG.match(lines[1])
+        if match:
+            return Shebang(match.group(1) or match.group(2), None)
+    return Shebang(words[0], words[1] if len(words) > 1 else None)
+
+
+def is_python_name(name: str) -> bool:
+    base = name.lower().removesuffix(".exe")
+    return base.startswith("python") or base.startswith("pypy")
+
+
+def command_names(name: str, platform: str) -> tuple[str, ...]:
+    return (f"{name}.exe", f"{name}.bat", f"{name}.cmd") if platform == "win32" else (name,)
+
+
+def find_command(world: World, name: str, *, resolve_shims: bool = True) -> Path | None:
+    """The file `name` runs from PATH, like a shell (a pyenv shim followed to its target)."""
+    from ainlp.core.discovery.locators.pyenv import is_shim, resolve_shim
+
+    for folder in world.path_dirs:
+        for candidate_name in command_names(name, world.platform):
+            candidate = folder / candidate_name
+            if not _runnable(candidate, world.platform):
+                continue
+            if resolve_shims and is_shim(candidate):
+                target, _ = resolve_shim(world, candidate)
+                if target is None:
+                    break  # `system`: the shim execs the next one on PATH
+                return target
+            return candidate
+    return None
+
+
+def first_dir_with(world: World, name: str) -> tuple[int, Path] | None:
+    """The index and folder of the first PATH entry holding command `name` (shims count)."""
+    for index, folder in enumerate(world.path_dirs):
+        if any(_runnable(folder / n, world.platform) for n in command_names(name, world.platform)):
+            return index, folder
+    return None
+
+
+def _runnable(path: Path, platform: str) -> bool:
+    if platform == "win32":
+        return path.is_file()
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def same_dir(a: Path, b: Path) -> bool:
+    return os.path.normpath(a) == os.path.normpath(b) or real(a) == real(b)
+
+
+def minor_of(version: str | None) -> str | None:
+    """"3.11.7" -> "3.11"; "3.13-dev" -> "3.13"; None when no major.minor is there."""
+    if not version:
+        return None
+    match = re.match(r"^(\d+)\.(\d+)", version)
+    return f"{match.group(1)}.{match.group(2)}" if match else None
+
+
+def stdlib_dir(prefix: Path, minor: str | None, platform: str) -> Path | None:
+    """prefix/lib/pythonX.Y (Lib on Windows); the only python* folder when the minor is unknown."""
+    if platform == "win32":
+        lib = prefix / "Lib"
+        return lib if lib.is_dir() else None
+    if minor is not None:
+        for name in (f"python{minor}", f"python{minor}t"):
+            if (prefix / "lib" / name / "os.py").is_file():
+                return prefix / "lib" / name
+        return None
+    try:
+        found = [p for p in (prefix / "lib").iterdir()
+                 if p.name.startswith("python") and (p / "os.py").is_file()]
+    except OSError:
+        return None
+    return found[0] if len(found) == 1 else None

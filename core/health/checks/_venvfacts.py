@@ -1,0 +1,94 @@
+"""What a venv's own files say about it, read once per check run and shared by the venv checks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ainlp.core.discovery import static
+from ainlp.core.discovery.records import EnvRecord
+from ainlp.core.discovery.resolve import real
+from ainlp.core.health.checks._common import Shebang, bin_dir, is_python_name, read_shebang
+from ainlp.core.health.context import CheckContext
+
+# `VIRTUAL_ENV="/x"`, `export VIRTUAL_ENV='/x'`, `VIRTUAL_ENV=/x` (virtualenv); not cygpath lines
+_ACTIVATE_PATH = re.compile(
+    r"""^\s*(?:export\s+)?VIRTUAL_ENV=(?:"(/[^"]*)"|'(/[^']*)'|(/[^\s;"'$]+))\s*$""", re.MULTILINE
+)
+_SKIP_SCRIPTS = ("activate", "Activate", "deactivate")
+
+
+@dataclass(frozen=True)
+class Script:
+    path: Path
+    shebang: Shebang
+
+
+@dataclass(frozen=True)
+class VenvFacts:
+    prefix: Path
+    cfg: dict[str, str] | None
+    recorded_prefix: Path | None  # the folder bin/activate was written for
+    scripts: tuple[Script, ...]  # files of bin/ with a shebang naming a Python
+
+    @property
+    def home(self) -> Path | None:
+        home = (self.cfg or {}).get("home")
+        return Path(home) if home else None
+
+    def moved_from(self) -> Path | None:
+        """The folder this venv was made in, when its files say it was somewhere else."""
+        if self.recorded_prefix is not None and not _same(self.recorded_prefix, self.prefix):
+            return self.recorded_prefix
+        old = [s for s in self.scripts if s.shebang.interpreter.startswith("/")]
+        elsewhere = [Path(s.shebang.interpreter).parent.parent for s in old
+                     if not _inside(Path(s.shebang.interpreter), self.prefix)
+                     and Path(s.shebang.interpreter).parent.name == "bin"
+                     and not Path(s.shebang.interpreter).exists()]
+        # most scripts naming one missing folder's bin/python: that folder was this venv
+        if old and len(elsewhere) * 2 > len(old):
+            return max(set(elsewhere), key=elsewhere.count)
+        return None
+
+
+def venv_facts(ctx: CheckContext, record: EnvRecord) -> VenvFacts:
+    return ctx.memo(("venv-facts", record.prefix), lambda: _read(record.prefix, ctx.world.platform))
+
+
+def _read(prefix: Path, platform: str) -> VenvFacts:
+    cfg = static.read_pyvenv_cfg(prefix)
+    bin_path = bin_dir(prefix, platform)
+    recorded = None
+    try:
+        text = (bin_path / "activate").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    match = _ACTIVATE_PATH.search(text)
+    if match:
+        recorded = Path(next(g for g in match.groups() if g))
+    scripts: list[Script] = []
+    try:
+        entries = sorted(bin_path.iterdir())
+    except OSError:
+        entries = []
+    for entry in entries:
+        if entry.name.startswith(_SKIP_SCRIPTS) or is_python_name(entry.name):
+            continue
+        if entry.is_symlink() or not entry.is_file():
+            continue
+        shebang = read_shebang(entry)
+        if shebang is None:
+            continue
+        named = shebang.argument if shebang.interpreter.endswith("/env") else shebang.interpreter
+        if not shebang.interpreter or (named and is_python_name(Path(named).name)):
+            scripts.append(Script(entry, shebang))
+    return VenvFacts(prefix, cfg, recorded, tuple(scripts))
+
+
+def _same(a: Path, b: Path) -> bool:
+    return a == b or real(a) == real(b)
+
+
+def _inside(path: Path, prefix: Path) -> bool:
+    return path.parent.parent == prefix or real(path.parent.parent) == real(prefix)

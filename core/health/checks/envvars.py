@@ -1,0 +1,226 @@
+"""Checks of environment variables and pip configuration that change what Python does."""
+
+from __future__ import annotations
+
+import configparser
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from ainlp.core.health.checks._common import bin_dir, same_dir
+from ainlp.core.health.context import CheckContext
+from ainlp.core.health.findings import Finding, Severity
+from ainlp.core.health.registry import get_check, health_check
+from ainlp.core.world import World
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_CA_FILE_VARIABLES = ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT", "CURL_CA_BUNDLE")
+
+
+@health_check(
+    "env.pythonhome-set", severity=Severity.WARNING, topics=("env", "path", "venv"),
+    title="PYTHONHOME is set",
+    explanation="PYTHONHOME tells every Python where its standard library is. It is set in "
+                "this shell (an error when the folder it names does not exist).",
+    why="Any Python other than the one PYTHONHOME was meant for, venvs included, loads the "
+        "wrong standard library and fails with 'No module named encodings' or subtler errors.",
+    repair="No automatic repair: remove the `export PYTHONHOME=...` line from your shell rc "
+           "file and open a new shell.",
+)
+def pythonhome_set(ctx: CheckContext) -> Iterator[Finding]:
+    value = ctx.world.env.get("PYTHONHOME")
+    if not value or not ctx.machine_wide:
+        return
+    spec = get_check("env.pythonhome-set")
+    home = value.split(os.pathsep)[0]
+    if not Path(home).is_dir():
+        yield spec.finding("PYTHONHOME", f"PYTHONHOME={value} names a folder that does not exist",
+                           "unset PYTHONHOME (and remove it from your shell rc file)",
+                           severity=Severity.ERROR)
+    else:
+        yield spec.finding("PYTHONHOME", f"PYTHONHOME={value} steers every Python to one stdlib",
+                           "unset PYTHONHOME unless one embedded Python needs it")
+
+
+@health_check(
+    "env.pythonpath-set", severity=Severity.WARNING, topics=("env", "path", "packages"),
+    title="PYTHONPATH is set",
+    explanation="PYTHONPATH adds folders to the import path of every Python, venvs included.",
+    why="Modules from those folders shadow the packages installed in each environment; code "
+        "built for one Python version gets imported by another.",
+    repair="No automatic repair: install the code as a package (`pip install -e .`) instead, "
+           "and remove PYTHONPATH from your shell rc file.",
+)
+def pythonpath_set(ctx: CheckContext) -> Iterator[Finding]:
+    value = ctx.world.env.get("PYTHONPATH")
+    if not value or not ctx.machine_wide:
+        return
+    spec = get_check("env.pythonpath-set")
+    parts = [p for p in value.split(os.pathsep) if p]
+    missing = [p for p in parts if not Path(p).exists()]
+    detail = f" ({len(missing)} of its folders do not exist)" if missing else ""
+    yield spec.finding("PYTHONPATH", f"PYTHONPATH={value} is added to every Python{detail}",
+                       "install the code as a package and unset PYTHONPATH")
+
+
+@health_check(
+    "env.stale-virtual-env", severity=Severity.WARNING, topics=("env", "venv", "path"),
+    title="VIRTUAL_ENV names an environment that is not active",
+    explanation="VIRTUAL_ENV is set, but the folder is gone, is not a venv, or its bin folder "
+                "is not on PATH (a shell that deactivated by hand, or inherited the variable).",
+    why="Tools that trust VIRTUAL_ENV (pip, uv, poetry, editors) act on an environment other "
+        "than the one `python` runs.",
+    repair="No automatic repair: run `deactivate` or `unset VIRTUAL_ENV`, then activate the "
+           "environment you want.",
+)
+def stale_virtual_env(ctx: CheckContext) -> Iterator[Finding]:
+    value = ctx.world.env.get("VIRTUAL_ENV")
+    if not value or not ctx.machine_wide:
+        return
+    spec = get_check("env.stale-virtual-env")
+    prefix = Path(value)
+    folder = bin_dir(prefix, ctx.world.platform)
+    if not prefix.is_dir():
+        problem = "does not exist"
+    elif not (prefix / "pyvenv.cfg").is_file():
+        problem = "is not a virtual environment (no pyvenv.cfg)"
+    elif not any(same_dir(d, folder) for d in ctx.world.path_dirs):
+        problem = f"is not active: {folder} is not on PATH"
+    else:
+        return
+    yield spec.finding("VIRTUAL_ENV", f"VIRTUAL_ENV={value} {problem}",
+                       "unset VIRTUAL_ENV, or activate the environment again")
+
+
+@health_check(
+    "env.stale-conda-prefix", severity=Severity.WARNING, topics=("env", "conda"),
+    title="CONDA_PREFIX names an environment that is not there",
+    explanation="CONDA_PREFIX is set to a folder that is gone or is not a conda environment "
+                "(no conda-meta folder).",
+    why="conda, mamba and the tools that read CONDA_PREFIX act on an environment that does "
+        "not exist; `conda install` fails or goes elsewhere.",
+    repair="No automatic repair: run `conda deactivate` (or unset CONDA_PREFIX) and activate "
+           "an existing environment.",
+)
+def stale_conda_prefix(ctx: CheckContext) -> Iterator[Finding]:
+    value = ctx.world.env.get("CONDA_PREFIX")
+    if not value or not ctx.machine_wide:
+        return
+    prefix = Path(value)
+    if prefix.is_dir() and (prefix / "conda-meta").is_dir():
+        return
+    problem = "does not exist" if not prefix.is_dir() else "is not a conda environment"
+    yield get_check("env.stale-conda-prefix").finding(
+        "CONDA_PREFIX", f"CONDA_PREFIX={value} {problem}",
+        "conda deactivate, or unset CONDA_PREFIX")
+
+
+def pip_config_files(world: World) -> list[Path]:
+    """pip's configuration files in the order pip reads them (later ones win)."""
+    env = world.env
+    if env.get("PIP_CONFIG_FILE") == os.devnull:
+        return []
+    files: list[Path] = []
+    if world.platform == "win32":
+        if env.get("ProgramData"):
+            files.append(Path(env["ProgramData"]) / "pip" / "pip.ini")
+        if env.get("APPDATA"):
+            files.append(Path(env["APPDATA"]) / "pip" / "pip.ini")
+        files.append(world.home / "pip" / "pip.ini")
+    else:
+        xdg_dirs = env.get("XDG_CONFIG_DIRS", "/etc/xdg").split(":")
+        files += [world.system_path(d) / "pip" / "pip.conf" for d in xdg_dirs if d]
+        files.append(world.system_path("/etc/pip.conf"))
+        files.append(world.home / ".pip" / "pip.conf")
+        if world.platform == "darwin":
+            files.append(world.home / "Library" / "Application Support" / "pip" / "pip.conf")
+        config = env.get("XDG_CONFIG_HOME")
+        files.append((Path(config) if config else world.home / ".config") / "pip" / "pip.conf")
+    if env.get("VIRTUAL_ENV"):
+        name = "pip.ini" if world.platform == "win32" else "pip.conf"
+        files.append(Path(env["VIRTUAL_ENV"]) / name)
+    if env.get("PIP_CONFIG_FILE"):
+        files.append(Path(env["PIP_CONFIG_FILE"]))
+    return [f for f in files if f.is_file()]
+
+
+def pip_config_values(world: World) -> dict[str, tuple[str, str]]:
+    """Settings of [global] and [install] in pip's files: key -> (value, where it was set)."""
+    values: dict[str, tuple[str, str]] = {}
+    for path in pip_config_files(world):
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read(path, encoding="utf-8")
+        except (OSError, configparser.Error):
+            continue
+        for section in ("global", "install"):
+            if parser.has_section(section):
+                for key, value in parser.items(section):
+                    values[key.replace("_", "-")] = (value.strip(), str(path))
+    return values
+
+
+@health_check(
+    "pip.install-redirected", severity=Severity.WARNING, topics=("pip", "env", "packages"),
+    title="pip is configured to install somewhere else",
+    explanation="PIP_TARGET, PIP_PREFIX, PIP_USER or a pip configuration file's `target`, "
+                "`prefix` or `user` setting sends every `pip install` to another folder than "
+                "the environment pip runs in.",
+    why="Packages land where the environment's Python does not look (or in the user site, "
+        "which venvs ignore), so imports fail after a 'successful' install; inside a venv "
+        "`user = true` makes pip refuse to install at all.",
+    repair="No automatic repair: remove the variable from your shell rc file or the key from "
+           "the pip configuration file named in the finding.",
+)
+def install_redirected(ctx: CheckContext) -> Iterator[Finding]:
+    if not ctx.machine_wide:
+        return
+    spec = get_check("pip.install-redirected")
+    env = ctx.world.env
+    for variable in ("PIP_TARGET", "PIP_PREFIX"):
+        if env.get(variable):
+            yield spec.finding(variable, f"{variable}={env[variable]} redirects every pip install",
+                               f"unset {variable}")
+    if env.get("PIP_USER", "").lower() in _TRUE:
+        yield spec.finding("PIP_USER", "PIP_USER makes every pip install a --user install",
+                           "unset PIP_USER")
+    config = pip_config_values(ctx.world)
+    for key in ("target", "prefix"):
+        if key in config and config[key][0]:
+            value, where = config[key]
+            yield spec.finding(where, f"{where} sets {key} = {value} for every pip install",
+                               f"remove `{key}` from {where}")
+    if "user" in config and config["user"][0].lower() in _TRUE:
+        where = config["user"][1]
+        yield spec.finding(where, f"{where} sets user = true for every pip install",
+                           f"remove `user` from {where}")
+
+
+@health_check(
+    "ssl.ca-bundle-missing", severity=Severity.ERROR, topics=("ssl", "env", "pip"),
+    title="A CA-bundle setting names a file that does not exist",
+    explanation="SSL_CERT_FILE, REQUESTS_CA_BUNDLE, PIP_CERT, CURL_CA_BUNDLE, SSL_CERT_DIR or "
+                "pip's `cert` setting names a certificate file or folder that is not there.",
+    why="Every HTTPS connection of pip, requests and curl fails with certificate errors "
+        "(CERTIFICATE_VERIFY_FAILED, 'Could not find a suitable TLS CA certificate bundle').",
+    repair="No automatic repair: point the variable at an existing bundle (your company's CA "
+           "file, or the system's) or unset it.",
+)
+def ca_bundle_missing(ctx: CheckContext) -> Iterator[Finding]:
+    if not ctx.machine_wide:
+        return
+    spec = get_check("ssl.ca-bundle-missing")
+    env = ctx.world.env
+    for variable in _CA_FILE_VARIABLES:
+        value = env.get(variable)
+        if value and not Path(value).is_file():
+            yield spec.finding(variable, f"{variable}={value} does not exist",
+                               f"point {variable} at an existing CA bundle, or unset it")
+    cert_dir = env.get("SSL_CERT_DIR")
+    if cert_dir and not any(Path(d).is_dir() for d in cert_dir.split(os.pathsep) if d):
+        yield spec.finding("SSL_CERT_DIR", f"SSL_CERT_DIR={cert_dir} does not exist",
+                           "point SSL_CERT_DIR at an existing folder, or unset it")
+    cert = pip_config_values(ctx.world).get("cert")
+    if cert and cert[0] and not ctx.world.expand(cert[0]).is_file():
+        yield spec.finding(cert[1], f"{cert[1]} sets cert = {cert[0]}, which does not exist",
+                           f"fix or remove `cert` in {cert[1]}")

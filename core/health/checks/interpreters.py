@@ -1,0 +1,401 @@
+"""Checks of interpreters: stdlib extension modules, ensurepip, PEP 668, end of life."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ainlp.core.discovery import static
+from ainlp.core.discovery.records import EnvRecord
+from ainlp.core.discovery.resolve import prefix_of_executable, real
+from ainlp.core.health.checks._common import (
+    find_command,
+    is_venv_record,
+    minor_of,
+    read_shebang,
+    stdlib_dir,
+    subject_of,
+)
+from ainlp.core.health.context import CheckContext
+from ainlp.core.health.findings import Finding, Severity
+from ainlp.core.health.registry import get_check, health_check
+
+# End of life of each CPython minor (the last day of upstream security fixes; from the PEPs
+# and python.org's status page, future ones as planned).
+END_OF_LIFE: dict[str, dt.date] = {
+    "2.7": dt.date(2020, 1, 1),
+    "3.0": dt.date(2009, 6, 27),
+    "3.1": dt.date(2012, 4, 9),
+    "3.2": dt.date(2016, 2, 20),
+    "3.3": dt.date(2017, 9, 29),
+    "3.4": dt.date(2019, 3, 18),
+    "3.5": dt.date(2020, 9, 30),
+    "3.6": dt.date(2021, 12, 23),
+    "3.7": dt.date(2023, 6, 27),
+    "3.8": dt.date(2024, 10, 7),
+    "3.9": dt.date(2025, 10, 31),
+    "3.10": dt.date(2026, 10, 31),
+    "3.11": dt.date(2027, 10, 31),
+    "3.12": dt.date(2028, 10, 31),
+    "3.13": dt.date(2029, 10, 31),
+    "3.14": dt.date(2030, 10, 31),
+}
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str  # what `import` names
+    marker: str | None  # its Python part in the stdlib; absent means stripped by the packager
+    extension: str  # its compiled part in lib-dynload
+    since: tuple[int, int] = (2, 7)
+
+
+# (name, Python 3 layout) and the Python 2 layout where it differs
+_MODULES_3 = {
+    "ssl": Module("ssl", "ssl.py", "_ssl"),
+    "sqlite3": Module("sqlite3", "sqlite3/__init__.py", "_sqlite3"),
+    "ctypes": Module("ctypes", "ctypes/__init__.py", "_ctypes"),
+    "lzma": Module("lzma", "lzma.py", "_lzma", since=(3, 3)),
+    "bz2": Module("bz2", "bz2.py", "_bz2"),
+    "readline": Module("readline", None, "readline"),
+    "tkinter": Module("tkinter", "tkinter/__init__.py", "_tkinter"),
+}
+_MODULES_2 = {
+    "bz2": Module("bz2", None, "bz2"),
+    "tkinter": Module("Tkinter", "lib-tk/Tkinter.py", "_tkinter"),
+}
+_MARK = "--ainlp-modules--"
+
+
+@dataclass(frozen=True)
+class Base:
+    """An installed interpreter with its own standard library."""
+
+    subject: str
+    prefix: Path
+    minor: str
+    stdlib: Path
+    executable: Path | None
+    implementation: str | None
+
+    @property
+    def version_tuple(self) -> tuple[int, int]:
+        major, minor = self.minor.split(".")
+        return int(major), int(minor)
+
+
+def bases(ctx: CheckContext) -> list[Base]:
+    """Every base interpreter of the selected environments (a venv counts by its base)."""
+    return ctx.memo(("bases",), lambda: _collect_bases(ctx))
+
+
+def _collect_bases(ctx: CheckContext) -> list[Base]:
+    found: dict[Path, Base] = {}
+    platform = ctx.world.platform
+    for env in ctx.environments:
+        base = _venv_base(ctx, env) if is_venv_record(env) else _own_base(env, platform)
+        if base is not None and real(base.stdlib) not in found:
+            found[real(base.stdlib)] = base
+    return list(found.values())
+
+
+def _own_base(env: EnvRecord, platform: str) -> Base | None:
+    minor = minor_of(env.version)
+    if minor is None and env.executable is not None:
+        minor = static.minor_of_name(env.executable.name)
+    stdlib = stdlib_dir(env.prefix, minor, platform)
+    if stdlib is None:
+        return None
+    if minor is None:
+        minor = minor_of(stdlib.name.removeprefix("python"))
+    if minor is None:
+        return None
+    return Base(subject_of(env), env.prefix, minor, stdlib, env.executable, env.implementation)
+
+
+def _venv_base(ctx: CheckContext, env: EnvRecord) -> Base | None:
+    cfg = static.read_pyvenv_cfg(env.prefix) or {}
+    home = cfg.get("home")
+    minor = minor_of(static.version_from_pyvenv_cfg(cfg))
+    if not home or minor is None:
+        return None
+    prefix = static.prefix_of_bin_dir(Path(home))
+    stdlib = stdlib_dir(prefix, minor, ctx.world.platform)
+    if stdlib is None:
+        return None
+    known = ctx.record_for_prefix(prefix)
+    executable = env.base_executable
+    if executable is not None and not executable.exists():
+        executable = None
+    subject = subject_of(known) if known is not None else str(prefix)
+    return Base(subject, prefix, minor, stdlib, executable,
+                cfg.get("implementation", "").lower() or env.implementation)
+
+
+def _dynload(base: Base, platform: str) -> Path:
+    return base.prefix / "DLLs" if platform == "win32" else base.stdlib / "lib-dynload"
+
+
+def _modules_for(base: Base) -> list[Module]:
+    table = dict(_MODULES_3)
+    if base.version_tuple < (3, 0):
+        table.update(_MODULES_2)
+    return [m for m in table.values() if base.version_tuple >= m.since]
+
+
+def missing_modules(ctx: CheckContext, base: Base) -> frozenset[str]:
+    """The stdlib extension modules this interpreter lacks: files first, one run if unsure."""
+    return ctx.memo(("missing-modules", base.stdlib), lambda: _missing(ctx, base))
+
+
+def _missing(ctx: CheckContext, base: Base) -> frozenset[str]:
+    if (base.implementation or "cpython") != "cpython":
+        return frozenset()  # PyPy and others build these differently
+    platform = ctx.world.platform
+    dynload = _dynload(base, platform)
+    try:
+        compiled = {p.name.split(".")[0] for p in dynload.iterdir()}
+    except OSError:
+        compiled = set()
+    missing: set[str] = set()
+    unsure: list[Module] = []
+    for module in _modules_for(base):
+        if module.marker is not None and not (base.stdlib / module.marker).is_file():
+            missing.add(module.name)
+        elif module.extension not in compiled:
+            unsure.append(module)  # built into the binary, or really absent: ask it
+    if unsure:
+        answer = _ask(ctx, base, [m.name for m in unsure])
+        missing.update(answer if answer is not None else ())
+    return frozenset(missing)
+
+
+def _ask(ctx: CheckContext, base: Base, names: list[str]) -> set[str] | None:
+    executable = base.executable
+    if executable is None or not executable.exists():
+        return None
+    code = (
+        "import sys\nmissing = []\n"
+        f"for name in {names!r}:\n"
+        "    try:\n        __import__(name)\n"
+        "    except Exception:\n        missing.append(name)\n"
+        f"sys.stdout.write('{_MARK}' + ','.join(missing) + '{_MARK}')\n"
+    )
+    done = ctx.run_python(executable, code)
+    parts = done.stdout.split(_MARK)
+    if not done.ok or len(parts) != 3:
+        return None
+    return {name for name in parts[1].split(",") if name in names}
+
+
+def _module_findings(ctx: CheckContext, id: str, wanted: set[str]) -> Iterator[Finding]:
+    spec = get_check(id)
+    all_bases = bases(ctx)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda b: missing_modules(ctx, b), all_bases))
+    for base, missing in zip(all_bases, results, strict=True):
+        lacking = sorted({"Tkinter": "tkinter"}.get(m, m) for m in missing)
+        lacking = [m for m in lacking if m in wanted]
+        if lacking:
+            names = ", ".join(lacking)
+            yield spec.finding(base.subject, f"Python {base.minor} at {base.prefix} has no {names}",
+                               _rebuild_hint(base, lacking))
+
+
+def _rebuild_hint(base: Base, modules: list[str]) -> str:
+    libs = {"ssl": "libssl-dev", "sqlite3": "libsqlite3-dev", "ctypes": "libffi-dev",
+            "lzma": "liblzma-dev", "bz2": "libbz2-dev", "readline": "libreadline-dev",
+            "tkinter": "tk-dev"}
+    needed = " ".join(libs[m] for m in modules if m in libs)
+    if "/.pyenv/versions/" in str(base.prefix):
+        return f"install {needed} (Debian names), then `pyenv install --force {base.prefix.name}`"
+    return f"install the development libraries ({needed}) and rebuild or reinstall this Python"
+
+
+@health_check(
+    "interpreter.no-ssl", severity=Severity.ERROR, topics=("ssl", "interpreter", "pip"),
+    fix="reinstall-python",
+    title="The interpreter was built without ssl",
+    explanation="`import ssl` fails: the interpreter was compiled without OpenSSL headers "
+                "(common with pyenv builds on a machine lacking libssl-dev).",
+    why="pip cannot reach PyPI ('Can\u2019t connect to HTTPS URL because the SSL module is not "
+        "available'), and no venv made from it can install anything over HTTPS.",
+    repair="`reinstall-python` installs the build dependencies and rebuilds the interpreter "
+           "(pyenv install --force); venvs on it keep working after the rebuild.",
+)
+def no_ssl(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _module_findings(ctx, "interpreter.no-ssl", {"ssl"})
+
+
+@health_check(
+    "interpreter.missing-stdlib-module", severity=Severity.WARNING,
+    topics=("interpreter", "packages"), fix="reinstall-python",
+    title="Standard-library extension modules are missing",
+    explanation="One or more of sqlite3, ctypes, lzma, bz2 and readline cannot be imported: "
+                "the interpreter was built without their C libraries.",
+    why="Packages that need them fail at import (sqlite3 for many tools, ctypes for cffi "
+        "users, lzma/bz2 for archives, pandas and tarfile); without readline the "
+        "interactive prompt has no history or editing.",
+    repair="`reinstall-python` installs the missing development libraries and rebuilds the "
+           "interpreter.",
+)
+def missing_stdlib_module(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _module_findings(ctx, "interpreter.missing-stdlib-module",
+                                {"sqlite3", "ctypes", "lzma", "bz2", "readline"})
+
+
+@health_check(
+    "interpreter.no-tkinter", severity=Severity.INFO, topics=("interpreter",),
+    fix="reinstall-python",
+    title="tkinter is not available",
+    explanation="`import tkinter` fails: the Tk bindings were not built, or the distribution "
+                "ships them in a separate package (python3-tk).",
+    why="Only GUI programs and IDLE need it; everything else is unaffected.",
+    repair="`reinstall-python` rebuilds with Tk; for a system Python install python3-tk.",
+)
+def no_tkinter(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _module_findings(ctx, "interpreter.no-tkinter", {"tkinter"})
+
+
+def _has_ensurepip(ctx: CheckContext, base: Base) -> bool:
+    package = base.stdlib / "ensurepip"
+    if not (package / "__init__.py").is_file():
+        return False
+    if any((package / "_bundled").glob("pip-*.whl")):
+        return True
+    # Debian and Ubuntu strip _bundled and read the wheels from here
+    return any(ctx.world.system_path("/usr/share/python-wheels").glob("pip-*.whl"))
+
+
+@health_check(
+    "interpreter.no-ensurepip", severity=Severity.WARNING, topics=("interpreter", "venv", "pip"),
+    fix="reinstall-python",
+    title="ensurepip is missing",
+    explanation="The interpreter's standard library has no usable ensurepip (no module, or no "
+                "bundled pip wheel), as distributions ship it in a separate package "
+                "(python3-venv).",
+    why="`python -m venv` fails ('ensurepip is not available') unless --without-pip is given, "
+        "and a venv made from it cannot get pip the usual way.",
+    repair="`reinstall-python` rebuilds or reinstalls the interpreter; for a system Python "
+           "install python3-venv (Debian, Ubuntu).",
+)
+def no_ensurepip(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("interpreter.no-ensurepip")
+    for base in bases(ctx):
+        if base.version_tuple < (2, 7) or (base.implementation or "cpython") != "cpython":
+            continue
+        if not _has_ensurepip(ctx, base):
+            system = str(ctx.world.system_path("/usr/lib"))
+            hint = ("install python3-venv" if str(base.stdlib).startswith(system)
+                    else "reinstall this Python")
+            yield spec.finding(base.subject,
+                               f"Python {base.minor} at {base.prefix} has no ensurepip",
+                               f"{hint}; meanwhile `python -m venv --without-pip` works")
+
+
+def _pip_installed(base: Base) -> list[str]:
+    """Distributions pip put into the base's own site folders (sudo pip install)."""
+    folders = [base.stdlib / "site-packages",
+               base.prefix / "local" / "lib" / f"python{base.minor}" / "dist-packages",
+               base.prefix / "local" / "lib" / f"python{base.minor}" / "site-packages"]
+    names = []
+    for folder in folders:
+        for info in sorted(folder.glob("*.dist-info")):
+            try:
+                installer = (info / "INSTALLER").read_text(encoding="utf-8").strip()
+            except OSError:
+                continue
+            if installer == "pip":
+                names.append(info.name.split("-")[0])
+    return names
+
+
+def _pip_binding(ctx: CheckContext) -> Path | None:
+    for name in ("pip", "pip3"):
+        pip = find_command(ctx.world, name)
+        if pip is not None:
+            shebang = read_shebang(pip)
+            if shebang is not None and shebang.interpreter.startswith("/"):
+                return Path(shebang.interpreter)
+    return None
+
+
+@health_check(
+    "interpreter.externally-managed", severity=Severity.WARNING,
+    topics=("pip", "packages", "interpreter"), fix="create-venv",
+    title="Installs go into an externally managed Python",
+    explanation="The interpreter is marked EXTERNALLY-MANAGED (PEP 668: its packages belong to "
+                "the OS package manager) and pip is used on it: `pip` on PATH is bound to it, "
+                "pip is told to break system packages, or pip already installed into its "
+                "site folders.",
+    why="pip refuses ('externally-managed-environment'), or, forced, overwrites files the OS "
+        "package manager owns and can break system tools.",
+    repair="`create-venv` makes a venv (or a pipx/uv tool environment) for what you install, "
+           "so the system Python stays the distribution's.",
+)
+def externally_managed(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("interpreter.externally-managed")
+    bound = _pip_binding(ctx) if ctx.machine_wide else None
+    from ainlp.core.health.checks.envvars import pip_config_values
+
+    env = ctx.world.env
+    forced = ctx.machine_wide and (
+        env.get("PIP_BREAK_SYSTEM_PACKAGES", "").lower() in ("1", "true", "yes", "on")
+        or pip_config_values(ctx.world).get("break-system-packages", ("", ""))[0].lower()
+        in ("1", "true", "yes", "on"))
+    for base in bases(ctx):
+        if not (base.stdlib / "EXTERNALLY-MANAGED").is_file():
+            continue
+        reasons = []
+        if bound is not None and _same_interpreter(bound, base):
+            reasons.append(f"`pip` on PATH installs into it ({bound})")
+        if forced:
+            reasons.append("pip is told to break system packages")
+        installed = _pip_installed(base)
+        if installed:
+            shown = ", ".join(installed[:3]) + (" ..." if len(installed) > 3 else "")
+            reasons.append(f"pip installed {len(installed)} package(s) into it ({shown})")
+        if reasons:
+            yield spec.finding(base.subject,
+                               f"Python {base.minor} at {base.prefix} is externally managed, "
+                               "but " + "; ".join(reasons),
+                               "install into a venv (python3 -m venv .venv) or with pipx/uv tool")
+
+
+def _same_interpreter(bound: Path, base: Base) -> bool:
+    if not bound.exists():
+        return False
+    resolved = real(bound)
+    prefix = prefix_of_executable(resolved)
+    if (prefix_of_executable(bound) / "pyvenv.cfg").is_file():
+        return False
+    named = static.minor_of_name(resolved.name)
+    return real(prefix) == real(base.prefix) and named in (None, base.minor)
+
+
+@health_check(
+    "interpreter.end-of-life", severity=Severity.INFO, topics=("interpreter", "venv"),
+    fix="rebuild",
+    title="A Python version past its end of life",
+    explanation="The interpreter (or the environment's Python) is a CPython minor version that "
+                "no longer gets security fixes; the finding names the date.",
+    why="Security holes found after that date stay open, and new releases of packages stop "
+        "supporting it, so installs pin old versions or fail.",
+    repair="`rebuild` recreates an environment on a supported Python after checking that its "
+           "packages install there; bare interpreters are only reported.",
+)
+def end_of_life(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("interpreter.end-of-life")
+    today = dt.datetime.fromtimestamp(ctx.world.clock(), tz=dt.timezone.utc).date()
+    for env in ctx.environments:
+        if (env.implementation or "cpython") != "cpython":
+            continue
+        minor = minor_of(env.version)
+        eol = END_OF_LIFE.get(minor or "")
+        if eol is not None and eol <= today:
+            yield spec.finding(subject_of(env),
+                               f"Python {minor} reached its end of life on {eol.isoformat()}",
+                               "move to a supported Python (3.11 or newer) when you can")

@@ -1,0 +1,385 @@
+"""Checks of PATH and the shell: shadowing, duplicates, missing folders, pyenv selection, pip."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from ainlp.core.discovery.resolve import prefix_of_executable, real
+from ainlp.core.health.checks._common import (
+    bin_dir,
+    command_names,
+    find_command,
+    first_dir_with,
+    read_shebang,
+    same_dir,
+)
+from ainlp.core.health.context import CheckContext
+from ainlp.core.health.findings import Finding, Severity
+from ainlp.core.health.registry import get_check, health_check
+
+_PATH = ("path", "shell")
+
+
+def _raw_path_entries(ctx: CheckContext) -> list[str]:
+    sep = ";" if ctx.world.platform == "win32" else ":"
+    return ctx.world.env.get("PATH", "").split(sep)
+
+
+@health_check(
+    "path.duplicate-dir", severity=Severity.INFO, topics=_PATH, fix="clean-path",
+    title="A folder is on PATH more than once",
+    explanation="The same folder appears twice or more in PATH, usually because a shell "
+                "start-up file prepends it every time it runs.",
+    why="Harmless for which program runs, but it hides the real order of PATH and grows with "
+        "every nested shell; often a sign that an rc file is sourced twice.",
+    repair="`clean-path` proposes the rc-file line to change so the folder is added once.",
+)
+def duplicate_dir(ctx: CheckContext) -> Iterator[Finding]:
+    if not ctx.machine_wide:
+        return
+    spec = get_check("path.duplicate-dir")
+    seen: dict[str, int] = {}
+    for entry in _raw_path_entries(ctx):
+        if entry:
+            key = os.path.normpath(entry)
+            seen[key] = seen.get(key, 0) + 1
+    for folder, count in seen.items():
+        if count > 1:
+            yield spec.finding(folder, f"{folder} is on PATH {count} times",
+                               "remove the repeated `export PATH=...` line from your shell rc file")
+
+
+@health_check(
+    "path.missing-dir", severity=Severity.INFO, topics=_PATH, fix="clean-path",
+    title="A PATH folder does not exist",
+    explanation="A PATH entry names a folder that is not there (an uninstalled tool, a "
+                "deleted venv's bin folder).",
+    why="The shell searches it on every command for nothing; when it is an old venv's "
+        "bin folder, the shell is still set up for an environment that is gone.",
+    repair="`clean-path` proposes removing the entry from the shell rc file that adds it.",
+)
+def missing_dir(ctx: CheckContext) -> Iterator[Finding]:
+    if not ctx.machine_wide:
+        return
+    spec = get_check("path.missing-dir")
+    reported: set[str] = set()
+    for entry in _raw_path_entries(ctx):
+        if entry and entry not in reported and os.path.isabs(entry) and not Path(entry).is_dir():
+            reported.add(entry)
+            yield spec.finding(entry, f"PATH names {entry}, which does not exist",
+                               "remove it from the shell rc file that adds it")
+
+
+@health_check(
+    "path.relative-dir", severity=Severity.WARNING, topics=_PATH, fix="clean-path",
+    title="PATH has an empty or relative entry",
+    explanation="PATH contains an empty entry (`::`, a leading or trailing `:`) or a relative "
+                "folder; both mean 'the current folder'.",
+    why="Which `python` or `pip` runs then depends on the folder you are in, and a file "
+        "named `python` in any folder you enter can take over.",
+    repair="`clean-path` proposes the rc-file change that drops the empty or relative entry.",
+)
+def relative_dir(ctx: CheckContext) -> Iterator[Finding]:
+    if not ctx.machine_wide:
+        return
+    spec = get_check("path.relative-dir")
+    entries = _raw_path_entries(ctx)
+    if not ctx.world.env.get("PATH"):
+        return
+    for position, entry in enumerate(entries, start=1):
+        if ctx.world.platform == "win32":
+            absolute = (len(entry) > 2 and entry[1] == ":") or entry.startswith(("\\\\", "/"))
+        else:
+            absolute = entry.startswith("/")
+        if not absolute:
+            shown = entry or "(empty)"
+            yield spec.finding(f"PATH entry {position}",
+                               f"PATH entry {position} is {shown}: the current folder",
+                               "use absolute folders in PATH")
+
+
+def _active_environment(ctx: CheckContext) -> tuple[str, Path] | None:
+    for variable in ("VIRTUAL_ENV", "CONDA_PREFIX"):
+        value = ctx.world.env.get(variable)
+        if value and Path(value).is_dir():
+            return variable, Path(value)
+    return None
+
+
+def _env_command_dir(prefix: Path, variable: str, platform: str) -> Path:
+    if variable == "CONDA_PREFIX" and platform == "win32":
+        return prefix
+    return bin_dir(prefix, platform)
+
+
+@health_check(
+    "path.shadowed-python", severity=Severity.WARNING, topics=("path", "venv", "pyenv", "conda"),
+    title="Another Python comes first on PATH",
+    explanation="The active environment (VIRTUAL_ENV, CONDA_PREFIX) or pyenv's shims are on "
+                "PATH, but an earlier PATH folder has its own `python`, so that one runs.",
+    why="`python` and `pip` run a different interpreter than the one you activated: packages "
+        "install into the wrong place and imports fail.",
+    repair="No automatic repair: move the environment's folder to the front of PATH (activate "
+           "it again, or fix the order in the shell rc file).",
+)
+def shadowed_python(ctx: CheckContext) -> Iterator[Finding]:
+    if not ctx.machine_wide:
+        return
+    spec = get_check("path.shadowed-python")
+    dirs = ctx.world.path_dirs
+    platform = ctx.world.platform
+    wanted: list[tuple[str, Path]] = []
+    active = _active_environment(ctx)
+    if active is not None:
+        variable, prefix = active
+        wanted.append((f"the active environment {prefix} ({variable})",
+                       _env_command_dir(prefix, variable, platform)))
+    else:
+        from ainlp.core.discovery.locators.pyenv import pyenv_root
+
+        wanted.append(("pyenv's shims", pyenv_root(ctx.world) / "shims"))
+    for label, folder in wanted:
+        index = next((i for i, d in enumerate(dirs) if same_dir(d, folder)), None)
+        if index is None:
+            continue
+        for name in ("python", "python3"):
+            first = first_dir_with(ctx.world, name)
+            own = any((folder / n).exists() for n in command_names(name, platform))
+            if first is not None and own and first[0] < index:
+                yield spec.finding(
+                    str(first[1] / name),
+                    f"`{name}` runs {first[1] / name}, which is earlier on PATH than {label}",
+                    f"put {folder} before {first[1]} in PATH (re-activate, or fix your rc file)")
+                break
+
+
+@health_check(
+    "path.python-missing", severity=Severity.WARNING, topics=_PATH,
+    title="`python` is missing while `python3` exists",
+    explanation="No `python` command on PATH, though `python3` is there (Debian and Ubuntu "
+                "without python-is-python3, macOS with only the Command Line Tools).",
+    why="Scripts, editors and instructions that call `python` fail with 'command not found'.",
+    repair="No automatic repair: use a venv (its bin has `python`), install "
+           "python-is-python3, or add an alias in your shell rc file.",
+)
+def python_missing(ctx: CheckContext) -> Iterator[Finding]:
+    if not ctx.machine_wide:
+        return
+    spec = get_check("path.python-missing")
+    python3 = find_command(ctx.world, "python3")
+    if python3 is not None and find_command(ctx.world, "python") is None:
+        yield spec.finding("python", f"`python` is not on PATH; `python3` is {python3}",
+                           "activate a venv, or install python-is-python3 / add "
+                           "`alias python=python3`")
+
+
+def _interpreter_of_script(script: Path) -> Path | None:
+    shebang = read_shebang(script)
+    if shebang is None or not shebang.interpreter.startswith("/"):
+        return None
+    return Path(shebang.interpreter)
+
+
+def _identity(executable: Path) -> Path:
+    """One key per interpreter: a venv's folder, else the real file behind the links."""
+    prefix = prefix_of_executable(executable)
+    if (prefix / "pyvenv.cfg").is_file():
+        return real(prefix)
+    return real(executable)
+
+
+@health_check(
+    "path.pip-mismatch", severity=Severity.WARNING, topics=("pip", "path"),
+    title="`pip` belongs to a different Python than `python`",
+    explanation="The `pip` command found first on PATH is bound (by its `#!` line) to another "
+                "interpreter than the `python` found first on PATH.",
+    why="`pip install x` then installs into one Python while `python` runs another, and "
+        "`import x` fails: the classic 'installed but not found'.",
+    repair="No automatic repair: use `python -m pip`, which always matches `python`, or fix "
+           "PATH so both come from the same folder.",
+)
+def pip_mismatch(ctx: CheckContext) -> Iterator[Finding]:
+    if not ctx.machine_wide:
+        return
+    spec = get_check("path.pip-mismatch")
+    for pip_name, python_name in (("pip", "python"), ("pip3", "python3")):
+        pip = find_command(ctx.world, pip_name)
+        python = find_command(ctx.world, python_name)
+        if pip is None or python is None:
+            continue
+        bound = _interpreter_of_script(pip)
+        if bound is None or not bound.exists():
+            continue
+        if _identity(bound) != _identity(python):
+            yield spec.finding(
+                pip_name, f"`{pip_name}` ({pip}) installs for {bound}, but `{python_name}` "
+                          f"runs {python}",
+                f"use `{python_name} -m pip`, or put {python.parent} first on PATH")
+            return
+
+
+@health_check(
+    "pyenv.version-not-installed", severity=Severity.ERROR, topics=("pyenv", "path"),
+    fix="pyenv-install",
+    title="pyenv selects a version that is not installed",
+    explanation="pyenv's shims are on PATH and PYENV_VERSION or the global version file "
+                "names a version missing from $PYENV_ROOT/versions.",
+    why="Every `python`, `pip` and tool going through the shims fails with "
+        "\"pyenv: version 'X' is not installed\".",
+    repair="`pyenv-install` installs that version with pyenv (or points the selection at an "
+           "installed one, if you choose).",
+)
+def pyenv_not_installed(ctx: CheckContext) -> Iterator[Finding]:
+    if not ctx.machine_wide:
+        return
+    from ainlp.core.discovery.locators.pyenv import pyenv_root
+
+    root = pyenv_root(ctx.world)
+    shims = root / "shims"
+    if not any(same_dir(d, shims) for d in ctx.world.path_dirs):
+        return
+    selection = ctx.pyenv_selection
+    if selection.origin not in ("PYENV_VERSION", str(root / "version")):
+        return  # a local .python-version: pyenv.python-version-absent speaks for it
+    spec = get_check("pyenv.version-not-installed")
+    for version in selection.versions:
+        if version != "system" and not _pyenv_has(root, version):
+            yield spec.finding(selection.origin,
+                               f"pyenv selects {version} (from {selection.origin}), which is "
+                               "not installed",
+                               f"pyenv install {version}, or pyenv global <installed version>")
+
+
+def _pyenv_has(root: Path, version: str) -> bool:
+    versions = root / "versions"
+    if (versions / version).is_dir():
+        return True
+    try:
+        return any(p.name.startswith(version + ".") for p in versions.iterdir())
+    except OSError:
+        return False
+
+
+def _nearest_version_file(ctx: CheckContext) -> Path | None:
+    folder = ctx.world.cwd
+    while True:
+        candidate = folder / ".python-version"
+        if candidate.is_file():
+            return candidate
+        if folder.parent == folder:
+            return None
+        folder = folder.parent
+
+
+@health_check(
+    "pyenv.python-version-absent", severity=Severity.WARNING, topics=("pyenv", "path"),
+    fix="pyenv-install",
+    title="`.python-version` names a Python that is not installed",
+    explanation="The nearest .python-version file (read by pyenv, uv and others) asks for a "
+                "version no installed interpreter provides.",
+    why="In this project pyenv's shims fail with 'version is not installed', and tools that "
+        "honour the file pick another Python or download one.",
+    repair="`pyenv-install` installs the version the file names; or edit the file to name an "
+           "installed version (`ainlp use`).",
+)
+def python_version_absent(ctx: CheckContext) -> Iterator[Finding]:
+    from ainlp.core.discovery.locators.pyenv import pyenv_root
+
+    version_file = _nearest_version_file(ctx)
+    if version_file is None:
+        return
+    if not ctx.machine_wide and ctx.target != "project":
+        return
+    root = pyenv_root(ctx.world)
+    shims_on_path = any(same_dir(d, root / "shims") for d in ctx.world.path_dirs)
+    spec = get_check("pyenv.python-version-absent")
+    for version in _versions_in(version_file):
+        if version == "system" or _pyenv_has(root, version):
+            continue
+        if not shims_on_path and _inventory_has(ctx, version):
+            continue
+        yield spec.finding(str(version_file),
+                           f"{version_file} names {version}, which is not installed",
+                           f"pyenv install {version}, or write an installed version into "
+                           f"{version_file}")
+
+
+def _versions_in(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [word for line in text.splitlines() for word in line.split("#", 1)[0].split()]
+
+
+def _inventory_has(ctx: CheckContext, wanted: str) -> bool:
+    from ainlp.core.discovery.records import EnvKind
+
+    for env in ctx.inventory.environments:
+        version = env.version or ""
+        if env.kind in (EnvKind.VENV, EnvKind.VIRTUALENV):
+            continue
+        if version == wanted or version.startswith(wanted + "."):
+            return True
+        if env.name == wanted:
+            return True
+    return False
+
+
+def _store_alias_dir(ctx: CheckContext) -> tuple[int, Path] | None:
+    for index, folder in enumerate(ctx.world.path_dirs):
+        parts = [p.lower() for p in str(folder).replace("\\", "/").split("/")]
+        if parts[-2:] == ["microsoft", "windowsapps"]:
+            return index, folder
+    return None
+
+
+def _is_alias_stub(path: Path) -> bool:
+    """An App Execution Alias reads as an empty file (a reparse point with no content)."""
+    try:
+        return path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return False
+
+
+@health_check(
+    "path.windows-store-alias", severity=Severity.WARNING, topics=("path", "windows"),
+    title="`python` runs the Microsoft Store alias",
+    explanation="On Windows, the App Execution Alias python.exe in "
+                "%LOCALAPPDATA%\\Microsoft\\WindowsApps comes first on PATH: with no Store "
+                "Python installed it opens the Store instead of running Python; with a real "
+                "Python later on PATH it hides that one.",
+    why="`python` prints nothing or opens the Store; scripts and editors that call `python` "
+        "fail, or run another Python than the one you installed.",
+    repair="No automatic repair: turn the alias off in Settings > Apps > App execution "
+           "aliases, or move your Python's folder before WindowsApps in PATH.",
+)
+def windows_store_alias(ctx: CheckContext) -> Iterator[Finding]:
+    if ctx.world.platform != "win32" or not ctx.machine_wide:
+        return
+    spec = get_check("path.windows-store-alias")
+    store = _store_alias_dir(ctx)
+    if store is None:
+        return
+    index, folder = store
+    for name in ("python.exe", "python3.exe"):
+        alias = folder / name
+        if not _is_alias_stub(alias):
+            continue
+        earlier = [d for d in ctx.world.path_dirs[:index] if (d / name).is_file()]
+        if earlier:
+            continue
+        later = [d for d in ctx.world.path_dirs[index + 1:]
+                 if (d / name).is_file() and not _is_alias_stub(d / name)]
+        packages = list(folder.glob("PythonSoftwareFoundation.Python.*"))
+        if later:
+            yield spec.finding(str(alias),
+                               f"`{name}` is the Store alias and hides {later[0] / name}",
+                               f"turn off the python alias or put {later[0]} before {folder}")
+        elif not packages:
+            yield spec.finding(str(alias),
+                               f"`{name}` is the Store alias and no Store Python is installed",
+                               "install Python, or turn off the alias in Settings > Apps > "
+                               "App execution aliases")

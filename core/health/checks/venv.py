@@ -1,0 +1,361 @@
+"""Checks of virtual environments: base interpreter, pyvenv.cfg, moved folders, shebangs, pip."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from ainlp.core.discovery import static
+from ainlp.core.discovery.records import EnvRecord
+from ainlp.core.discovery.resolve import real
+from ainlp.core.health.checks._common import (
+    bin_dir,
+    is_venv_record,
+    minor_of,
+    subject_of,
+)
+from ainlp.core.health.checks._venvfacts import venv_facts
+from ainlp.core.health.context import CheckContext
+from ainlp.core.health.findings import Finding, Severity
+from ainlp.core.health.registry import get_check, health_check
+
+_VENV = ("venv",)
+_REBUILD_HINT = "ainlp fix {prefix} rebuilds it with an installed Python and its packages"
+
+
+def _venvs(ctx: CheckContext) -> Iterator[EnvRecord]:
+    return (env for env in ctx.environments if is_venv_record(env))
+
+
+@health_check(
+    "venv.base-missing", severity=Severity.ERROR, topics=_VENV, fix="rebuild",
+    title="The venv's base interpreter is gone",
+    explanation="The folder named by `home` in the venv's pyvenv.cfg no longer exists: the "
+                "Python the venv was made from was uninstalled, upgraded away or moved.",
+    why="A venv holds no interpreter of its own, only links to its base: without the base "
+        "nothing in the venv can run.",
+    repair="`rebuild` records the venv's packages, recreates it with an installed Python of "
+           "the same minor version (the newest one otherwise) and reinstalls the packages; "
+           "the old folder is kept as a snapshot until the rebuild verifies.",
+)
+def base_missing(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("venv.base-missing")
+    for env in _venvs(ctx):
+        home = venv_facts(ctx, env).home
+        if home is not None and home.is_absolute() and not home.is_dir():
+            yield spec.finding(str(env.prefix), f"its base interpreter folder {home} is gone",
+                               _REBUILD_HINT.format(prefix=env.prefix))
+
+
+@health_check(
+    "venv.cfg-invalid", severity=Severity.ERROR, topics=_VENV, fix="rebuild",
+    title="pyvenv.cfg cannot be read",
+    explanation="The venv's pyvenv.cfg is empty, has no `key = value` lines, lacks the `home` "
+                "key, or names a relative `home`.",
+    why="Python reads `home` from pyvenv.cfg at start-up to find its standard library; "
+        "without it the venv's interpreter runs as a bare copy or fails to start.",
+    repair="`rebuild` recreates the venv (its packages are reinstalled from the old folder's "
+           "metadata).",
+)
+def cfg_invalid(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("venv.cfg-invalid")
+    for env in _venvs(ctx):
+        cfg = venv_facts(ctx, env).cfg
+        cfg_path = env.prefix / "pyvenv.cfg"
+        if not cfg:
+            problem = "has no `key = value` lines"
+        elif "home" not in cfg:
+            problem = "has no `home` key"
+        elif not Path(cfg["home"]).is_absolute() and not re.match(r"^[A-Za-z]:[\\/]", cfg["home"]):
+            problem = f"names a relative home {cfg['home']!r}"
+        else:
+            continue
+        yield spec.finding(str(env.prefix), f"{cfg_path} {problem}",
+                           _REBUILD_HINT.format(prefix=env.prefix))
+
+
+def _base_minor(ctx: CheckContext, env: EnvRecord, home: Path) -> tuple[str | None, Path | None]:
+    """The minor version the venv's base interpreter is now, and that interpreter."""
+    exe = env.executable
+    candidates: list[Path] = []
+    if exe is not None and exe.is_symlink() and exe.exists():
+        candidates.append(real(exe))
+    cfg = venv_facts(ctx, env).cfg or {}
+    if cfg.get("executable"):
+        candidates.append(Path(cfg["executable"]))
+    if exe is not None:
+        candidates.append(home / exe.name)
+    candidates += static.python_executables(home)
+    base = next((c for c in candidates if c.exists() and real(c).parent == real(home)), None)
+    if base is None:
+        return None, None
+    resolved = real(base)
+    named = static.minor_of_name(resolved.name)
+    if named:
+        return named, resolved
+    known = next((r for r in ctx.inventory.environments if r.executable is not None
+                  and r.version and real(r.executable) == resolved), None)
+    if known is not None:
+        return minor_of(known.version), resolved
+    result = ctx.probe(resolved)
+    return (minor_of(result.version) if result.ok else None), resolved
+
+
+@health_check(
+    "venv.base-upgraded", severity=Severity.ERROR, topics=_VENV, fix="rebuild",
+    title="The venv's base Python is now another minor version",
+    explanation="pyvenv.cfg records the Python version the venv was made with; the interpreter "
+                "at its `home` is now a different minor version (3.11 became 3.12, say), as "
+                "happens when Homebrew or a system update replaces `python3`.",
+    why="Packages live in lib/pythonX.Y/site-packages of the old minor: the new interpreter "
+        "does not see them, and compiled extensions built for the old ABI cannot load.",
+    repair="`rebuild` recreates the venv with the new interpreter (or with an installed Python "
+           "of the old minor, when there is one) and reinstalls its packages.",
+)
+def base_upgraded(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("venv.base-upgraded")
+    for env in _venvs(ctx):
+        facts = venv_facts(ctx, env)
+        home = facts.home
+        made_with = minor_of(static.version_from_pyvenv_cfg(facts.cfg or {}))
+        if home is None or made_with is None or not home.is_dir():
+            continue
+        now, base = _base_minor(ctx, env, home)
+        if now is not None and now != made_with:
+            yield spec.finding(
+                str(env.prefix),
+                f"made with Python {made_with}, but its base {base} is now Python {now}",
+                _REBUILD_HINT.format(prefix=env.prefix))
+
+
+def _fragile_reason(ctx: CheckContext, path: Path) -> str | None:
+    from ainlp.core.discovery.locators.pyenv import pyenv_root
+
+    text = str(path)
+    if "/Cellar/" in text:
+        return "a Homebrew Cellar folder, which `brew upgrade` deletes"
+    shims = pyenv_root(ctx.world) / "shims"
+    if path == shims or real(path) == real(shims) or text.rstrip("/").endswith("/.pyenv/shims"):
+        return "pyenv's shims folder, so the venv follows whatever pyenv selects"
+    return None
+
+
+@health_check(
+    "venv.fragile-base", severity=Severity.WARNING, topics=("venv", "pyenv"), fix="rebase",
+    title="The venv's base path changes on upgrade",
+    explanation="The venv's `home` (or its interpreter link) points into a Homebrew Cellar "
+                "folder, whose name carries the patch version, or into pyenv's shims folder.",
+    why="The next `brew upgrade` removes the Cellar folder and breaks the venv; a venv based "
+        "on pyenv shims silently changes Python whenever the pyenv selection changes.",
+    repair="`rebase` points pyvenv.cfg and the interpreter links at the stable path of the same "
+           "Python (Homebrew's opt/ link, the pyenv version folder), after a snapshot.",
+)
+def fragile_base(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("venv.fragile-base")
+    for env in _venvs(ctx):
+        home = venv_facts(ctx, env).home
+        if home is None:
+            continue
+        reason = _fragile_reason(ctx, home)
+        target = None
+        if reason is None and env.executable is not None and env.executable.is_symlink():
+            import os
+
+            target = Path(os.readlink(env.executable))
+            if target.is_absolute():
+                reason = _fragile_reason(ctx, target.parent)
+        if reason is not None:
+            where = target or home
+            yield spec.finding(str(env.prefix), f"its base {where} is {reason}",
+                               f"ainlp fix {env.prefix} points it at a stable path")
+
+
+@health_check(
+    "venv.moved", severity=Severity.ERROR, topics=_VENV, fix="rebuild",
+    title="The venv was moved or copied from another folder",
+    explanation="bin/activate or the shebangs of the venv's scripts name a folder other than "
+                "the one the venv is in now.",
+    why="A venv is not relocatable: its scripts (pip included) still run the interpreter of "
+        "the old folder, or fail when that folder is gone, and activating it puts the old "
+        "folder on PATH.",
+    repair="`rebuild` recreates the venv in its current folder with the same Python and "
+           "packages.",
+)
+def moved(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("venv.moved")
+    for env in _venvs(ctx):
+        old = venv_facts(ctx, env).moved_from()
+        if old is not None:
+            yield spec.finding(str(env.prefix), f"its scripts and activate name {old}",
+                               _REBUILD_HINT.format(prefix=env.prefix))
+
+
+@health_check(
+    "venv.dangling-shebang", severity=Severity.WARNING, topics=_VENV, fix="rebuild",
+    title="Scripts in bin/ name an interpreter that does not exist",
+    explanation="A console script of the venv (pip, a tool's command) starts with `#!` and "
+                "the path of a Python that is not there.",
+    why="Running that command fails with 'bad interpreter: No such file or directory'.",
+    repair="`rebuild` reinstalls the venv's packages, which writes fresh scripts.",
+)
+def dangling_shebang(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("venv.dangling-shebang")
+    for env in _venvs(ctx):
+        facts = venv_facts(ctx, env)
+        if facts.moved_from() is not None:
+            continue  # venv.moved says it, with the cause
+        broken = [s for s in facts.scripts if s.shebang.interpreter.startswith("/")
+                  and not Path(s.shebang.interpreter).exists()]
+        if broken:
+            names = ", ".join(s.path.name for s in broken[:5])
+            yield spec.finding(str(env.prefix),
+                               f"{len(broken)} script(s) ({names}) name a missing interpreter "
+                               f"{broken[0].shebang.interpreter}",
+                               _REBUILD_HINT.format(prefix=env.prefix))
+
+
+@health_check(
+    "venv.bad-shebang", severity=Severity.WARNING, topics=_VENV, fix="rebuild",
+    title="Scripts in bin/ run a Python outside the venv",
+    explanation="A script in the venv's bin/ starts with a `#!` line that names another "
+                "Python (/usr/bin/python3, `env python3`) or a relative or empty interpreter.",
+    why="That command runs outside the venv: it imports the other Python's packages, not the "
+        "ones installed here, or does not start at all.",
+    repair="`rebuild` reinstalls the venv's packages, which writes scripts bound to the venv.",
+)
+def bad_shebang(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("venv.bad-shebang")
+    for env in _venvs(ctx):
+        facts = venv_facts(ctx, env)
+        if facts.moved_from() is not None:
+            continue
+        bad = []
+        for script in facts.scripts:
+            interpreter = script.shebang.interpreter
+            relative = interpreter.endswith("/env") or not interpreter.startswith("/")
+            outside = Path(interpreter).exists() and not _in_venv(Path(interpreter), env.prefix)
+            if relative or outside:
+                bad.append(script)
+        if bad:
+            names = ", ".join(s.path.name for s in bad[:5])
+            first = bad[0].shebang
+            shown = " ".join(p for p in (first.interpreter, first.argument) if p) or "nothing"
+            yield spec.finding(str(env.prefix),
+                               f"{len(bad)} script(s) ({names}) run {shown}, not this venv",
+                               _REBUILD_HINT.format(prefix=env.prefix))
+
+
+def _in_venv(interpreter: Path, prefix: Path) -> bool:
+    folder = interpreter.parent.parent
+    return folder == prefix or real(folder) == real(prefix)
+
+
+def _site_packages(prefix: Path, platform: str) -> list[Path]:
+    if platform == "win32":
+        return [prefix / "Lib" / "site-packages"]
+    try:
+        return sorted(p / "site-packages" for p in (prefix / "lib").iterdir()
+                      if p.name.startswith(("python", "pypy")))
+    except OSError:
+        return []
+
+
+def _has_pip_module(prefix: Path, platform: str) -> bool:
+    sites = _site_packages(prefix, platform)
+    return any((site / "pip" / "__init__.py").is_file() for site in sites)
+
+
+def _pip_scripts(prefix: Path, platform: str) -> list[Path]:
+    folder = bin_dir(prefix, platform)
+    names = ("pip.exe", "pip3.exe") if platform == "win32" else ("pip", "pip3")
+    return [folder / n for n in names if (folder / n).exists()]
+
+
+@health_check(
+    "venv.pip-missing", severity=Severity.INFO, topics=("venv", "pip"), fix="install-pip",
+    title="The venv has no pip",
+    explanation="Neither a pip command in bin/ nor the pip package in site-packages. This is "
+                "normal for venvs made by uv or with `--without-pip`.",
+    why="`pip install` inside the venv is not available; `uv pip install --python` or "
+        "`python -m ensurepip` installs into it instead.",
+    repair="`install-pip` runs the venv's `python -m ensurepip` (or installs pip with uv) "
+           "when you want pip there.",
+)
+def pip_missing(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("venv.pip-missing")
+    platform = ctx.world.platform
+    for env in _venvs(ctx):
+        if not _pip_scripts(env.prefix, platform) and not _has_pip_module(env.prefix, platform):
+            yield spec.finding(str(env.prefix), "no pip installed (normal for uv venvs)",
+                               f"{bin_dir(env.prefix, platform) / 'python'} -m ensurepip "
+                               "installs it if you want it")
+
+
+@health_check(
+    "venv.pip-unrunnable", severity=Severity.WARNING, topics=("venv", "pip"), fix="install-pip",
+    title="The venv's pip command cannot run",
+    explanation="bin/pip exists but the pip package is missing from site-packages (or its "
+                "files are incomplete), so the command dies with ModuleNotFoundError.",
+    why="`pip install` in this venv fails, and people then fall back to a pip of another "
+        "Python that installs in the wrong place.",
+    repair="`install-pip` reinstalls pip into the venv with ensurepip.",
+)
+def pip_unrunnable(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("venv.pip-unrunnable")
+    platform = ctx.world.platform
+    for env in _venvs(ctx):
+        scripts = _pip_scripts(env.prefix, platform)
+        if scripts and not _has_pip_module(env.prefix, platform):
+            yield spec.finding(str(env.prefix),
+                               f"{scripts[0]} exists but the pip package is not installed",
+                               f"{bin_dir(env.prefix, platform) / 'python'} -m ensurepip "
+                               "--upgrade reinstalls it")
+
+
+@health_check(
+    "env.no-interpreter", severity=Severity.ERROR, topics=("venv", "conda"), fix="rebuild",
+    title="An environment without an interpreter",
+    explanation="The environment folder (a venv's pyvenv.cfg, a conda env's conda-meta) is "
+                "there, but no python executable is in it.",
+    why="Nothing in the environment can run.",
+    repair="`rebuild` recreates the environment; `ainlp cleanup` forgets or removes it.",
+)
+def no_interpreter(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _from_discovery(ctx, "env.no-interpreter")
+
+
+@health_check(
+    "env.dangling-interpreter", severity=Severity.ERROR, topics=("venv", "conda"),
+    fix="rebuild",
+    title="The environment's python is a dangling link",
+    explanation="bin/python is a symbolic link to a file that no longer exists.",
+    why="The environment cannot start: its Python was uninstalled or moved.",
+    repair="`rebuild` recreates the environment with an installed Python of the same minor "
+           "version and reinstalls its packages.",
+)
+def dangling_interpreter(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _from_discovery(ctx, "env.dangling-interpreter")
+
+
+@health_check(
+    "interpreter.unrunnable", severity=Severity.ERROR, topics=("interpreter", "venv", "path"),
+    fix="rebuild",
+    title="An interpreter that cannot run",
+    explanation="Asked for its version, the interpreter crashed, hung past the timeout, or "
+                "printed something that is not a Python's answer.",
+    why="Everything that runs this interpreter (a venv, a tool, `python` on PATH) fails.",
+    repair="`rebuild` recreates an environment on another base; a bare interpreter must be "
+           "reinstalled (pyenv install, the package manager) or removed from PATH.",
+)
+def unrunnable(ctx: CheckContext) -> Iterator[Finding]:
+    yield from _from_discovery(ctx, "interpreter.unrunnable")
+
+
+def _from_discovery(ctx: CheckContext, id: str) -> Iterator[Finding]:
+    """Problems discovery already proved while looking (a link it followed, a probe it ran)."""
+    spec = get_check(id)
+    for env in ctx.environments:
+        for problem in env.problems:
+            if problem.id == id:
+                yield spec.finding(subject_of(env), problem.message, problem.hint)
