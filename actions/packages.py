@@ -1,1 +1,54 @@
-"""Actions: packages (being written)."""
+"""Actions of packages: installed distributions of an environment, and their conflicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ainlp.actions.registry import ActionContext, Param, action
+from ainlp.actions.result import Result
+
+_TARGET = Param("target", str, None,
+                "'project', 'all', an environment name or a path (default: the active Python)")
+
+
+def _documents(ctx: ActionContext, target: str | None) -> list[dict[str, Any]]:
+    from ainlp.core.discovery.select import select_environments
+    from ainlp.core.packages.listing import package_document
+
+    records = select_environments(ctx.world, None, target, default="active")
+    return [package_document(ctx.world, record) for record in records]
+
+
+def _result(name: str, docs: list[dict[str, Any]], *, judge: bool) -> Result:
+    conflicted = any(doc["conflicts"] or doc["unparsable"] for doc in docs)
+    data: dict[str, Any] = docs[0] if len(docs) == 1 else {
+        "environments": docs,
+        "summary": {"environments": len(docs),
+                    "packages": sum(len(d["packages"]) for d in docs),
+                    "conflicts": sum(len(d["conflicts"]) for d in docs)},
+    }
+    data["checked"] = judge
+    return Result(name, data, problems_found=judge and conflicted)
+
+
+@action(
+    "list_packages",
+    description="List the installed distributions of an environment (read from its files)",
+    params=(_TARGET,
+            Param("check", bool, False, "also judge dependency conflicts, as pip check")),
+    intents=("list_packages",),
+    phrases=("list packages", "what is installed in my venv", "show installed packages"),
+)
+def list_packages(ctx: ActionContext, target: str | None = None, check: bool = False) -> Result:
+    return _result("list_packages", _documents(ctx, target), judge=check)
+
+
+@action(
+    "check_packages",
+    description="Dependency conflicts inside an environment, as pip check reports them",
+    params=(_TARGET,),
+    intents=("check_packages",),
+    phrases=("check packages", "are there broken requirements", "pip check my project"),
+)
+def check_packages(ctx: ActionContext, target: str | None = None) -> Result:
+    return _result("check_packages", _documents(ctx, target), judge=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ainlp.core.discovery.records import EnvRecord
-from ainlp.core.packages.metadata import Distribution, canonical
+from ainlp.core.packages.metadata import Distribution, canonical, normalized_version
 from ainlp.core.packages.sites import minor_version
 from ainlp.core.world import World
 
@@ -130,12 +130,13 @@ def check(distributions: Iterable[Distribution], environment: Mapping[str, str])
     conflicts: list[Conflict] = []
     for key in sorted(package_set):
         dist, requirements = package_set[key]
+        version = normalized_version(dist.version)
         missing: dict[str, Conflict] = {}
         wrong: dict[str, Conflict] = {}
         for req in requirements:
             dep = canonical(req.name)
             if dep not in package_set:
-                missing.setdefault(str(req), Conflict(dist.name or key, dist.version or "",
+                missing.setdefault(str(req), Conflict(dist.name or key, version or "",
                                                       str(req), dep, "missing", None))
                 continue
             installed = package_set[dep][0].version or ""
@@ -144,8 +145,8 @@ def check(distributions: Iterable[Distribution], environment: Mapping[str, str])
             except InvalidVersion:
                 ok = req.specifier.contains(installed, prereleases=True)
             if not ok:
-                wrong.setdefault(str(req), Conflict(dist.name or key, dist.version or "",
-                                                    str(req), dep, "version", installed))
+                wrong.setdefault(str(req), Conflict(dist.name or key, version or "", str(req),
+                                                    dep, "version", normalized_version(installed)))
         conflicts += sorted(missing.values(), key=lambda c: (c.dependency, c.requirement))
         conflicts += sorted(wrong.values(), key=lambda c: (c.dependency, c.requirement))
     return CheckResult(tuple(conflicts), tuple(unparsable))

@@ -184,3 +184,15 @@ def _egg_requires(file: Path) -> list[str]:
         else:
             found.append(line)
     return found
+
+
+def normalized_version(text: str | None) -> str | None:
+    """The PEP 440 normal form pip prints ("1.0.0-rc1" -> "1.0.0rc1"); other text unchanged."""
+    if text is None:
+        return None
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return str(Version(text))
+    except InvalidVersion:
+        return text
