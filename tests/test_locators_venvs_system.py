@@ -355,10 +355,13 @@ def test_system_and_path_see_one_interpreter(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     build_system(world.root)
     world = replace(world, env={**world.env, "PATH": str(world.root / "bin")})
-    records = [r for r in discover(world, use_cache=False).environments
-               if r.executable == world.root / "usr" / "bin" / "python3.11"]
-    assert [(r.kind, sorted(r.found_by), r.version) for r in records] == [
-        (EnvKind.SYSTEM, ["path", "system"], "3.11.2")]
+    records = [(r.executable, sorted(r.found_by), r.version)
+               for r in discover(world, use_cache=False).environments
+               if r.prefix in (world.root, world.root / "usr")]
+    usr_bin = world.root / "usr" / "bin"
+    # the dangling /bin/python2 too: its folder is resolved, the link itself kept
+    assert sorted(records) == [(usr_bin / "python2", ["path", "system"], "2.7"),
+                               (usr_bin / "python3.11", ["path", "system"], "3.11.2")]
 
 
 def test_system_locator_alone_yields_each_file_once(tmp_path: Path) -> None:

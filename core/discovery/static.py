@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +142,13 @@ def _build_details_version(data: object) -> str | None:
     return None
 
 
+def _minor_of_executable(executable: Path) -> str | None:
+    """python2 -> python2.7 names its minor by its target, even a removed one: without it
+    the headers of every version beside it would count."""
+    return minor_of_name(executable.name) or minor_of_name(
+        os.path.basename(os.path.realpath(executable)))
+
+
 def static_version(prefix: Path, executable: Path | None = None) -> StaticVersion | None:
     """The best version a prefix's own files tell, in order of trust.
 
@@ -152,7 +160,7 @@ def static_version(prefix: Path, executable: Path | None = None) -> StaticVersio
         version = version_from_pyvenv_cfg(cfg)
         if version:
             return StaticVersion(version, "pyvenv.cfg")
-    minor = minor_of_name(executable.name) if executable is not None else None
+    minor = _minor_of_executable(executable) if executable is not None else None
     for reader, source in (
         (version_from_build_details, "build-details.json"),
         (version_from_headers, "patchlevel.h"),

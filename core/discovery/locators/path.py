@@ -40,7 +40,7 @@ class PathLocator:
     def locate(self, world: World) -> Iterator[EnvRecord]:
         versions = pyenv_root(world) / "versions"
         for exe in path_executables(world):
-            resolved = real(exe) if exe.exists() else exe
+            resolved = real(exe) if exe.exists() else real(exe.parent) / exe.name
             # a venv's bin/python links to its base: the venv is where the link lives
             prefix = prefix_of_executable(exe)
             if not (prefix / "pyvenv.cfg").exists() and not (prefix / "conda-meta").is_dir():

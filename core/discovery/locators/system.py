@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from ainlp.core.discovery import static
 from ainlp.core.discovery.locators import register_locator
 from ainlp.core.discovery.locators.pyenv import is_shim
 from ainlp.core.discovery.records import EnvKind, EnvRecord, Manager
@@ -119,14 +118,6 @@ def _homebrew(record: EnvRecord) -> EnvRecord:
     return record
 
 
-def _dangling(record: EnvRecord, link: Path) -> EnvRecord:
-    """A link to a removed interpreter: the headers beside it belong to others; the name it
-    points to is the only evidence of what it was."""
-    minor = static.minor_of_name(real(link).name)
-    return replace(record, version=minor, version_source="executable-name" if minor else None,
-                   implementation=None)
-
-
 @register_locator("system")
 class SystemLocator:
     """/usr/bin, /usr/local/bin, /opt/*/bin, Homebrew and framework builds."""
@@ -159,7 +150,7 @@ class SystemLocator:
             return None
         seen.add(target)
         record = interpreter_record(prefix_of_executable(target), target, EnvKind.SYSTEM, self.name)
-        return _homebrew(record) if exe.exists() else _dangling(record, exe)
+        return _homebrew(record) if exe.exists() else record
 
 
 __all__ = [
