@@ -169,6 +169,18 @@ def test_conda_arch_follows_the_channel_name(tmp_path: Path) -> None:
     assert conda_record(odd, "t").arch is None
 
 
+def test_conda_channel_read_past_a_long_file_list_and_not_from_a_damaged_record(
+        tmp_path: Path) -> None:
+    prefix = conda_prefix(tmp_path / "env")
+    record = {"files": [f"lib/python3.12/m{i}.py" for i in range(2000)],
+              "channel": "https://x/linux-64", "name": "python", "version": "3.12.2"}
+    write(prefix / "conda-meta" / "python-3.12.2-h1_0.json", json.dumps(record))
+    assert conda_record(prefix, "t").arch == "x64"
+    write(prefix / "conda-meta" / "python-3.12.2-h1_0.json", "10.1.1\n" + json.dumps(record))
+    damaged = conda_record(prefix, "t")
+    assert (damaged.version, damaged.arch) == ("3.12.2", None)  # the name still tells
+
+
 def test_conda_env_without_interpreter_is_broken_with_nothing_invented(tmp_path: Path) -> None:
     prefix = conda_prefix(tmp_path / "env", python="3.11.4", interpreter=False)
     record = conda_record(prefix, "t")

@@ -14,6 +14,8 @@ from ainlp.core.world import World
 
 # "+conda-forge/osx-arm64::python-3.12.2-hdf0ec26_0_cpython", "-defaults::python-3.9.18-h1_0"
 _HISTORY_PACKAGE = re.compile(r"^([+-])(?:[^:]*::)?(\S+)$")
+_CHANNEL = re.compile(rb'"channel"\s*:\s*"([^"]*)"')
+_HEAD = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,18 +112,38 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 
 def _read_package_json(path: Path, name: str, version: str, build: str) -> CondaPackage:
-    arch: str | None = None
+    """The channel of a package record; its version is the file name's (conda names it so).
+
+    Records are large (the file list) and conda writes their keys sorted, so the channel
+    sits near the top: read the head and the last bytes, parse all only when that fails.
+    A record that is not a JSON object tells no channel.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD)
+            handle.seek(max(0, handle.seek(0, os.SEEK_END) - 16))
+            tail = handle.read()
+    except OSError:
+        return CondaPackage(name, version, build, path, None)
+    if not head.lstrip().startswith(b"{") or not tail.rstrip().endswith(b"}"):
+        return CondaPackage(name, version, build, path, None)
+    match = _CHANNEL.search(head)
+    if match is not None:
+        channel = match.group(1).decode("utf-8", "replace")
+    else:
+        channel = _channel_from_json(path)
+    return CondaPackage(name, version, build, path, _arch_of_channel(channel.rstrip("/")))
+
+
+def _channel_from_json(path: Path) -> str:
     try:
         data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
     except (OSError, ValueError):
-        data = None
-    if isinstance(data, dict):
-        channel = data.get("channel") or data.get("subdir") or ""
-        if isinstance(channel, str):
-            arch = _arch_of_channel(channel.rstrip("/"))
-        if isinstance(data.get("version"), str) and data["version"]:
-            version = data["version"]
-    return CondaPackage(name, version, build, path, arch)
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    channel = data.get("channel") or data.get("subdir") or ""
+    return channel if isinstance(channel, str) else ""
 
 
 def _arch_of_channel(channel: str) -> str | None:
