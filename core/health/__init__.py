@@ -4,6 +4,7 @@ Checks never print; `run_checks` returns a `HealthReport` that front ends render
 as JSON. `explain(id)` gives the documentation of a finding id.
 """
 
+from ainlp.core.health.checks._common import subject_of
 from ainlp.core.health.context import CheckContext, select_environments
 from ainlp.core.health.engine import HealthReport, run_checks, selected_checks
 from ainlp.core.health.findings import Finding, Severity
@@ -31,5 +32,6 @@ __all__ = [
     "run_checks",
     "select_environments",
     "selected_checks",
+    "subject_of",
     "topics",
 ]

@@ -9,17 +9,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ainlp.core.discovery.records import EnvRecord, Inventory
-from ainlp.core.errors import BadInput
 from ainlp.core.process import Completed
 from ainlp.core.world import World
 
 if TYPE_CHECKING:
+    from ainlp.core.discovery.cache import ProbeCache
     from ainlp.core.discovery.locators.pyenv import Selection
     from ainlp.core.discovery.probe import ProbeResult
 
 T = TypeVar("T")
-
-_PROJECT_VENV_NAMES = (".venv", "venv", "env", ".env")
 
 
 @dataclass
@@ -36,6 +34,7 @@ class CheckContext:
     _environments: tuple[EnvRecord, ...] | None = field(default=None, init=False, repr=False)
     _probes: dict[Path, ProbeResult] = field(default_factory=dict, init=False, repr=False)
     _runs: dict[tuple[str, ...], Completed] = field(default_factory=dict, init=False, repr=False)
+    _cache: ProbeCache | None = field(default=None, init=False, repr=False)
     _selection: Selection | None = field(default=None, init=False, repr=False)
     _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -52,16 +51,31 @@ class CheckContext:
         return self._environments
 
     def probe(self, executable: Path) -> ProbeResult:
-        """What the interpreter says about itself (one run per executable and check run)."""
+        """What the interpreter says about itself: from discovery's cache, else one run."""
         from ainlp.core.discovery.probe import probe
 
         with self._lock:
             cached = self._probes.get(executable)
+            if cached is None:
+                cached = self._probe_cache().get(executable)
         if cached is None:
             cached = probe(self.world, executable)
             with self._lock:
-                self._probes[executable] = cached
+                self._probe_cache().put(cached)
+        with self._lock:
+            self._probes[executable] = cached
         return cached
+
+    def _probe_cache(self) -> ProbeCache:
+        if self._cache is None:
+            from ainlp.core.discovery.cache import ProbeCache
+
+            self._cache = ProbeCache(self.world.state_dir).load()
+        return self._cache
+
+    def save_probe_cache(self) -> None:
+        if self._cache is not None:
+            self._cache.save()
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """A fact several checks need (a venv's shebang scan, say), computed once per run."""
@@ -107,42 +121,6 @@ def select_environments(
     world: World, inventory: Inventory, target: str | None
 ) -> tuple[EnvRecord, ...]:
     """The environments `target` names: "all"/None, "project", a name, or a path."""
-    envs = inventory.environments
-    if target is None or target == "all":
-        return envs
-    from ainlp.core.discovery.resolve import classify, real
+    from ainlp.core.discovery.select import select_environments as select
 
-    if target == "project":
-        chosen = _project_environments(world, envs)
-    else:
-        chosen = tuple(e for e in envs if e.name == target or e.prefix.name == target)
-        if not chosen:
-            path = real(world.expand(target))
-            from ainlp.core.discovery.static import prefix_of_bin_dir
-
-            path = prefix_of_bin_dir(path)
-            chosen = tuple(e for e in envs if e.prefix == path)
-            if not chosen and path.is_dir():
-                # a folder discovery does not look in (a venv in some project) is still checkable
-                chosen = (classify(path, "target", platform=world.platform),)
-    if not chosen:
-        raise BadInput(f"no environment matches {target!r}",
-                       hint="ainlp find lists environments; a target is a name, a path, "
-                            "'project' or 'all'")
-    return chosen
-
-
-def _project_environments(world: World, envs: tuple[EnvRecord, ...]) -> tuple[EnvRecord, ...]:
-    from ainlp.core.discovery.resolve import classify, is_venv, real
-
-    folder = world.cwd
-    while True:
-        for name in _PROJECT_VENV_NAMES:
-            candidate = folder / name
-            if is_venv(candidate):
-                prefix = real(candidate)
-                known = tuple(e for e in envs if e.prefix == prefix)
-                return known or (classify(prefix, "target", platform=world.platform),)
-        if folder.parent == folder or folder == world.home:
-            return ()
-        folder = folder.parent
+    return select(world, inventory, target)

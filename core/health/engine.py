@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ainlp.core.discovery.records import Inventory
+from ainlp.core.discovery.records import EnvRecord, Inventory
 from ainlp.core.errors import BadInput
 from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding, Severity
@@ -19,6 +19,7 @@ class HealthReport:
     findings: tuple[Finding, ...]
     checks_run: int
     inventory: Inventory
+    environments: tuple[EnvRecord, ...] = ()  # the ones the target selected
     elapsed_ms: float = 0.0
 
     @property
@@ -70,7 +71,7 @@ def run_checks(
 
         inventory = discover(world)
     ctx = CheckContext(world, inventory, target)
-    ctx.environments  # noqa: B018 - a bad target is reported before any check runs
+    selected = ctx.environments  # a bad target is reported before any check runs
     found: dict[tuple[str, str, str], Finding] = {}
     for spec in specs:
         for item in spec.func(ctx):
@@ -78,5 +79,6 @@ def run_checks(
                 raise ValueError(f"check {spec.id} yielded a finding with id {item.id}")
             found.setdefault((item.id, item.subject, item.message), item)
     ordered = sorted(found.values(), key=lambda f: (f.severity.rank, f.subject, f.id, f.message))
-    return HealthReport(tuple(ordered), len(specs), inventory,
+    ctx.save_probe_cache()
+    return HealthReport(tuple(ordered), len(specs), inventory, selected,
                         (time.perf_counter() - started) * 1000)

@@ -359,3 +359,48 @@ def _from_discovery(ctx: CheckContext, id: str) -> Iterator[Finding]:
         for problem in env.problems:
             if problem.id == id:
                 yield spec.finding(subject_of(env), problem.message, problem.hint)
+
+
+def _foreign_entries(site: Path) -> list[Path]:
+    """Entries of site-packages owned by another user than the folder (sudo pip install)."""
+    try:
+        owner = site.stat().st_uid
+        return [p for p in sorted(site.iterdir()) if p.lstat().st_uid != owner]
+    except OSError:
+        return []
+
+
+@health_check(
+    "env.not-writable", severity=Severity.WARNING, topics=("permissions", "venv", "pip"),
+    fix="fix-permissions",
+    title="You cannot install into the environment",
+    explanation="The environment's site-packages is not writable by you, or holds files owned "
+                "by another user (typically root, after `sudo pip install` into a venv).",
+    why="`pip install` and `pip uninstall` in it fail with 'Permission denied', or leave it "
+        "half-upgraded; people then reach for sudo and make it worse.",
+    repair="`fix-permissions` gives the files back to the environment's owner (it asks for "
+           "the rights it needs) after a snapshot.",
+)
+def not_writable(ctx: CheckContext) -> Iterator[Finding]:
+    import os
+
+    spec = get_check("env.not-writable")
+    platform = ctx.world.platform
+    for env in ctx.environments:
+        if not (is_venv_record(env) or (env.prefix / "conda-meta").is_dir()):
+            continue
+        for site in _site_packages(env.prefix, platform):
+            if not site.is_dir():
+                continue
+            if not os.access(site, os.W_OK):
+                yield spec.finding(str(env.prefix), f"{site} is not writable by you",
+                                   f"ainlp fix {env.prefix} (or chown -R $USER {env.prefix})")
+                break
+            foreign = _foreign_entries(site)
+            if foreign:
+                names = ", ".join(p.name for p in foreign[:3])
+                yield spec.finding(str(env.prefix),
+                                   f"{len(foreign)} entries of {site} belong to another user "
+                                   f"({names})",
+                                   f"ainlp fix {env.prefix} (or chown -R $USER {env.prefix})")
+                break

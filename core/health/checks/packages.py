@@ -1,0 +1,451 @@
+"""Checks of installed distributions, read statically (dist-info, RECORD, .pth, user site)."""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from ainlp.core.discovery import static
+from ainlp.core.discovery.records import EnvRecord, EnvState
+from ainlp.core.health.checks._common import minor_of, stdlib_dir, subject_of
+from ainlp.core.health.context import CheckContext
+from ainlp.core.health.findings import Finding, Severity
+from ainlp.core.health.registry import get_check, health_check
+from ainlp.core.packages.conflicts import CheckResult, check, full_version, marker_environment
+from ainlp.core.packages.distributions import Installed, installed_distributions
+from ainlp.core.packages.metadata import Distribution
+from ainlp.core.packages.pth import PthLine, pth_files, read_pth
+from ainlp.core.packages.record import missing_files
+
+_PACKAGES = ("packages",)
+_PIP = ("packages", "pip")
+_MODULE_SUFFIXES = (".py", ".pyc", ".pyd", ".so")
+
+
+def _environments(ctx: CheckContext) -> Iterator[EnvRecord]:
+    return (env for env in ctx.environments
+            if env.state is not EnvState.MISSING and env.prefix.is_dir())
+
+
+def _installed(ctx: CheckContext, env: EnvRecord) -> Installed:
+    return ctx.memo(("packages.installed", env.prefix, env.executable, env.version),
+                    lambda: installed_distributions(ctx.world, env))
+
+
+def _checked(ctx: CheckContext, env: EnvRecord) -> CheckResult:
+    return ctx.memo(("packages.check", env.prefix, env.executable, env.version),
+                    lambda: check(_installed(ctx, env).distributions,
+                                  marker_environment(ctx.world, env)))
+
+
+def _label(dist: Distribution) -> str:
+    return f"{dist.name} {dist.version}"
+
+
+def _python(env: EnvRecord, platform: str) -> str:
+    if env.executable is not None:
+        return str(env.executable)
+    return str(env.prefix / ("python.exe" if platform == "win32" else "bin/python"))
+
+
+@health_check(
+    "packages.requirement-missing", severity=Severity.ERROR, topics=_PIP,
+    fix="install-missing-requirements",
+    title="A package needs a distribution that is not installed",
+    explanation="An installed distribution declares a requirement (Requires-Dist, its marker "
+                "true for this Python and platform, no extra selected) that no installed "
+                "distribution provides: `pip check` reports it as `requires X, which is not "
+                "installed`.",
+    why="Importing the package, or the part of it that uses the dependency, fails with "
+        "ModuleNotFoundError.",
+    repair="`install-missing-requirements` installs the missing requirements into the "
+           "environment with its own pip (or uv); by hand: `python -m pip install 'X'`.",
+)
+def requirement_missing(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("packages.requirement-missing")
+    for env in _environments(ctx):
+        for conflict in _checked(ctx, env).conflicts:
+            if conflict.problem == "missing":
+                yield spec.finding(
+                    subject_of(env),
+                    f"{conflict.package} {conflict.package_version} requires "
+                    f"{conflict.requirement}, which is not installed",
+                    f"{_python(env, ctx.world.platform)} -m pip install "
+                    f"'{conflict.requirement.split(';')[0].strip()}'")
+
+
+@health_check(
+    "packages.requirement-version", severity=Severity.WARNING, topics=_PIP,
+    fix="install-missing-requirements",
+    title="A package needs another version of an installed distribution",
+    explanation="An installed distribution requires a version range of another one and the "
+                "installed version is outside it: `pip check` reports `has requirement X, "
+                "but you have X v`.",
+    why="The package may fail at import or at run time against an API it does not expect.",
+    repair="`install-missing-requirements` installs a version inside the range (pip resolves "
+           "the whole set); by hand: `python -m pip install 'X<range>'`.",
+)
+def requirement_version(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("packages.requirement-version")
+    for env in _environments(ctx):
+        for conflict in _checked(ctx, env).conflicts:
+            if conflict.problem == "version":
+                yield spec.finding(
+                    subject_of(env),
+                    f"{conflict.package} {conflict.package_version} requires "
+                    f"{conflict.requirement}, but {conflict.dependency} {conflict.installed} "
+                    "is installed",
+                    f"{_python(env, ctx.world.platform)} -m pip install "
+                    f"'{conflict.requirement.split(';')[0].strip()}'")
+
+
+@health_check(
+    "packages.requirement-unparsable", severity=Severity.WARNING, topics=_PIP,
+    title="A package declares a requirement that cannot be parsed",
+    explanation="A Requires-Dist line (or requires.txt entry) of an installed distribution "
+                "is not a valid PEP 508 requirement. pip check stops trusting that "
+                "distribution and reports an error.",
+    why="pip cannot resolve against this distribution: upgrades and `pip check` misbehave, "
+        "and whatever depends on it is seen as missing.",
+    repair="Upgrade or reinstall the distribution (`python -m pip install --force-reinstall "
+           "NAME`); newer releases usually fixed their metadata.",
+)
+def requirement_unparsable(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("packages.requirement-unparsable")
+    for env in _environments(ctx):
+        for bad in _checked(ctx, env).unparsable:
+            yield spec.finding(subject_of(env),
+                               f"{bad.package} declares {bad.text!r}, which is not a valid "
+                               "requirement",
+                               f"{_python(env, ctx.world.platform)} -m pip install --upgrade "
+                               f"{bad.package}")
+
+
+@health_check(
+    "packages.requires-python", severity=Severity.WARNING, topics=_PACKAGES,
+    fix="reinstall-packages",
+    title="A package does not support this environment's Python",
+    explanation="An installed distribution's Requires-Python excludes the environment's "
+                "Python version: it was installed for another Python (the base was upgraded "
+                "under the environment, or it was installed with --ignore-requires-python).",
+    why="Code written for other Python versions fails at import or behaves differently "
+        "(removed modules, new syntax).",
+    repair="`reinstall-packages` reinstalls the environment's packages with its own Python so "
+           "pip picks versions that support it.",
+)
+def requires_python(ctx: CheckContext) -> Iterator[Finding]:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    spec = get_check("packages.requires-python")
+    for env in _environments(ctx):
+        version = full_version(env.version) if _exact(env.version) else None
+        if version is None:
+            continue
+        for dist in _installed(ctx, env).distributions:
+            if not dist.requires_python:
+                continue
+            try:
+                allowed = SpecifierSet(dist.requires_python)
+            except InvalidSpecifier:
+                continue
+            if not allowed.contains(version, prereleases=True):
+                yield spec.finding(subject_of(env),
+                                   f"{_label(dist)} requires Python {dist.requires_python}, "
+                                   f"this is Python {version}",
+                                   f"{_python(env, ctx.world.platform)} -m pip install "
+                                   f"--force-reinstall {dist.name}")
+
+
+def _exact(version: str | None) -> bool:
+    """Only a full x.y.z version can be judged: "3.11" alone would fail `>=3.11.4` wrongly."""
+    return bool(version) and (version or "").count(".") >= 2
+
+
+@health_check(
+    "packages.invalid-metadata", severity=Severity.WARNING, topics=_PACKAGES,
+    title="A metadata folder cannot be read",
+    explanation="A `*.dist-info` or `*.egg-info` folder in site-packages has no METADATA "
+                "(PKG-INFO), an empty or unparsable one, or one without Name or Version. "
+                "Usually an install or uninstall that was interrupted.",
+    why="pip and importlib.metadata skip it: the package may still be importable while pip "
+        "believes it is absent, so upgrades and uninstalls leave debris or clash.",
+    repair="Remove the broken metadata folder and reinstall the distribution it belonged to "
+           "(`python -m pip install --force-reinstall NAME`).",
+)
+def invalid_metadata(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("packages.invalid-metadata")
+    for env in _environments(ctx):
+        for dist in _installed(ctx, env).invalid:
+            yield spec.finding(subject_of(env), f"{dist.path}: {dist.metadata_error}",
+                               f"remove {dist.path} and reinstall that distribution")
+
+
+@health_check(
+    "packages.record-files-missing", severity=Severity.WARNING, topics=_PACKAGES,
+    fix="reinstall-packages",
+    title="Files of an installed package are gone",
+    explanation="Files listed in a distribution's RECORD (what pip wrote when installing it) "
+                "no longer exist; byte-code caches are not counted.",
+    why="Imports of the deleted modules fail, console scripts are missing, and pip's "
+        "uninstall of the distribution is incomplete.",
+    repair="`reinstall-packages` force-reinstalls the distribution so every file is written "
+           "again.",
+)
+def record_files_missing(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("packages.record-files-missing")
+    for env in _environments(ctx):
+        for dist in _installed(ctx, env).distributions:
+            gone = missing_files(dist)
+            if gone:
+                shown = ", ".join(str(p) for p in gone[:3]) + (" ..." if len(gone) > 3 else "")
+                yield spec.finding(subject_of(env),
+                                   f"{_label(dist)}: {len(gone)} installed file(s) missing "
+                                   f"({shown})",
+                                   f"{_python(env, ctx.world.platform)} -m pip install "
+                                   f"--force-reinstall --no-deps {dist.name}=={dist.version}")
+
+
+@health_check(
+    "packages.editable-source-missing", severity=Severity.ERROR, topics=_PACKAGES,
+    title="An editable install's source folder is gone",
+    explanation="A distribution installed in editable mode (`pip install -e`, or a legacy "
+                "`.egg-link`) points at a project folder that no longer exists.",
+    why="Importing the package fails (or, worse, finds nothing under its name) although pip "
+        "lists it as installed.",
+    repair="Restore the project folder and reinstall it editable, or uninstall the "
+           "distribution (`python -m pip uninstall NAME`).",
+)
+def editable_source_missing(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("packages.editable-source-missing")
+    for env in _environments(ctx):
+        installed = _installed(ctx, env)
+        for dist in installed.distributions:
+            source = dist.editable_location
+            if source is not None and not source.exists():
+                yield spec.finding(subject_of(env),
+                                   f"{_label(dist)} is installed editable from {source}, "
+                                   "which no longer exists",
+                                   f"restore {source} or run {_python(env, ctx.world.platform)}"
+                                   f" -m pip uninstall {dist.name}")
+        for link, target in _egg_links(installed):
+            if not target.exists():
+                yield spec.finding(subject_of(env),
+                                   f"{link.name} points at {target}, which no longer exists",
+                                   f"remove {link} (and its line in easy-install.pth)")
+
+
+def _egg_links(installed: Installed) -> Iterator[tuple[Path, Path]]:
+    for entry in installed.search_path:
+        try:
+            names = [e.name for e in os.scandir(entry.path) if e.name.endswith(".egg-link")]
+        except OSError:
+            continue
+        for name in sorted(names):
+            link = entry.path / name
+            try:
+                first = link.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                continue
+            if first and first[0].strip():
+                yield link, Path(os.path.join(entry.path, first[0].strip()))
+
+
+@health_check(
+    "packages.user-site-shadowing", severity=Severity.WARNING, topics=_PIP,
+    title="A user-site package shadows the environment's own",
+    explanation="The same distribution is installed in the user site (`pip install --user`, "
+                "~/.local/lib/pythonX.Y/site-packages) and in the interpreter's own "
+                "site-packages; the user site comes first on sys.path, so its copy wins.",
+    why="The version that runs is not the one the environment (or its package manager) "
+        "installed: upgrades seem to have no effect and bugs depend on who runs Python.",
+    repair="Uninstall the user copy: `python -m pip uninstall NAME` run by that interpreter "
+           "removes the copy Python imports, the user one. A venv ignores the user site.",
+)
+def user_site_shadowing(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("packages.user-site-shadowing")
+    for env in _environments(ctx):
+        installed = _installed(ctx, env)
+        winners = installed.by_name()
+        for hidden in installed.shadowed:
+            winner = winners.get(hidden.canonical_name)
+            if winner is None or winner.scope != "user" or hidden.scope == "user":
+                continue
+            yield spec.finding(subject_of(env),
+                               f"{_label(winner)} in the user site {winner.location} shadows "
+                               f"{_label(hidden)} in {hidden.location}",
+                               f"remove the user copy: {_python(env, ctx.world.platform)} -m "
+                               f"pip uninstall {winner.name} (it removes the first one found)")
+
+
+@health_check(
+    "packages.duplicate-distribution", severity=Severity.WARNING, topics=_PIP,
+    fix="reinstall-packages",
+    title="Two installs of the same distribution",
+    explanation="Two metadata folders of the same distribution are visible in one "
+                "environment (two `*.dist-info` of different versions in one site-packages, or "
+                "an old egg beside a wheel install). Python imports one, pip reports the "
+                "first it finds.",
+    why="Which version runs is an accident of directory order; uninstalling removes one and "
+        "reveals the other.",
+    repair="`reinstall-packages` removes the stale metadata and reinstalls the distribution "
+           "once; by hand, delete the older `*.dist-info` folder and force-reinstall.",
+)
+def duplicate_distribution(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("packages.duplicate-distribution")
+    for env in _environments(ctx):
+        installed = _installed(ctx, env)
+        winners = installed.by_name()
+        for hidden in installed.shadowed:
+            winner = winners.get(hidden.canonical_name)
+            if winner is None or winner.scope in ("user", "base") or hidden.scope in ("user",
+                                                                                    "base"):
+                continue
+            yield spec.finding(subject_of(env),
+                               f"{winner.name} is installed twice: {winner.path.name} and "
+                               f"{hidden.path}",
+                               f"delete {hidden.path} and force-reinstall {winner.name}")
+
+
+@health_check(
+    "packages.pth-missing-path", severity=Severity.INFO, topics=_PACKAGES,
+    title="A .pth file names a folder that does not exist",
+    explanation="A line of a `.pth` file in site-packages adds a folder to sys.path, but the "
+                "folder is gone; Python skips it silently.",
+    why="Whatever was meant to be importable from there (a `setup.py develop` project, a "
+        "vendored tree) is not; stale lines are left behind by removed projects.",
+    repair="Remove the line (or the .pth file) if its project is gone for good.",
+)
+def pth_missing_path(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("packages.pth-missing-path")
+    for env in _environments(ctx):
+        for line in _pth_lines(ctx, env):
+            if line.is_import or line.exists or line.file.name.startswith("__editable__"):
+                continue  # an editable install's .pth is judged by editable-source-missing
+            yield spec.finding(subject_of(env),
+                               f"{line.file}:{line.lineno} adds {line.path}, which does not "
+                               "exist",
+                               f"remove line {line.lineno} of {line.file}")
+
+
+@health_check(
+    "packages.pth-import-fails", severity=Severity.ERROR, topics=_PACKAGES,
+    title="A .pth file runs code that cannot work",
+    explanation="An `import` line of a `.pth` file (run by Python at every start-up) is not "
+                "valid Python, or imports a module that is neither in the environment's "
+                "site folders nor in its standard library.",
+    why="Python prints `Error processing line N of X.pth` with a traceback at every start "
+        "and skips the rest of that file (editable installs and coverage hooks stop "
+        "working).",
+    repair="Reinstall the distribution that owns the .pth file, or delete the file if its "
+           "package was removed.",
+)
+def pth_import_fails(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("packages.pth-import-fails")
+    for env in _environments(ctx):
+        roots = _module_roots(ctx, env)
+        for line in _pth_lines(ctx, env):
+            if not line.is_import:
+                continue
+            problem = _import_problem(line.text, roots)
+            if problem is not None:
+                yield spec.finding(subject_of(env), f"{line.file}:{line.lineno}: {problem}",
+                                   f"reinstall the package that owns {line.file.name}, or "
+                                   "delete the file if that package is gone")
+
+
+def _pth_lines(ctx: CheckContext, env: EnvRecord) -> list[PthLine]:
+    def read() -> list[PthLine]:
+        lines: list[PthLine] = []
+        for site in _installed(ctx, env).layout.dirs:
+            for file in pth_files(site.path):
+                lines += read_pth(file) or []
+        return lines
+
+    return ctx.memo(("packages.pth", env.prefix, env.executable), read)
+
+
+def _module_roots(ctx: CheckContext, env: EnvRecord) -> list[Path] | None:
+    """Folders a top-level import is looked up in; None when the stdlib cannot be found."""
+    installed = _installed(ctx, env)
+    minor = minor_of(env.version)
+    stdlib = stdlib_dir(env.prefix, minor, ctx.world.platform)
+    cfg = static.read_pyvenv_cfg(env.prefix)
+    if stdlib is None and cfg is not None and cfg.get("home"):
+        base = static.prefix_of_bin_dir(Path(cfg["home"]))
+        stdlib = stdlib_dir(base, minor, ctx.world.platform)
+    if stdlib is None:
+        return None
+    return [*(p.path for p in installed.search_path), stdlib, stdlib / "lib-dynload"]
+
+
+def _import_problem(text: str, roots: list[Path] | None) -> str | None:
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as exc:
+        return f"not valid Python ({exc.msg})"
+    if roots is None:
+        return None
+    for name in _imported_modules(tree):
+        if name in sys.builtin_module_names or _findable(name, roots):
+            continue
+        return f"imports {name}, which is not installed"
+    return None
+
+
+def _imported_modules(tree: ast.AST) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name.split(".")[0] for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module.split(".")[0])
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id == "__import__" and node.args
+              and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            names.append(node.args[0].value.split(".")[0])
+    return list(dict.fromkeys(names))
+
+
+def _findable(name: str, roots: list[Path]) -> bool:
+    for root in roots:
+        if (root / name).is_dir():
+            return True
+        try:
+            entries = os.listdir(root)
+        except OSError:
+            continue
+        if any(entry.startswith(name + ".") and entry.endswith(_MODULE_SUFFIXES)
+               for entry in entries):
+            return True
+    return False
+
+
+@health_check(
+    "packages.pip-broken", severity=Severity.ERROR, topics=_PIP, fix="install-pip",
+    title="pip is registered but its files are gone",
+    explanation="The environment has pip's metadata (`pip-*.dist-info`) but the pip package "
+                "itself (`pip/__init__.py` or its `_internal` tree) is missing, so pip "
+                "believes it is installed while `python -m pip` fails.",
+    why="`pip install` and `python -m pip` fail with ModuleNotFoundError, and ensurepip "
+        "refuses to act because pip looks installed.",
+    repair="`install-pip` removes pip's stale metadata and runs `python -m ensurepip "
+           "--upgrade` (or installs pip with uv).",
+)
+def pip_broken(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("packages.pip-broken")
+    for env in _environments(ctx):
+        pip = _installed(ctx, env).by_name().get("pip")
+        if pip is None:
+            continue
+        package = pip.location / "pip"
+        gone = [p for p in (package / "__init__.py", package / "_internal" / "__init__.py")
+                if not p.is_file()]
+        if gone:
+            yield spec.finding(subject_of(env),
+                               f"{_label(pip)} is registered in {pip.path.name} but "
+                               f"{gone[0]} is missing",
+                               f"remove {pip.path} and run {_python(env, ctx.world.platform)} "
+                               "-m ensurepip --upgrade")

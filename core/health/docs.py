@@ -1,0 +1,41 @@
+"""The documentation of finding ids, written from the registry (docs/findings.md, --explain)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ainlp.core.health.registry import CheckSpec
+
+HEADER = (
+    "# Findings of `ainlp doctor`\n\n"
+    "Every finding id `ainlp doctor` can report: what it means, why it matters, and what its "
+    "repair does. `ainlp doctor --explain ID` prints one entry. This file is generated from "
+    "the check registry (`ainlp.core.health`); a test keeps the two identical.\n"
+)
+
+
+def entry(spec: CheckSpec) -> str:
+    """One finding id as markdown."""
+    fix = f"`{spec.fix}`" if spec.fix else "none (repair by hand)"
+    return (
+        f"### `{spec.id}`\n\n"
+        f"**{spec.title}** · severity: {spec.severity.value} · topics: "
+        f"{', '.join(spec.topics)} · fix: {fix}\n\n"
+        f"- **What it means:** {spec.explanation}\n"
+        f"- **Why it matters:** {spec.why}\n"
+        f"- **What the repair does:** {spec.repair}\n"
+    )
+
+
+def document(specs: Iterable[CheckSpec]) -> str:
+    """All entries, grouped by the family in front of the first dot, ids sorted."""
+    ordered = sorted(specs, key=lambda s: s.id)
+    parts = [HEADER]
+    family = None
+    for spec in ordered:
+        head = spec.id.split(".", 1)[0]
+        if head != family:
+            family = head
+            parts.append(f"\n## {head}\n")
+        parts.append("\n" + entry(spec))
+    return "".join(parts)
