@@ -165,6 +165,17 @@ def test_workon_home_tilde_and_missing_folder(tmp_path: Path) -> None:
         EnvKind.VENV, "one", world.home / "wrappers" / "one")
 
 
+def test_legacy_windows_virtualenv(tmp_path: Path) -> None:
+    prefix = tmp_path / "old-env"
+    write(prefix / "Scripts" / "python.exe", "")
+    write(prefix / "Lib" / "orig-prefix.txt", "C:/Python27")
+    (prefix / "Lib" / "site-packages").mkdir()
+    assert is_environment(prefix, "win32")
+    record = env_record(prefix, "workon_home", platform="win32")
+    assert (record.kind, record.executable, record.state) == (
+        EnvKind.VIRTUALENV, prefix / "Scripts" / "python.exe", EnvState.OK)
+
+
 def test_venv_record_details(tmp_path: Path) -> None:
     prefix = make_venv(tmp_path / "v")
     record = env_record(prefix, "workon_home")
@@ -314,6 +325,7 @@ def build_system(root: Path) -> None:
     fake_python(brew / "Cellar" / "python@3.11" / "3.11.9" / "bin" / "python3.11", "3.11.9")
     tk_bin = brew / "Cellar" / "python-tk@3.12" / "3.12.3" / "bin"
     write(tk_bin / "python3.12", "#!/bin/sh\n", 0o755)  # a module formula, never an interpreter
+    write(brew / "Cellar" / "python@3.12" / ".DS_Store", "")  # strays are not bottles
     (brew / "bin").mkdir(parents=True)
     (brew / "bin" / "python3").symlink_to("../Cellar/python@3.12/3.12.3_1/bin/python3.12")
     write(brew / "bin" / "brew", "#!/bin/sh\n", 0o755)

@@ -20,7 +20,7 @@ from ainlp.core.discovery.locators.windows import (
     registered_pythons,
     select_default,
 )
-from ainlp.core.discovery.records import EnvKind, EnvRecord
+from ainlp.core.discovery.records import EnvKind, EnvRecord, EnvState
 from ainlp.core.world import World
 from conftest import make_world, real_pythons, write
 
@@ -185,6 +185,23 @@ def test_registry_record_details(tmp_path: Path) -> None:
     astral = records["cpython-3.13.1-windows-x86_64-none"]
     assert (astral.arch, astral.implementation, dict(astral.extra)["company"]) == (
         None, None, "Astral")
+
+
+def test_registry_paths_expand_variables(tmp_path: Path) -> None:
+    world = win_world(tmp_path)
+    folder = install(Path(world.env["LOCALAPPDATA"]) / "Programs" / "Python" / "Python313")
+    reg = FakeRegistry()
+    register(reg, "HKCU", "PythonCore", "3.13", None, Version="3.13.1")
+    reg.add("HKCU", "Software\\Python\\PythonCore\\3.13\\InstallPath",
+            {"": "%LOCALAPPDATA%/Programs/Python/Python313",
+             "ExecutablePath": "%LOCALAPPDATA%/Programs/Python/Python313/python.exe"})
+    (record,) = WindowsRegistryLocator(reg).locate(world)
+    assert (record.prefix, record.executable, record.state) == (
+        folder, folder / "python.exe", EnvState.OK)
+    reg.add("HKCU", "Software\\Python\\PythonCore\\3.13\\InstallPath",
+            {"": "%NOT_SET%/Python313", "ExecutablePath": ""})
+    # a variable this world does not set leaves no path to look at
+    assert list(WindowsRegistryLocator(reg).locate(world)) == []
 
 
 def test_registry_needs_win32_or_an_injected_reader(tmp_path: Path) -> None:

@@ -73,14 +73,15 @@ def search_dirs(world: World) -> list[Path]:
 
 
 def _cellar_versions(brew: Path) -> list[Path]:
-    cellar = brew / "Cellar"
+    formulae = [f for f in _folders(brew / "Cellar") if _CELLAR_FORMULA.match(f.name)]
+    return [version for formula in formulae for version in _folders(formula)]
+
+
+def _folders(parent: Path) -> list[Path]:
     try:
-        formulae = sorted(p for p in cellar.iterdir() if _CELLAR_FORMULA.match(p.name))
+        return sorted(p for p in parent.iterdir() if p.is_dir())
     except OSError:
         return []
-    return [
-        version for formula in formulae for version in sorted(formula.iterdir()) if version.is_dir()
-    ]
 
 
 def cellar_parts(path: Path) -> tuple[Path, str] | None:

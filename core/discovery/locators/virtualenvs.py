@@ -51,7 +51,7 @@ def is_environment(prefix: Path, platform: str = "linux") -> bool:
 
 def _orig_prefix(prefix: Path) -> Path | None:
     """virtualenv < 20 wrote no pyvenv.cfg; lib/pythonX.Y/orig-prefix.txt names its base."""
-    for lib in _lib_dir(prefix, "linux"):
+    for lib in (*_lib_dir(prefix, "linux"), prefix / "Lib"):
         try:
             text = (lib / "orig-prefix.txt").read_text(encoding="utf-8", errors="replace").strip()
         except OSError:

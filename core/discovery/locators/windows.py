@@ -7,7 +7,7 @@ anywhere; the real reader imports `winreg` only when a win32 world asks for it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,6 +23,7 @@ PYTHON_KEY = "Software\\Python"
 _RESERVED_COMPANIES = frozenset({"pylauncher"})
 _STORE_PACKAGE = re.compile(r"^PythonSoftwareFoundation\.Python\.(\d+\.\d+)_[0-9a-z]+$", re.I)
 _STORE_INSTALL = re.compile(r"^PythonSoftwareFoundation\.Python\.\d+\.\d+_", re.I)
+_ENV_VAR = re.compile(r"%([^%]+)%")
 _TAG_VERSION = re.compile(r"(\d+)(?:\.(\d+))?")
 
 
@@ -151,7 +152,8 @@ def _arch(company: str, tag: str, view: int | None, values: dict[str, str | int]
     return "64bit"
 
 
-def registered_pythons(reader: RegistryReader) -> list[RegisteredPython]:
+def registered_pythons(reader: RegistryReader,
+                       env: Mapping[str, str] | None = None) -> list[RegisteredPython]:
     """Every PEP 514 entry of HKCU and both views of HKLM, each (company, tag, path) once."""
     found: dict[tuple[str, str, str], RegisteredPython] = {}
     # HKCU is shared by both views since Windows 7; HKLM has a 64-bit and a 32-bit one
@@ -161,17 +163,25 @@ def registered_pythons(reader: RegistryReader) -> list[RegisteredPython]:
             if company.lower() in _RESERVED_COMPANIES:
                 continue
             for tag in reader.subkeys(root.child(company)):
-                entry = _entry(reader, root.child(company).child(tag), company, tag)
+                entry = _entry(reader, root.child(company).child(tag), company, tag, env or {})
                 ident = (company.lower(), tag.lower(), str(entry.prefix).lower())
                 found.setdefault(ident, entry)
     return list(found.values())
 
 
-def _entry(reader: RegistryReader, key: RegKey, company: str, tag: str) -> RegisteredPython:
+def _expand(text: str | None, env: Mapping[str, str]) -> str | None:
+    """REG_EXPAND_SZ paths name variables (%LOCALAPPDATA%\\...); winreg leaves them as written."""
+    if text is None:
+        return None
+    return _ENV_VAR.sub(lambda m: env.get(m.group(1), m.group(0)), text)
+
+
+def _entry(reader: RegistryReader, key: RegKey, company: str, tag: str,
+           env: Mapping[str, str]) -> RegisteredPython:
     values = reader.values(key)
     install = reader.values(key.child("InstallPath"))
-    install_path = _text(install, "")
-    executable = _text(install, "ExecutablePath")
+    install_path = _expand(_text(install, ""), env)
+    executable = _expand(_text(install, "ExecutablePath"), env)
     return RegisteredPython(
         key=key,
         company=company,
@@ -193,8 +203,9 @@ def is_store_install(path: Path) -> bool:
 def registry_record(entry: RegisteredPython, found_by: str) -> EnvRecord | None:
     """The record of one registry entry: stale entries broken, conda bases as conda."""
     prefix = entry.prefix
-    if prefix is None or is_store_install(prefix):
-        # without a path there is nothing to list; Store installs are listed by their aliases
+    if prefix is None or not prefix.is_absolute() or is_store_install(prefix):
+        # without a usable path (none, or a variable we cannot expand) there is nothing to
+        # list; Store installs are listed by their aliases
         return None
     if is_conda_env(prefix):
         record = classify(prefix, found_by, platform="win32")
@@ -335,7 +346,7 @@ class WindowsRegistryLocator:
         reader = self.reader if self.reader is not None else default_reader(world)
         if reader is None:
             return
-        entries = registered_pythons(reader)
+        entries = registered_pythons(reader, world.env)
         default = py_default(world)
         chosen = select_default(entries, default)
         for entry in entries:
