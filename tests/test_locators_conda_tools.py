@@ -220,12 +220,15 @@ def test_conda_prefix_env_var_and_micromamba_root(tmp_path: Path) -> None:
     active = conda_prefix(tmp_path / "somewhere" / "active", python="3.12.2")
     mamba_root = tmp_path / "mroot"
     conda_prefix(mamba_root / "envs" / "tool", python="3.11.9")
+    micromamba = write(tmp_path / "bin" / "micromamba", "", 0o755)
     world = make_world(tmp_path, env={"CONDA_PREFIX": str(active),
-                                      "MAMBA_ROOT_PREFIX": str(mamba_root)})
+                                      "MAMBA_ROOT_PREFIX": str(mamba_root),
+                                      "MAMBA_EXE": str(micromamba)})
     rows = inventory(world, CondaLocator())
-    assert [(r[1], r[2], r[3]) for r in rows] == [
-        (str(real(mamba_root / "envs" / "tool")), "tool", "3.11.9"),
-        (str(real(active)), "active", "3.12.2"),
+    tool = ("mamba", str(real(micromamba)), None)
+    assert [(r[1], r[2], r[3], r[7]) for r in rows] == [
+        (str(real(mamba_root / "envs" / "tool")), "tool", "3.11.9", tool),
+        (str(real(active)), "active", "3.12.2", None),
     ]
 
 

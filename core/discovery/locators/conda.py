@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ainlp.core.discovery.locators import register_locator
@@ -19,7 +21,7 @@ from ainlp.core.discovery.locators.conda_meta import (
     mamba_binary_on_path,
 )
 from ainlp.core.discovery.locators.condarc import CondaRc, read_condarc
-from ainlp.core.discovery.records import EnvKind, EnvRecord, Problem
+from ainlp.core.discovery.records import EnvKind, EnvRecord, Manager, Problem
 from ainlp.core.discovery.resolve import executable_in, prefix_of_executable
 from ainlp.core.world import World
 
@@ -98,7 +100,7 @@ def environments_txt(world: World) -> list[Path]:
         text = (world.home / ".conda" / "environments.txt").read_text("utf-8", errors="replace")
     except OSError:
         return []
-    return [Path(line.strip()) for line in text.splitlines() if line.strip().startswith("/")]
+    return [Path(line.strip()) for line in text.splitlines() if line.strip()]
 
 
 def install_candidates(world: World) -> list[Path]:
@@ -150,24 +152,41 @@ class CondaLocator:
         named: set[Path] = set()
         for folder in condarc_envs_dirs(world):
             named.update(_children(folder))
-        queue: list[Path] = []
+        queue: deque[Path] = deque()
+        rootless: set[Path] = set()  # envs of a micromamba root, which has no base env
         for install in install_candidates(world):
-            queue += conda_envs_of_install(install)
+            envs = conda_envs_of_install(install)
+            queue += envs
+            if not is_conda_env(install):
+                rootless.update(envs)
         queue += sorted(named)
         queue += environments_txt(world)
         if world.env.get("CONDA_PREFIX"):
             queue.append(Path(world.env["CONDA_PREFIX"]))
+        mamba = _micromamba(world) if rootless else None
         while queue:
-            prefix = queue.pop(0)
+            prefix = queue.popleft()
             key = Path(os.path.realpath(prefix))
             if key in seen or not is_conda_env(prefix):
                 continue
             seen.add(key)
-            yield conda_record(prefix, self.name, in_envs_dir=prefix in named,
-                               platform=world.platform)
+            record = conda_record(prefix, self.name, in_envs_dir=prefix in named,
+                                  platform=world.platform)
+            if record.manager is None and prefix in rootless and mamba is not None:
+                record = replace(record, manager=mamba)
+            yield record
             owner = conda_install_of(prefix)
             if owner is not None:
                 queue += conda_envs_of_install(owner)
+
+
+def _micromamba(world: World) -> Manager | None:
+    """The micromamba (or mamba) that owns a root prefix: $MAMBA_EXE, else the one on PATH."""
+    configured = world.env.get("MAMBA_EXE")
+    if configured and Path(configured).exists():
+        return Manager("mamba", Path(configured))
+    found = mamba_binary_on_path(world)
+    return Manager("mamba", found) if found is not None else None
 
 
 def _children(folder: Path) -> Iterable[Path]:
@@ -179,8 +198,13 @@ def _children(folder: Path) -> Iterable[Path]:
 
 __all__ = [
     "CondaLocator",
+    "CondaRc",
+    "conda_envs_of_install",
+    "conda_package",
     "conda_record",
     "condarc_envs_dirs",
     "environments_txt",
+    "find_conda_manager",
     "install_candidates",
+    "read_condarc",
 ]
