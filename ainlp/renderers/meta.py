@@ -22,11 +22,11 @@ def render_help(out: Console, result: Result) -> None:
 
     out.print("Say what you want in plain words: [bold]ainlp do \"PHRASE\"[/], or in the shell.\n")
     for action in result.data["actions"]:
-        intents = ", ".join(action["intents"]) or "script only"
-        out.print(f"[bold]{escape(action['description'])}[/]  [dim]({intents}; "
-                  f"{action['action']})[/]")
+        intents = ", ".join(action["intents"]) or "scripts only"
+        out.print(f"[bold]{escape(intents)}[/]: {escape(action['description'])}")
+        out.print(f"    [dim]action {action['action']}[/]")
         for example in action["examples"]:
-            out.print(f"    {escape(example)}")
+            out.print(f"    \"{escape(example)}\"")
     out.print("\nScripts (.ainlp) name actions directly; `ainlp run FILE` runs one:\n")
     out.print(escape(result.data["script_example"]), end="")
 
@@ -42,7 +42,8 @@ def plan_lines(plan: Plan) -> list[str]:
             lines.append(f"\"{statement.name}\"  -> {intent}  (line {statement.line})")
         for step in statement.steps:
             clause = f"{step.clause:<9}" if step.clause else ""
-            marks = [step.when] if step.when != "always" or step.clause else []
+            # an ACTION's condition is the plain order; the other clauses say when they run
+            marks = [step.when] if step.clause not in (None, "ACTION") else []
             if step.changes_machine:
                 marks.append("changes the machine")
             if step.error:

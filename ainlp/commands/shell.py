@@ -1,0 +1,22 @@
+"""`ainlp shell` (and `ainlp` alone on a terminal): the interactive AINLP shell."""
+
+from __future__ import annotations
+
+import argparse
+
+from ainlp.commands._action import context_from_args
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--yes", "-y", action="store_true",
+                        help="apply changes without asking (the shell asks otherwise)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ainlp.core.errors import BadInput
+    from ainlp.shell import run_shell
+
+    if args.json:
+        raise BadInput("the shell has no --json output", hint="use `ainlp do --json` or "
+                       "`ainlp run FILE --json` in programs")
+    return run_shell(context_from_args(args))

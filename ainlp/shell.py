@@ -1,0 +1,231 @@
+"""The interactive AINLP shell: phrases, blocks and RUN, one input at a time.
+
+`Session` does the work and knows nothing of terminals (tests drive it directly); `run_shell`
+wraps it in prompt_toolkit, which is imported there only: multi-line input while a block is
+open, a history file in the state folder, completion of action and command names.
+
+Commands defined by a CONTEXT block stay defined for the rest of the session and can be
+called by `RUN name` or by saying their words ("diagnose python issues").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal
+
+from ainlp.core.errors import AinlpError, Interrupted
+
+if TYPE_CHECKING:
+    from ainlp.actions.registry import ActionContext
+    from ainlp.dispatch import Plan, ScriptResult
+    from ainlp.language.ast import CommandDef, ContextBlock, Script
+
+KEYWORDS = ("CONTEXT", "COMMAND", "ACTION:", "RECOVERY:", "REPORT:", "EXPORT:", "RUN")
+QUIT_WORDS = frozenset({"exit", "quit", "bye", ":q"})
+_CONTEXT_HEADER = re.compile(r"\s*context\b", re.IGNORECASE)
+
+
+def open_braces(text: str) -> int:
+    """How many `{` are still open, outside strings and comments."""
+    depth = 0
+    for line in text.split("\n"):
+        in_string = False
+        i = 0
+        while i < len(line):
+            ch = line[i]
+            if in_string:
+                if ch == "\\":
+                    i += 1
+                elif ch == '"':
+                    in_string = False
+            elif ch == '"':
+                in_string = True
+            elif ch == "#":
+                break
+            elif ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+            i += 1
+    return depth
+
+
+def is_complete(text: str) -> bool:
+    """True when the input can run: no block left open, no CONTEXT header waiting for `{`."""
+    if open_braces(text) > 0:
+        return False
+    lines = [line for line in text.split("\n") if line.strip()]
+    return not (lines and _CONTEXT_HEADER.match(lines[-1]) and "{" not in text)
+
+
+@dataclass
+class Outcome:
+    """What one input did, for the front end to show."""
+
+    kind: Literal["nothing", "quit", "defined", "ran", "plan", "declined", "error"]
+    result: ScriptResult | None = None
+    plan: Plan | None = None
+    error: AinlpError | None = None
+    defined: tuple[str, ...] = ()
+
+
+Confirm = Callable[["Plan"], bool]
+
+
+@dataclass
+class Session:
+    """The shell's state: the commands defined so far and how to run things."""
+
+    ctx: ActionContext
+    confirm: Confirm = field(default=lambda plan: False)
+    blocks: list[ContextBlock] = field(default_factory=list)
+
+    @property
+    def commands(self) -> dict[str, CommandDef]:
+        from ainlp.dispatch import command_table
+        from ainlp.language.ast import Script
+
+        return command_table(Script("<shell>", tuple(self.blocks)))
+
+    def names(self) -> list[str]:
+        """Words to complete: keywords, action names and the commands defined so far."""
+        from ainlp.actions.registry import registry
+
+        return [*KEYWORDS, *sorted(registry()), *(c.name for c in self.commands.values())]
+
+    def handle(self, text: str) -> Outcome:
+        """Run one complete input; errors the user can cause come back as an Outcome."""
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            return Outcome("nothing")
+        if stripped.lower() in QUIT_WORDS:
+            return Outcome("quit")
+        try:
+            return self._handle(text)
+        except Interrupted:
+            raise
+        except AinlpError as error:
+            return Outcome("error", error=error)
+
+    def _handle(self, text: str) -> Outcome:
+        from ainlp.language.ast import RunStatement, Script, Span
+
+        called = self._command_words(text)
+        if called is not None:
+            span = Span(1, 1, 1, len(text.strip()) + 1)
+            return self._run(Script("<shell>", (RunStatement(called, span),)))
+        return self._run(self._load(text))
+
+    def _command_words(self, text: str) -> str | None:
+        """The defined command whose words the input says, if any ("diagnose python issues")."""
+        from ainlp.language.script import is_plain_phrase
+
+        if not self.blocks or not is_plain_phrase(text):
+            return None
+        from ainlp.language.phrases import match_command_words
+
+        names = [c.name for c in self.commands.values()]
+        found: str | None = match_command_words(text.strip(), names)
+        return found
+
+    def _load(self, text: str) -> Script:
+        """Parse and check the input together with the blocks defined before it."""
+        from ainlp.language.ast import ContextBlock, Script
+        from ainlp.language.check import check_script
+        from ainlp.language.diagnostics import error_from
+        from ainlp.language.script import parse_script
+
+        parsed, syntax = parse_script(text, "<shell>")
+        known = Script("<shell>", (*self.blocks, *parsed.statements))
+        checked, semantic = check_script(known, text, "<shell>")
+        mine = checked.statements[len(self.blocks):]
+        # Earlier blocks were clean when entered, so every diagnostic is of this input.
+        said = {(d.code, d.span.line) for d in syntax}
+        diagnostics = [*syntax, *(d for d in semantic if (d.code, d.span.line) not in said)]
+        if diagnostics:
+            raise error_from(diagnostics, "<shell>", text)
+        new_blocks = [s for s in mine if isinstance(s, ContextBlock)]
+        self.blocks.extend(new_blocks)
+        return replace(checked, statements=tuple(mine))
+
+    def _run(self, script: Script) -> Outcome:
+        from ainlp.dispatch import command_table, plan_script, run_script
+        from ainlp.language.ast import ContextBlock, Script
+
+        defined = tuple(c.name for s in script.statements if isinstance(s, ContextBlock)
+                        for c in s.commands)
+        runnable = Script("<shell>", script.statements,
+                          {**self.commands, **command_table(script)})
+        plan = plan_script(runnable, self.ctx.world)
+        if not plan.statements:
+            return Outcome("defined", defined=defined)
+        ctx = self.ctx
+        if plan.changes_machine and not ctx.assume_yes:
+            if not self.confirm(plan):
+                return Outcome("declined", plan=plan, defined=defined)
+            ctx = replace(ctx, assume_yes=True)
+        return Outcome("ran", result=run_script(runnable, ctx), plan=plan, defined=defined)
+
+
+# --- the terminal front end -------------------------------------------------------------------
+
+
+def run_shell(ctx: ActionContext) -> int:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.completion import WordCompleter
+    from prompt_toolkit.history import FileHistory
+
+    from ainlp.render import console
+    from ainlp.renderers.meta import plan_lines, render_script
+
+    out = console()
+    state = ctx.world.state_dir
+    state.mkdir(parents=True, exist_ok=True)
+
+    def confirm(plan: Plan) -> bool:
+        for line in plan_lines(plan):
+            out.print(line, markup=False, highlight=False)
+        answer = prompt.prompt("Apply these changes? [y/N] ", multiline=False)
+        return answer.strip().lower() in ("y", "yes")
+
+    session = Session(replace(ctx, interactive=True), confirm)
+    completer = WordCompleter(lambda: session.names(), ignore_case=True, WORD=True)
+    prompt: PromptSession[str] = PromptSession(
+        history=FileHistory(str(state / "shell_history")), completer=completer)
+    out.print("AINLP shell: say what you want (\"list python interpreters\"), write a block, "
+              "or `help`; `exit` or Ctrl-D leaves.", highlight=False)
+    while True:
+        try:
+            text = _read(prompt)
+        except EOFError:
+            return 0
+        except KeyboardInterrupt:
+            continue
+        outcome = session.handle(text)
+        if outcome.kind == "quit":
+            return 0
+        if outcome.kind == "error" and outcome.error is not None:
+            from ainlp.errors import one_line
+
+            details = getattr(outcome.error, "details", None)
+            if details:
+                out.print(details, markup=False, highlight=False)
+            out.print(one_line(outcome.error), markup=False, highlight=False)
+        elif outcome.kind == "declined":
+            out.print("nothing was applied", highlight=False)
+        if outcome.defined:
+            out.print("defined: " + ", ".join(outcome.defined), highlight=False)
+        if outcome.result is not None:
+            render_script(outcome.result)
+
+
+def _read(prompt: object) -> str:
+    from prompt_toolkit import PromptSession
+
+    assert isinstance(prompt, PromptSession)
+    lines = [prompt.prompt("ainlp> ")]
+    while not is_complete("\n".join(lines)):
+        lines.append(prompt.prompt("  ...> "))
+    return "\n".join(lines)

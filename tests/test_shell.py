@@ -1,0 +1,142 @@
+"""The shell's session (no terminal): blocks stay defined, RUN and command words call them."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ainlp.actions.registry import ActionContext, action, registry
+from ainlp.actions.result import Result
+
+from ainlp.shell import Session, is_complete, open_braces
+from tests.conftest import make_world
+
+registry_module = importlib.import_module("ainlp.actions.registry")
+T = "tshell_"
+
+
+@pytest.fixture
+def calls() -> Iterator[list[str]]:
+    registry()
+    calls: list[str] = []
+
+    def register(name: str, changes_machine: bool = False) -> None:
+        def run(ctx: ActionContext, **arguments: Any) -> Result:
+            calls.append(name)
+            return Result(T + name, {"assume_yes": ctx.assume_yes})
+
+        action(T + name, description=name, changes_machine=changes_machine)(run)
+
+    register("look")
+    register("change", changes_machine=True)
+    yield calls
+    for name in ("look", "change"):
+        registry_module._REGISTRY.pop(T + name, None)
+
+
+@pytest.mark.parametrize(("text", "complete"), [
+    ("list python interpreters", True),
+    ("CONTEXT c {", False),
+    ("CONTEXT c {\n COMMAND x {\n  ACTION: a()\n }", False),
+    ("CONTEXT c {\n COMMAND x {\n  ACTION: a()\n }\n}", True),
+    ("CONTEXT c", False),
+    ("CONTEXT c\n{\n}", True),
+    ('CONTEXT c { COMMAND x { ACTION: a(s="{") } }', True),
+    ("CONTEXT c {  # } not this one", False),
+    ('CONTEXT c { COMMAND x { ACTION: a(s="\\"{") } }', True),
+])
+def test_an_input_is_complete_when_no_block_is_open(text: str, complete: bool) -> None:
+    assert is_complete(text) is complete
+
+
+def test_open_braces_counts_only_code() -> None:
+    assert open_braces('{ "}" # }\n{') == 2
+
+
+def session(tmp_path: Path, answer: bool = False) -> tuple[Session, list[Any]]:
+    asked: list[Any] = []
+
+    def confirm(plan: Any) -> bool:
+        asked.append(plan)
+        return answer
+
+    return Session(ActionContext(world=make_world(tmp_path)), confirm), asked
+
+
+BLOCK = f"CONTEXT c {{\n  COMMAND look_around {{\n    ACTION: {T}look()\n  }}\n}}"
+
+
+def test_a_block_defines_and_a_later_run_calls_it(tmp_path: Path, calls: list[str]) -> None:
+    shell, _ = session(tmp_path)
+    defined = shell.handle(BLOCK)
+    assert (defined.kind, defined.defined, calls) == ("defined", ("look_around",), [])
+    ran = shell.handle("RUN Look_Around")
+    assert ran.kind == "ran" and ran.result is not None
+    assert calls == ["look"] and ran.result.exit_code == 0
+    assert [s.name for s in ran.result.statements] == ["look_around"]
+
+
+def test_errors_are_outcomes_and_define_nothing(tmp_path: Path, calls: list[str]) -> None:
+    shell, _ = session(tmp_path)
+    bad = shell.handle(BLOCK.replace(f"{T}look()", f"{T}lok()"))
+    assert bad.kind == "error" and bad.error is not None and bad.error.exit_code == 2
+    assert "did you mean" in (bad.error.hint or "")
+    missing = shell.handle("RUN look_around")
+    assert missing.kind == "error" and missing.error is not None
+    assert missing.error.code == "script.undefined-command"
+    assert calls == []
+
+
+def test_a_change_is_asked_first_and_declining_runs_nothing(tmp_path: Path,
+                                                             calls: list[str]) -> None:
+    shell, asked = session(tmp_path, answer=False)
+    block = BLOCK.replace(f"{T}look()", f"{T}change()") + "\nRUN look_around"
+    outcome = shell.handle(block)
+    assert outcome.kind == "declined" and len(asked) == 1 and calls == []
+    yes, asked_again = session(tmp_path, answer=True)
+    outcome = yes.handle(block)
+    assert outcome.kind == "ran" and calls == ["change"] and len(asked_again) == 1
+    assert outcome.result is not None
+    step = outcome.result.statements[0].steps[0]
+    assert step.result is not None and step.result.data == {"assume_yes": True}
+
+
+def test_quit_and_blank_input(tmp_path: Path) -> None:
+    shell, _ = session(tmp_path)
+    assert shell.handle("   ").kind == "nothing"
+    assert shell.handle("# a comment").kind == "nothing"
+    assert shell.handle("exit").kind == "quit"
+
+
+def test_completion_words_include_actions_and_defined_commands(tmp_path: Path,
+                                                               calls: list[str]) -> None:
+    shell, _ = session(tmp_path)
+    shell.handle(BLOCK)
+    words = shell.names()
+    assert {"CONTEXT", "RUN", "ACTION:", "list_environments", "look_around"} <= set(words)
+
+
+needs_phrases = pytest.mark.skipif(
+    importlib.util.find_spec("ainlp.language.phrases") is None,
+    reason="the phrase matcher has not landed yet")
+
+
+@needs_phrases
+def test_saying_a_commands_words_runs_it(tmp_path: Path, calls: list[str]) -> None:
+    shell, _ = session(tmp_path)
+    shell.handle(BLOCK)
+    outcome = shell.handle("look around")
+    assert outcome.kind == "ran" and calls == ["look"]
+
+
+def test_the_shell_module_imports_no_prompt_toolkit_until_it_runs() -> None:
+    import subprocess
+
+    code = "import sys, ainlp.shell; print('prompt_toolkit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, cwd="/")
+    assert out.stdout.strip() == "False", out.stderr
