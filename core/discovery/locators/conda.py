@@ -154,7 +154,9 @@ class CondaLocator:
             named.update(_children(folder))
         queue: deque[Path] = deque()
         rootless: set[Path] = set()  # envs of a micromamba root, which has no base env
-        for install in install_candidates(world):
+        candidates = install_candidates(world)
+        listed = set(candidates)
+        for install in candidates:
             envs = conda_envs_of_install(install)
             queue += envs
             if not is_conda_env(install):
@@ -176,7 +178,8 @@ class CondaLocator:
                 record = replace(record, manager=mamba)
             yield record
             owner = conda_install_of(prefix)
-            if owner is not None:
+            if owner is not None and owner not in listed:
+                listed.add(owner)
                 queue += conda_envs_of_install(owner)
 
 
