@@ -34,7 +34,9 @@ def make_venv(prefix: Path, python: Path = BASE_PYTHON) -> Path:
 def real_version(python: Path) -> str:
     out = subprocess.run(
         [str(python), "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return out.stdout.strip()
 
@@ -132,11 +134,25 @@ def expected_workon_home(found_by: tuple[str, ...], prefix: str, tmp_path: Path)
         ("venv", "good", version, "ok", (), found_by, f"{prefix}/good"),
         ("virtualenv", "wrapped", version, "ok", (), found_by, f"{prefix}/wrapped"),
         ("venv", "old", version, "broken", ("venv.base-missing",), found_by, f"{prefix}/old"),
-        ("venv", "dangling", version, "broken", ("env.dangling-interpreter",), found_by,
-         f"{prefix}/dangling"),
+        (
+            "venv",
+            "dangling",
+            version,
+            "broken",
+            ("env.dangling-interpreter",),
+            found_by,
+            f"{prefix}/dangling",
+        ),
         ("venv", "empty", version, "broken", ("env.no-interpreter",), found_by, f"{prefix}/empty"),
-        ("venv", "nocfg", BASE_VERSION.rsplit(".", 1)[0], "broken", ("venv.cfg-missing",), found_by,
-         f"{prefix}/nocfg"),
+        (
+            "venv",
+            "nocfg",
+            BASE_VERSION.rsplit(".", 1)[0],
+            "broken",
+            ("venv.cfg-missing",),
+            found_by,
+            f"{prefix}/nocfg",
+        ),
         ("virtualenv", "legacy", "2.7.18", "ok", (), found_by, f"{prefix}/legacy"),
     }
 
@@ -162,7 +178,10 @@ def test_workon_home_tilde_and_missing_folder(tmp_path: Path) -> None:
     make_venv(world.home / "wrappers" / "one")
     (record,) = WorkonHomeLocator().locate(world)
     assert (record.kind, record.name, record.prefix) == (
-        EnvKind.VENV, "one", world.home / "wrappers" / "one")
+        EnvKind.VENV,
+        "one",
+        world.home / "wrappers" / "one",
+    )
 
 
 def test_legacy_windows_virtualenv(tmp_path: Path) -> None:
@@ -173,7 +192,10 @@ def test_legacy_windows_virtualenv(tmp_path: Path) -> None:
     assert is_environment(prefix, "win32")
     record = env_record(prefix, "workon_home", platform="win32")
     assert (record.kind, record.executable, record.state) == (
-        EnvKind.VIRTUALENV, prefix / "Scripts" / "python.exe", EnvState.OK)
+        EnvKind.VIRTUALENV,
+        prefix / "Scripts" / "python.exe",
+        EnvState.OK,
+    )
 
 
 def test_venv_record_details(tmp_path: Path) -> None:
@@ -185,8 +207,10 @@ def test_venv_record_details(tmp_path: Path) -> None:
     assert record.version_source == "pyvenv.cfg"
     legacy_missing = env_record(tmp_path / "gone", "active")
     assert legacy_missing.state is EnvState.BROKEN
-    assert sorted(p.id for p in legacy_missing.problems) == ["env.no-interpreter",
-                                                             "venv.cfg-missing"]
+    assert sorted(p.id for p in legacy_missing.problems) == [
+        "env.no-interpreter",
+        "venv.cfg-missing",
+    ]
 
 
 # -- a project and its parents -----------------------------------------------------------
@@ -222,14 +246,29 @@ def test_project_envs_in_cwd_and_parents(tmp_path: Path) -> None:
         ("venv", ".venv", version, "ok", (), found, "home/work/proj/.venv"),
         ("venv", "venv", version, "ok", (), found, "home/work/venv"),
         ("venv", "env", version, "ok", (), found, "home/work/proj/src/env"),
-        ("venv", ".env", "3.12.2", "broken", ("venv.cfg-missing",), found,
-         "home/work/proj/src/.env"),
-        ("venv", ".venv", version, "broken",
-         ("env.dangling-interpreter", "venv.base-missing"), found, "home/.venv"),
+        (
+            "venv",
+            ".env",
+            "3.12.2",
+            "broken",
+            ("venv.cfg-missing",),
+            found,
+            "home/work/proj/src/.env",
+        ),
+        (
+            "venv",
+            ".venv",
+            version,
+            "broken",
+            ("env.dangling-interpreter", "venv.base-missing"),
+            found,
+            "home/.venv",
+        ),
     }
     # nearest first: the project's own environment before its parents'
-    located = [r.prefix for r in ProjectLocator().locate(world)
-               if r.prefix.is_relative_to(tmp_path)]
+    located = [
+        r.prefix for r in ProjectLocator().locate(world) if r.prefix.is_relative_to(tmp_path)
+    ]
     assert located[:3] == [cwd / "env", cwd / ".env", work / "proj" / ".venv"]
 
 
@@ -262,8 +301,9 @@ def test_virtual_env_merges_with_workon_home(tmp_path: Path) -> None:
 def test_venv_first_on_path_is_active(tmp_path: Path) -> None:
     declared = make_venv(tmp_path / "declared")
     on_path = make_venv(tmp_path / "elsewhere" / "tool-env")
-    world = make_world(tmp_path, path=[on_path / "bin", BASE_PYTHON.parent],
-                       env={"VIRTUAL_ENV": str(declared)})
+    world = make_world(
+        tmp_path, path=[on_path / "bin", BASE_PYTHON.parent], env={"VIRTUAL_ENV": str(declared)}
+    )
     located = [(r.prefix, r.found_by) for r in ActiveLocator().locate(world)]
     assert located == [(declared, ("active",)), (on_path, ("active",))]
     by_prefix = {r.prefix: r for r in discover(world, use_cache=False).environments}
@@ -367,13 +407,17 @@ def test_system_and_path_see_one_interpreter(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     build_system(world.root)
     world = replace(world, env={**world.env, "PATH": str(world.root / "bin")})
-    records = [(r.executable, sorted(r.found_by), r.version)
-               for r in discover(world, use_cache=False).environments
-               if r.prefix in (world.root, world.root / "usr")]
+    records = [
+        (r.executable, sorted(r.found_by), r.version)
+        for r in discover(world, use_cache=False).environments
+        if r.prefix in (world.root, world.root / "usr")
+    ]
     usr_bin = world.root / "usr" / "bin"
     # the dangling /bin/python2 too: its folder is resolved, the link itself kept
-    assert sorted(records) == [(usr_bin / "python2", ["path", "system"], "2.7"),
-                               (usr_bin / "python3.11", ["path", "system"], "3.11.2")]
+    assert sorted(records) == [
+        (usr_bin / "python2", ["path", "system"], "2.7"),
+        (usr_bin / "python3.11", ["path", "system"], "3.11.2"),
+    ]
 
 
 def test_system_locator_alone_yields_each_file_once(tmp_path: Path) -> None:
@@ -390,16 +434,19 @@ def build_darwin(root: Path) -> None:
     (versions / "Current").symlink_to("3.12")
     (root / "usr" / "local" / "bin").mkdir(parents=True)
     (root / "usr" / "local" / "bin" / "python3").symlink_to(
-        "../../../Library/Frameworks/Python.framework/Versions/3.12/bin/python3")
+        "../../../Library/Frameworks/Python.framework/Versions/3.12/bin/python3"
+    )
     # Homebrew on an Intel mac: the bottle's bin links into its own framework
     bottle = root / "usr" / "local" / "Cellar" / "python@3.11" / "3.11.6"
     framework = bottle / "Frameworks" / "Python.framework" / "Versions" / "3.11"
     fake_python(framework / "bin" / "python3.11", "3.11.6")
     (bottle / "bin").mkdir()
     (bottle / "bin" / "python3.11").symlink_to(
-        "../Frameworks/Python.framework/Versions/3.11/bin/python3.11")
+        "../Frameworks/Python.framework/Versions/3.11/bin/python3.11"
+    )
     (root / "usr" / "local" / "bin" / "python3.11").symlink_to(
-        "../Cellar/python@3.11/3.11.6/bin/python3.11")
+        "../Cellar/python@3.11/3.11.6/bin/python3.11"
+    )
 
 
 def test_darwin_world(tmp_path: Path) -> None:
@@ -416,6 +463,27 @@ def test_darwin_world(tmp_path: Path) -> None:
     assert brewed.version_source == "patchlevel.h"
 
 
+def test_macos_python3_stub_without_developer_tools(tmp_path: Path) -> None:
+    world = replace(make_world(tmp_path), platform="darwin")
+    stub = write(world.root / "usr" / "bin" / "python3", "\0stub", 0o755)
+    assert inventory(world, tmp_path) == {
+        ("system", None, None, "broken", ("macos.xcode-stub",), ("system",), "root/usr"),
+    }
+    # with the Command Line Tools installed it forwards to their Python: an interpreter
+    clt = world.root / "Library" / "Developer" / "CommandLineTools"
+    wrapper_python(clt / "usr" / "bin" / "python3")
+    stub.write_text(f'#!/bin/sh\nexec {BASE_PYTHON} "$@"\n')
+    assert inventory(world, tmp_path) == {
+        ("system", None, BASE_VERSION, "ok", (), ("system",), "root/usr"),
+    }
+    # on linux /usr/bin/python3 is never that stub
+    linux = replace(world, platform="linux")
+    stub.write_text("\0stub")
+    (clt / "usr" / "bin" / "python3").unlink()
+    (record,) = SystemLocator().locate(linux)
+    assert record.problems == ()
+
+
 def test_framework_builds_only_on_darwin(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     build_darwin(world.root)
@@ -429,9 +497,17 @@ def test_framework_builds_only_on_darwin(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "matches"),
-    [("python", True), ("python3", True), ("python3.11", True), ("python3.13t", True),
-     ("python3-config", False), ("python3.11-config", False), ("pythonw", False),
-     ("python-argcomplete-tcsh", False), ("python3.11.bak", False)],
+    [
+        ("python", True),
+        ("python3", True),
+        ("python3.11", True),
+        ("python3.13t", True),
+        ("python3-config", False),
+        ("python3.11-config", False),
+        ("pythonw", False),
+        ("python-argcomplete-tcsh", False),
+        ("python3.11.bak", False),
+    ],
 )
 def test_interpreter_names(tmp_path: Path, name: str, matches: bool) -> None:
     write(tmp_path / name, "")
@@ -440,6 +516,8 @@ def test_interpreter_names(tmp_path: Path, name: str, matches: bool) -> None:
 
 def test_cellar_parts() -> None:
     assert cellar_parts(Path("/opt/homebrew/Cellar/python@3.12/3.12.1_2/bin/python3.12")) == (
-        Path("/opt/homebrew"), "3.12.1")
+        Path("/opt/homebrew"),
+        "3.12.1",
+    )
     assert cellar_parts(Path("/usr/local/Cellar/python-tk@3.12/3.12.1/bin/x")) is None
     assert cellar_parts(Path("/usr/bin/python3")) is None

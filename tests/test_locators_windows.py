@@ -40,8 +40,14 @@ class FakeRegistry:
     def _view(hive: str, view: int | None) -> int | None:
         return view if hive == "HKLM" else None
 
-    def add(self, hive: str, path: str, values: dict[str, str | int] | None = None,
-            *, view: int | None = None) -> None:
+    def add(
+        self,
+        hive: str,
+        path: str,
+        values: dict[str, str | int] | None = None,
+        *,
+        view: int | None = None,
+    ) -> None:
         view = self._view(hive, view)
         parts = path.split("\\")
         for end in range(1, len(parts) + 1):
@@ -55,8 +61,10 @@ class FakeRegistry:
         return [
             original.rsplit("\\", 1)[1]
             for (hive, key_view, path), (original, _) in self.keys.items()
-            if hive == key.hive and key_view == view and path.startswith(below)
-            and "\\" not in path[len(below):]
+            if hive == key.hive
+            and key_view == view
+            and path.startswith(below)
+            and "\\" not in path[len(below) :]
         ]
 
     def values(self, key: RegKey) -> dict[str, str | int]:
@@ -64,9 +72,17 @@ class FakeRegistry:
         return dict(found[1]) if found else {}
 
 
-def register(registry: FakeRegistry, hive: str, company: str, tag: str, install: Path | None,
-             *, view: int | None = None, executable: Path | None = None,
-             **values: str) -> None:
+def register(
+    registry: FakeRegistry,
+    hive: str,
+    company: str,
+    tag: str,
+    install: Path | None,
+    *,
+    view: int | None = None,
+    executable: Path | None = None,
+    **values: str,
+) -> None:
     key = f"Software\\Python\\{company}\\{tag}"
     registry.add(hive, key, dict(values), view=view)
     install_values: dict[str, str | int] = {}
@@ -86,8 +102,10 @@ def win_world(tmp_path: Path, **env: str) -> World:
 
 def with_registry(reader: FakeRegistry) -> list[Locator]:
     """Every registered locator, the registry one reading the fake registry."""
-    return [WindowsRegistryLocator(reader) if isinstance(loc, WindowsRegistryLocator) else loc
-            for loc in all_locators()]
+    return [
+        WindowsRegistryLocator(reader) if isinstance(loc, WindowsRegistryLocator) else loc
+        for loc in all_locators()
+    ]
 
 
 def row(record: EnvRecord, base: Path) -> Row:
@@ -126,27 +144,79 @@ def build_registry(tmp_path: Path) -> FakeRegistry:
     local = tmp_path / "home" / "AppData" / "Local"
     # all users, 64-bit; the same entry in the 32-bit view (as on 32-bit Windows) counts once
     for view in (64, 32):
-        register(reg, "HKLM", "PythonCore", "3.12", install(win / "Python312", "3.12.4"),
-                 view=view, SysVersion="3.12", SysArchitecture="64bit",
-                 DisplayName="Python 3.12 (64-bit)")
-    register(reg, "HKLM", "PythonCore", "3.11-32", install(win / "Python311-32"), view=32,
-             SysVersion="3.11-32", Version="3.11.9", DisplayName="Python 3.11 (32-bit)")
+        register(
+            reg,
+            "HKLM",
+            "PythonCore",
+            "3.12",
+            install(win / "Python312", "3.12.4"),
+            view=view,
+            SysVersion="3.12",
+            SysArchitecture="64bit",
+            DisplayName="Python 3.12 (64-bit)",
+        )
+    register(
+        reg,
+        "HKLM",
+        "PythonCore",
+        "3.11-32",
+        install(win / "Python311-32"),
+        view=32,
+        SysVersion="3.11-32",
+        Version="3.11.9",
+        DisplayName="Python 3.11 (32-bit)",
+    )
     # per user: one uninstalled by deleting its folder, one that lost its python.exe
-    register(reg, "HKCU", "PythonCore", "3.10", local / "Programs" / "Python" / "Python310",
-             SysVersion="3.10", Version="3.10.11", SysArchitecture="64bit")
+    register(
+        reg,
+        "HKCU",
+        "PythonCore",
+        "3.10",
+        local / "Programs" / "Python" / "Python310",
+        SysVersion="3.10",
+        Version="3.10.11",
+        SysArchitecture="64bit",
+    )
     (local / "Programs" / "Python" / "Python39" / "Lib").mkdir(parents=True)
-    register(reg, "HKCU", "PythonCore", "3.9", local / "Programs" / "Python" / "Python39",
-             SysVersion="3.9", SysArchitecture="64bit")
+    register(
+        reg,
+        "HKCU",
+        "PythonCore",
+        "3.9",
+        local / "Programs" / "Python" / "Python39",
+        SysVersion="3.9",
+        SysArchitecture="64bit",
+    )
     # another company (uv registers its Pythons as Astral), with ExecutablePath
-    astral = install(tmp_path / "home" / "AppData" / "Roaming" / "uv" / "python"
-                     / "cpython-3.13.1-windows-x86_64-none")
-    register(reg, "HKCU", "Astral", "CPython3.13.1", astral, executable=astral / "python.exe",
-             Version="3.13.1", SysVersion="3.13", DisplayName="CPython 3.13.1 (64-bit)")
+    astral = install(
+        tmp_path
+        / "home"
+        / "AppData"
+        / "Roaming"
+        / "uv"
+        / "python"
+        / "cpython-3.13.1-windows-x86_64-none"
+    )
+    register(
+        reg,
+        "HKCU",
+        "Astral",
+        "CPython3.13.1",
+        astral,
+        executable=astral / "python.exe",
+        Version="3.13.1",
+        SysVersion="3.13",
+        DisplayName="CPython 3.13.1 (64-bit)",
+    )
     # not interpreters: the launcher's own key, an entry without a path, a Store install
     register(reg, "HKCU", "PyLauncher", "Settings", tmp_path / "win" / "launcher")
     register(reg, "HKLM", "ExampleCorp", "no-path", None, view=64, Version="1.0")
-    store = tmp_path / "Program Files" / "WindowsApps" / (
-        f"PythonSoftwareFoundation.Python.3.8_3.8.2800.0_x64__{STORE_SUFFIX}")
+    store = (
+        tmp_path
+        / "Program Files"
+        / "WindowsApps"
+        / (f"PythonSoftwareFoundation.Python.3.8_3.8.2800.0_x64__{STORE_SUFFIX}")
+    )
     register(reg, "HKCU", "PythonCore", "3.8", install(store), Version="3.8.10")
     return reg
 
@@ -159,12 +229,33 @@ def test_registry_world(tmp_path: Path) -> None:
     assert inventory(world, tmp_path, reg) == {
         ("windows-registry", None, "3.12.4", "ok", (), found, "win/Python312"),
         ("windows-registry", None, "3.11.9", "ok", (), found, "win/Python311-32"),
-        ("windows-registry", None, "3.10.11", "broken", ("windows.registry-stale",), found,
-         f"{local}/Python310"),
-        ("windows-registry", None, "3.9", "broken", ("env.no-interpreter",), found,
-         f"{local}/Python39"),
-        ("windows-registry", None, "3.13.1", "ok", (), found,
-         "home/AppData/Roaming/uv/python/cpython-3.13.1-windows-x86_64-none"),
+        (
+            "windows-registry",
+            None,
+            "3.10.11",
+            "broken",
+            ("windows.registry-stale",),
+            found,
+            f"{local}/Python310",
+        ),
+        (
+            "windows-registry",
+            None,
+            "3.9",
+            "broken",
+            ("env.no-interpreter",),
+            found,
+            f"{local}/Python39",
+        ),
+        (
+            "windows-registry",
+            None,
+            "3.13.1",
+            "ok",
+            (),
+            found,
+            "home/AppData/Roaming/uv/python/cpython-3.13.1-windows-x86_64-none",
+        ),
     }
 
 
@@ -174,17 +265,26 @@ def test_registry_record_details(tmp_path: Path) -> None:
     core = records["Python312"]
     assert core.executable == tmp_path / "win" / "Python312" / "python.exe"
     assert (core.version_source, core.implementation, core.arch) == (
-        "patchlevel.h", "cpython", "64bit")
+        "patchlevel.h",
+        "cpython",
+        "64bit",
+    )
     assert dict(core.extra) == {
-        "company": "PythonCore", "tag": "3.12", "display_name": "Python 3.12 (64-bit)",
+        "company": "PythonCore",
+        "tag": "3.12",
+        "display_name": "Python 3.12 (64-bit)",
         "registry_key": "HKLM\\Software\\Python\\PythonCore\\3.12 (64-bit view)",
-        "py_default": "newest"}
+        "py_default": "newest",
+    }
     wow = records["Python311-32"]
     assert (wow.version_source, wow.arch) == ("registry", "32bit")
     assert "py_default" not in dict(wow.extra)
     astral = records["cpython-3.13.1-windows-x86_64-none"]
     assert (astral.arch, astral.implementation, dict(astral.extra)["company"]) == (
-        None, None, "Astral")
+        None,
+        None,
+        "Astral",
+    )
 
 
 def test_registry_paths_expand_variables(tmp_path: Path) -> None:
@@ -192,14 +292,25 @@ def test_registry_paths_expand_variables(tmp_path: Path) -> None:
     folder = install(Path(world.env["LOCALAPPDATA"]) / "Programs" / "Python" / "Python313")
     reg = FakeRegistry()
     register(reg, "HKCU", "PythonCore", "3.13", None, Version="3.13.1")
-    reg.add("HKCU", "Software\\Python\\PythonCore\\3.13\\InstallPath",
-            {"": "%LOCALAPPDATA%/Programs/Python/Python313",
-             "ExecutablePath": "%LOCALAPPDATA%/Programs/Python/Python313/python.exe"})
+    reg.add(
+        "HKCU",
+        "Software\\Python\\PythonCore\\3.13\\InstallPath",
+        {
+            "": "%LOCALAPPDATA%/Programs/Python/Python313",
+            "ExecutablePath": "%LOCALAPPDATA%/Programs/Python/Python313/python.exe",
+        },
+    )
     (record,) = WindowsRegistryLocator(reg).locate(world)
     assert (record.prefix, record.executable, record.state) == (
-        folder, folder / "python.exe", EnvState.OK)
-    reg.add("HKCU", "Software\\Python\\PythonCore\\3.13\\InstallPath",
-            {"": "%NOT_SET%/Python313", "ExecutablePath": ""})
+        folder,
+        folder / "python.exe",
+        EnvState.OK,
+    )
+    reg.add(
+        "HKCU",
+        "Software\\Python\\PythonCore\\3.13\\InstallPath",
+        {"": "%NOT_SET%/Python313", "ExecutablePath": ""},
+    )
     # a variable this world does not set leaves no path to look at
     assert list(WindowsRegistryLocator(reg).locate(world)) == []
 
@@ -232,15 +343,27 @@ def test_registered_pythons_reads_every_hive_and_view(tmp_path: Path) -> None:
 def test_registry_conda_base_is_conda(tmp_path: Path) -> None:
     pytest.importorskip("ainlp.core.discovery.locators.conda")
     anaconda = install(tmp_path / "home" / "anaconda3")
-    write(anaconda / "conda-meta" / "python-3.11.5-h955ad1f_0.json",
-          '{"name": "python", "version": "3.11.5"}')
+    write(
+        anaconda / "conda-meta" / "python-3.11.5-h955ad1f_0.json",
+        '{"name": "python", "version": "3.11.5"}',
+    )
     write(anaconda / "conda-meta" / "history", "")
     reg = FakeRegistry()
-    register(reg, "HKCU", "ContinuumAnalytics", "Anaconda311-64", anaconda,
-             SysVersion="3.11", SysArchitecture="64bit")
+    register(
+        reg,
+        "HKCU",
+        "ContinuumAnalytics",
+        "Anaconda311-64",
+        anaconda,
+        SysVersion="3.11",
+        SysArchitecture="64bit",
+    )
     (record,) = WindowsRegistryLocator(reg).locate(win_world(tmp_path))
     assert (record.kind, record.found_by, record.arch) == (
-        EnvKind.CONDA, ("windows_registry",), "64bit")
+        EnvKind.CONDA,
+        ("windows_registry",),
+        "64bit",
+    )
 
 
 # -- the py launcher's default ----------------------------------------------------------
@@ -255,8 +378,11 @@ def test_py_ini_sets_the_default(tmp_path: Path) -> None:
     assert py_default(world) == PyDefault("3.11-32", str(windir / "py.ini"))
     write(user_ini, "[defaults]\npython=3.12\n")  # the user's file wins
     assert py_default(world) == PyDefault("3.12", str(user_ini))
-    marked = [(r.prefix.name, dict(r.extra)["py_default"])
-              for r in WindowsRegistryLocator(reg).locate(world) if "py_default" in dict(r.extra)]
+    marked = [
+        (r.prefix.name, dict(r.extra)["py_default"])
+        for r in WindowsRegistryLocator(reg).locate(world)
+        if "py_default" in dict(r.extra)
+    ]
     assert marked == [("Python312", str(user_ini))]
 
 
@@ -264,10 +390,12 @@ def test_environment_beats_py_ini(tmp_path: Path) -> None:
     write(tmp_path / "home" / "AppData" / "Local" / "py.ini", "[defaults]\npython=3.12\n")
     assert py_default(win_world(tmp_path, PY_PYTHON="3.11")) == PyDefault("3.11", "PY_PYTHON")
     assert py_default(win_world(tmp_path, PY_PYTHON="3", PY_PYTHON3="3.10")) == PyDefault(
-        "3.10", "PY_PYTHON3")
+        "3.10", "PY_PYTHON3"
+    )
     venv = str(tmp_path / "proj" / ".venv")
     assert py_default(win_world(tmp_path, VIRTUAL_ENV=venv, PY_PYTHON="3.11")) == PyDefault(
-        venv, "VIRTUAL_ENV")
+        venv, "VIRTUAL_ENV"
+    )
 
 
 @pytest.mark.parametrize(
@@ -283,10 +411,12 @@ def test_environment_beats_py_ini(tmp_path: Path) -> None:
         ("2.7", None),
     ],
 )
-def test_select_default(tmp_path: Path, spec: str | None,
-                        chosen: tuple[str, str] | None) -> None:
-    entries = [e for e in registered_pythons(build_registry(tmp_path))
-               if e.key.hive == "HKLM" or e.company == "Astral"]
+def test_select_default(tmp_path: Path, spec: str | None, chosen: tuple[str, str] | None) -> None:
+    entries = [
+        e
+        for e in registered_pythons(build_registry(tmp_path))
+        if e.key.hive == "HKLM" or e.company == "Astral"
+    ]
     picked = select_default(entries, PyDefault(spec, "test"))
     assert (None if picked is None else (picked.company, picked.tag)) == chosen
     assert select_default(entries, PyDefault("/some/venv", "VIRTUAL_ENV")) is None
@@ -296,8 +426,12 @@ def test_select_default(tmp_path: Path, spec: str | None,
 
 
 def base_minor() -> str:
-    out = subprocess.run([str(BASE_PYTHON), "-c", "import sys; print('%d.%d.%d' % "
-                          "sys.version_info[:3])"], check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [str(BASE_PYTHON), "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return out.stdout.strip()
 
 
@@ -318,12 +452,22 @@ def test_store_python_is_listed_through_its_aliases(tmp_path: Path) -> None:
     (apps / "Microsoft.DesktopAppInstaller_8wekyb3d8bbwe").mkdir()
     found = ("windows_store",)
     assert inventory(world, tmp_path) == {
-        ("windows-store", None, version, "ok", (), found,
-         f"home/AppData/Local/Microsoft/WindowsApps/{package.name}"),
+        (
+            "windows-store",
+            None,
+            version,
+            "ok",
+            (),
+            found,
+            f"home/AppData/Local/Microsoft/WindowsApps/{package.name}",
+        ),
     }
     (record,) = WindowsStoreLocator().locate(world)
     assert (record.executable, record.version, record.version_source) == (
-        package / "python.exe", minor, "executable-name")
+        package / "python.exe",
+        minor,
+        "executable-name",
+    )
 
 
 def test_bare_store_alias_is_a_broken_stub(tmp_path: Path) -> None:
@@ -332,8 +476,15 @@ def test_bare_store_alias_is_a_broken_stub(tmp_path: Path) -> None:
     for name in ("python.exe", "python3.exe"):
         write(apps / name, "")
     assert inventory(world, tmp_path) == {
-        ("windows-store", None, None, "broken", ("windows.store-stub",), ("windows_store",),
-         "home/AppData/Local/Microsoft/WindowsApps"),
+        (
+            "windows-store",
+            None,
+            None,
+            "broken",
+            ("windows.store-stub",),
+            ("windows_store",),
+            "home/AppData/Local/Microsoft/WindowsApps",
+        ),
     }
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ainlp.core.discovery.locators import register_locator
 from ainlp.core.discovery.locators.pyenv import is_shim
-from ainlp.core.discovery.records import EnvKind, EnvRecord, Manager
+from ainlp.core.discovery.records import EnvKind, EnvRecord, Manager, Problem
 from ainlp.core.discovery.resolve import (
     classify,
     interpreter_record,
@@ -119,6 +119,27 @@ def _homebrew(record: EnvRecord) -> EnvRecord:
     return record
 
 
+# macOS's /usr/bin/python3 only forwards to the developer tools' Python; without them,
+# running it (as a probe would) opens the "install command line developer tools" dialog.
+XCODE_STUB = Problem(
+    "macos.xcode-stub",
+    "/usr/bin/python3 is the macOS stub for the Command Line Tools' Python, which is not installed",
+    "Install a Python (python.org, Homebrew, pyenv or uv), or run xcode-select --install.",
+)
+_DEVELOPER_PYTHONS = (
+    "/Library/Developer/CommandLineTools/usr/bin/python3",
+    "/Applications/Xcode.app/Contents/Developer/usr/bin/python3",
+)
+
+
+def _is_xcode_stub(world: World, executable: Path) -> bool:
+    if world.platform != "darwin" or executable != world.system_path("/usr/bin/python3"):
+        return False
+    if executable.is_symlink():
+        return False  # a link someone made to a real Python
+    return not any(world.system_path(p).exists() for p in _DEVELOPER_PYTHONS)
+
+
 @register_locator("system")
 class SystemLocator:
     """/usr/bin, /usr/local/bin, /opt/*/bin, Homebrew and framework builds."""
@@ -151,10 +172,13 @@ class SystemLocator:
             return None
         seen.add(target)
         record = interpreter_record(prefix_of_executable(target), target, EnvKind.SYSTEM, self.name)
+        if _is_xcode_stub(world, target):
+            return record.with_problem(XCODE_STUB)
         return _homebrew(record) if exe.exists() else record
 
 
 __all__ = [
+    "XCODE_STUB",
     "SystemLocator",
     "brew_prefixes",
     "cellar_parts",

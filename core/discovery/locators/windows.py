@@ -152,13 +152,17 @@ def _arch(company: str, tag: str, view: int | None, values: dict[str, str | int]
     return "64bit"
 
 
-def registered_pythons(reader: RegistryReader,
-                       env: Mapping[str, str] | None = None) -> list[RegisteredPython]:
+def registered_pythons(
+    reader: RegistryReader, env: Mapping[str, str] | None = None
+) -> list[RegisteredPython]:
     """Every PEP 514 entry of HKCU and both views of HKLM, each (company, tag, path) once."""
     found: dict[tuple[str, str, str], RegisteredPython] = {}
     # HKCU is shared by both views since Windows 7; HKLM has a 64-bit and a 32-bit one
-    for root in (RegKey("HKCU", PYTHON_KEY), RegKey("HKLM", PYTHON_KEY, 64),
-                 RegKey("HKLM", PYTHON_KEY, 32)):
+    for root in (
+        RegKey("HKCU", PYTHON_KEY),
+        RegKey("HKLM", PYTHON_KEY, 64),
+        RegKey("HKLM", PYTHON_KEY, 32),
+    ):
         for company in reader.subkeys(root):
             if company.lower() in _RESERVED_COMPANIES:
                 continue
@@ -176,8 +180,9 @@ def _expand(text: str | None, env: Mapping[str, str]) -> str | None:
     return _ENV_VAR.sub(lambda m: env.get(m.group(1), m.group(0)), text)
 
 
-def _entry(reader: RegistryReader, key: RegKey, company: str, tag: str,
-           env: Mapping[str, str]) -> RegisteredPython:
+def _entry(
+    reader: RegistryReader, key: RegKey, company: str, tag: str, env: Mapping[str, str]
+) -> RegisteredPython:
     values = reader.values(key)
     install = reader.values(key.child("InstallPath"))
     install_path = _expand(_text(install, ""), env)
@@ -216,19 +221,28 @@ def registry_record(entry: RegisteredPython, found_by: str) -> EnvRecord | None:
         facts.append(("display_name", entry.display_name))
     if not prefix.is_dir():
         return EnvRecord(
-            kind=EnvKind.WINDOWS_REGISTRY, prefix=prefix, executable=entry.executable,
-            version=version, version_source="registry" if version else None,
-            state=EnvState.BROKEN, found_by=(found_by,), arch=entry.arch,
+            kind=EnvKind.WINDOWS_REGISTRY,
+            prefix=prefix,
+            executable=entry.executable,
+            version=version,
+            version_source="registry" if version else None,
+            state=EnvState.BROKEN,
+            found_by=(found_by,),
+            arch=entry.arch,
             extra=tuple(sorted(facts)),
-            problems=(Problem(
-                "windows.registry-stale",
-                f"the registry entry {entry.key} names {prefix}, which no longer exists",
-                "Remove the leftover entry: uninstall that Python from Settings > Apps, "
-                "or delete the registry key."),),
+            problems=(
+                Problem(
+                    "windows.registry-stale",
+                    f"the registry entry {entry.key} names {prefix}, which no longer exists",
+                    "Remove the leftover entry: uninstall that Python from Settings > Apps, "
+                    "or delete the registry key.",
+                ),
+            ),
         )
     executable = entry.executable or prefix / "python.exe"
-    record = interpreter_record(prefix, executable if executable.exists() else None,
-                                EnvKind.WINDOWS_REGISTRY, found_by)
+    record = interpreter_record(
+        prefix, executable if executable.exists() else None, EnvKind.WINDOWS_REGISTRY, found_by
+    )
     if version and record.version_source in (None, "executable-name"):
         record = replace(record, version=version, version_source="registry")
     if entry.company.lower() == "pythoncore":
@@ -302,8 +316,10 @@ def _tag_key(entry: RegisteredPython) -> tuple[int, int, int, int]:
     return core, major, minor, wide
 
 
-def select_default(entries: Iterable[RegisteredPython], default: PyDefault,
-                   ) -> RegisteredPython | None:
+def select_default(
+    entries: Iterable[RegisteredPython],
+    default: PyDefault,
+) -> RegisteredPython | None:
     """The registry entry `py` would pick for `default` (None when a venv or nothing matches)."""
     if default.origin == "VIRTUAL_ENV":
         return None
@@ -384,15 +400,23 @@ def store_record(folder: Path, minor: str, found_by: str) -> EnvRecord:
     plain = folder / "python.exe"
     executable = plain if plain.exists() else named if named.exists() else None
     record = EnvRecord(
-        kind=EnvKind.WINDOWS_STORE, prefix=folder, executable=executable, version=minor,
+        kind=EnvKind.WINDOWS_STORE,
+        prefix=folder,
+        executable=executable,
+        version=minor,
         # only the minor is known: the finder runs the alias for the rest
         version_source="executable-name" if named.exists() else "folder-name",
-        implementation="cpython", found_by=(found_by,),
+        implementation="cpython",
+        found_by=(found_by,),
     )
     if executable is None:
-        return record.with_problem(Problem(
-            "env.no-interpreter", f"no python.exe alias in {folder}",
-            "Repair or reinstall this Python from the Microsoft Store, or remove it."))
+        return record.with_problem(
+            Problem(
+                "env.no-interpreter",
+                f"no python.exe alias in {folder}",
+                "Repair or reinstall this Python from the Microsoft Store, or remove it.",
+            )
+        )
     return record
 
 
@@ -401,14 +425,18 @@ def store_stub_record(apps: Path, found_by: str) -> EnvRecord | None:
     stubs = [apps / name for name in ("python.exe", "python3.exe") if (apps / name).exists()]
     if not stubs:
         return None
-    record = EnvRecord(kind=EnvKind.WINDOWS_STORE, prefix=apps, executable=stubs[0],
-                       found_by=(found_by,))
-    return record.with_problem(Problem(
-        "windows.store-stub",
-        f"{stubs[0]} is the Microsoft Store's installer alias, not a Python: "
-        "running it opens the Store",
-        "Install Python (python.org or the Store), or turn the alias off in Settings > Apps > "
-        "Advanced app settings > App execution aliases."))
+    record = EnvRecord(
+        kind=EnvKind.WINDOWS_STORE, prefix=apps, executable=stubs[0], found_by=(found_by,)
+    )
+    return record.with_problem(
+        Problem(
+            "windows.store-stub",
+            f"{stubs[0]} is the Microsoft Store's installer alias, not a Python: "
+            "running it opens the Store",
+            "Install Python (python.org or the Store), or turn the alias off in Settings > Apps > "
+            "Advanced app settings > App execution aliases.",
+        )
+    )
 
 
 @register_locator("windows_store")
