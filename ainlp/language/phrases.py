@@ -1,0 +1,472 @@
+"""The phrase matcher: templates per intent, aligned with a phrase's words, ranked by confidence.
+
+A template (see templates.py) compiles to a row of items: words (with alternatives), slots and
+"any words". A phrase is aligned with each candidate template by dynamic programming: matched
+words earn their weight, skipped filler costs little, a skipped content word or a missing required
+item costs its weight. The confidence is the share of the phrase and the template that lined up.
+The best intent wins only when it is strong enough and clearly ahead of the next one; otherwise
+the answer is `unknown`, with suggestions.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import cast
+
+from ainlp.language.ast import Intent
+from ainlp.language.normalise import FILLER, Token, TypoIndex, is_path, tokenize
+
+__all__ = ["ACCEPT", "MARGIN", "Candidate", "match_command_words", "match_phrase", "rank"]
+
+ACCEPT = 0.6  # below this the best candidate is a guess, and we do not guess
+MARGIN = 0.06  # two intents closer than this are a tie: ask, do not pick
+
+_FILLER_WEIGHT = 0.25
+_TYPO_FACTOR = 0.85
+_NAME_FACTOR = 0.5  # a free-form name fills a slot with almost any word: it earns less
+_ANY_FACTOR = 0.4
+_MISSING_COST = 1.0  # a required template item absent from the phrase
+
+_VERSION = re.compile(r"^(?:(python|py|cpython|pypy)-?)?v?(\d+(?:\.\d+){0,2}\+?)$")
+_VERSION_PREFIX = frozenset({"python", "py", "cpython", "pypy", "version"})
+_NAME = re.compile(r"^[A-Za-z0-9_][\w.\-]*$")
+_SNAPSHOT_ID = re.compile(r"^\d{8}-\d{6}(-\d+)?$|^[a-f0-9]{8,}$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    alternatives: tuple[tuple[str, ...], ...]  # runs of words
+    slots: tuple[str, ...]  # slot names this item may be
+    optional: bool
+    anything: bool = False  # "...": any words, at a lower score
+    by_first: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict, compare=False)
+
+
+_INTERNED: dict[tuple[object, ...], _Item] = {}
+
+
+def _item(alternatives: tuple[tuple[str, ...], ...], slots: tuple[str, ...], optional: bool,
+          anything: bool = False) -> _Item:
+    """One shared item per distinct shape: matches are worked out once per phrase and item."""
+    key = (alternatives, slots, optional, anything)
+    item = _INTERNED.get(key)
+    if item is None:
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for alt in alternatives:
+            index.setdefault(alt[0], []).append(alt)
+        item = _INTERNED[key] = _Item(alternatives, slots, optional, anything,
+                                      {word: tuple(alts) for word, alts in index.items()})
+    return item
+
+
+@dataclass(frozen=True, slots=True)
+class _Template:
+    intent: str
+    text: str
+    items: tuple[_Item, ...]
+    required: float  # total weight of required items
+    anchors: frozenset[str]  # words of required items: a phrase must share one to be tried
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    intent: str
+    confidence: float
+    slots: dict[str, str]
+    template: str
+
+
+# --- compiling templates --------------------------------------------------------------------
+
+_TEMPLATE_TOKEN = re.compile(r"\[|\]|\(|\)|\||\{[a-z_]+\}|\.\.\.|[^\s\[\]()|{}]+")
+
+
+def _expand(text: str) -> str:
+    from ainlp.language.templates import MACROS
+
+    for name, body in MACROS.items():
+        text = text.replace(name, body)
+    return text
+
+
+def _parse_group(tokens: list[str], pos: int, close: str) -> tuple[list[list[str]], int]:
+    """Alternatives of a group up to `close`; nested groups are spliced into the alternatives."""
+    alternatives: list[list[str]] = [[]]
+    while pos < len(tokens):
+        token = tokens[pos]
+        if token == close:
+            return alternatives, pos + 1
+        if token == "|":
+            alternatives.append([])
+        elif token in "([":
+            inner, pos = _parse_group(tokens, pos + 1, ")" if token == "(" else "]")
+            if alternatives[-1]:
+                raise ValueError(f"a nested group must stand alone in its alternative: {tokens}")
+            alternatives.pop()
+            alternatives.extend(inner)
+            continue
+        else:
+            alternatives[-1].append(token)
+        pos += 1
+    raise ValueError(f"unclosed group in template: {' '.join(tokens)}")
+
+
+def _group_item(alternatives: list[list[str]], optional: bool) -> _Item:
+    words: list[tuple[str, ...]] = []
+    slots: list[str] = []
+    for alt in alternatives:
+        if len(alt) == 1 and alt[0].startswith("{"):
+            slots.append(alt[0][1:-1])
+        elif any(word.startswith("{") for word in alt):
+            raise ValueError(f"a slot must stand alone in its alternative: {alternatives}")
+        elif alt:
+            words.append(tuple(alt))
+    return _item(tuple(words), tuple(slots), optional)
+
+
+def compile_template(intent: str, text: str) -> _Template:
+    tokens = _TEMPLATE_TOKEN.findall(_expand(text))
+    items: list[_Item] = []
+    pos = 0
+    while pos < len(tokens):
+        token = tokens[pos]
+        if token in "([":
+            alternatives, pos = _parse_group(tokens, pos + 1, ")" if token == "(" else "]")
+            items.append(_group_item(alternatives, optional=token == "["))
+            continue
+        if token == "...":
+            items.append(_item((), (), optional=True, anything=True))
+        elif token.startswith("{"):
+            items.append(_item((), (token[1:-1],), optional=False))
+        else:
+            items.append(_item(((token,),), (), optional=False))
+        pos += 1
+    required = float(sum(1 for item in items if not item.optional))
+    anchors = frozenset(alt[0] for item in items if not item.optional
+                        for alt in item.alternatives if alt[0] not in FILLER)
+    return _Template(intent, text, tuple(items), required, anchors)
+
+
+@functools.cache
+def _templates() -> tuple[_Template, ...]:
+    from ainlp.language.templates import TEMPLATES
+
+    return tuple(compile_template(intent, text)
+                 for intent, texts in TEMPLATES.items() for text in texts)
+
+
+@functools.cache
+def _anchor_index() -> dict[str, tuple[int, ...]]:
+    index: dict[str, list[int]] = {}
+    for number, template in enumerate(_templates()):
+        for word in template.anchors:
+            index.setdefault(word, []).append(number)
+    return {word: tuple(numbers) for word, numbers in index.items()}
+
+
+_Runs = tuple[tuple[tuple[str, ...], str], ...]
+
+
+def _phrase_table(entries: Iterable[tuple[str, str]]) -> dict[str, _Runs]:
+    """Written phrases by first word, longest first: for matching slot vocabularies."""
+    table: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for written, value in entries:
+        words = tuple(written.split())
+        table.setdefault(words[0], []).append((words, value))
+    return {first: tuple(sorted(runs, key=lambda run: -len(run[0])))
+            for first, runs in table.items()}
+
+
+@functools.cache
+def _vocabularies() -> dict[str, dict[str, _Runs]]:
+    from ainlp.language import templates as t
+
+    return {
+        "kind": _phrase_table(t.KINDS.items()),
+        "topic": _phrase_table(t.TOPICS.items()),
+        "format": _phrase_table(t.FORMATS.items()),
+        "source": _phrase_table(t.SOURCES.items()),
+        "project": _phrase_table((p, "project") for p in t.PROJECT),
+        "all": _phrase_table((a, "all") for a in t.ALL),
+    }
+
+
+@functools.cache
+def vocabulary() -> frozenset[str]:
+    """Every word a template or a slot vocabulary knows: the words typos are corrected towards."""
+    words: set[str] = set(FILLER)
+    for template in _templates():
+        for item in template.items:
+            for alt in item.alternatives:
+                words.update(alt)
+    for table in _vocabularies().values():
+        for runs in table.values():
+            for run, _value in runs:
+                words.update(run)
+    return frozenset(words)
+
+
+@functools.cache
+def _typos() -> TypoIndex:
+    return TypoIndex(w for w in vocabulary() if w.isalpha())
+
+
+# --- one phrase, prepared once for every template ---------------------------------------------
+
+_Match = tuple[int, float, str]  # (end token, gain, slot value)
+_Step = tuple[int, float, "str | None", str]  # (end token, gain, slot name or None, slot value)
+
+
+class _Phrase:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens: list[Token] = tokenize(text)
+        self.n = len(self.tokens)
+        known = vocabulary()
+        self.words = [t.lower for t in self.tokens]
+        self.fixed: list[str | None] = [
+            None if (w in known or len(w) < 4) else _typos().correct(w) for w in self.words]
+        self.weights = [_FILLER_WEIGHT if w in FILLER else 1.0 for w in self.words]
+        self.total = sum(self.weights)
+        self._slots: dict[str, list[list[_Match]]] = {}
+        self.item_matches: dict[int, dict[int, list[_Step]]] = {}  # id(item) -> start -> steps
+
+    def keys(self) -> set[str]:
+        return {w for w in self.words} | {f for f in self.fixed if f}
+
+    def word_gain(self, j: int, word: str) -> float:
+        if self.words[j] == word:
+            return self.weights[j]
+        if self.fixed[j] == word:
+            return self.weights[j] * _TYPO_FACTOR
+        return -1.0
+
+    def slot(self, name: str, j: int) -> list[_Match]:
+        table = self._slots.get(name)
+        if table is None:
+            table = self._slots[name] = [self._find_slot(name, k) for k in range(self.n)]
+        return table[j]
+
+    def _vocab(self, table: str, j: int, factor: float = 1.0) -> list[_Match]:
+        found: list[_Match] = []
+        for k in (self.words[j], self.fixed[j]):
+            for run, value in _vocabularies()[table].get(k or "", ()):
+                end = j + len(run)
+                if end <= self.n and all(self.words[j + i] == w or self.fixed[j + i] == w
+                                         for i, w in enumerate(run)):
+                    typo = any(self.words[j + i] != w for i, w in enumerate(run))
+                    gain = sum(self.weights[j:end]) * factor * (_TYPO_FACTOR if typo else 1.0)
+                    found.append((end, gain, value))
+        return found
+
+    def _find_slot(self, name: str, j: int) -> list[_Match]:
+        token = self.tokens[j]
+        weight = self.weights[j]
+        if name == "version":
+            return self._version(j)
+        if name in ("kind", "topic", "format"):
+            return self._vocab(name, j)
+        if name == "path":
+            return [(j + 1, weight, token.text)] if is_path(token.text) else []
+        if name == "source":
+            found = self._vocab("source", j)
+            if _SNAPSHOT_ID.match(token.lower) or is_path(token.text):
+                found.append((j + 1, weight, token.text))
+            return found
+        if name == "target":
+            found = self._vocab("project", j) + self._vocab("all", j)
+            if found:
+                return found
+            if is_path(token.text):
+                return [(j + 1, weight * 0.9, token.text)]  # {path} says it better, where allowed
+            if (_NAME.match(token.text) and token.lower not in vocabulary()
+                    and not _VERSION.match(token.lower) and not self.fixed[j]):
+                return [(j + 1, weight * _NAME_FACTOR, token.text)]
+        return []
+
+    def _version(self, j: int) -> list[_Match]:
+        word = self.words[j]
+        match = _VERSION.match(word)
+        if match and (match.group(1) or "." in match.group(2)):
+            return [(j + 1, self.weights[j], match.group(2))]
+        if word in _VERSION_PREFIX and j + 1 < self.n:
+            after = _VERSION.match(self.words[j + 1])
+            if after and not after.group(1):
+                return [(j + 2, self.weights[j] + self.weights[j + 1], after.group(2))]
+        return []
+
+
+# --- aligning a phrase with a template ---------------------------------------------------------
+
+_SKIP_TOKEN = 0
+_SKIP_ITEM = 1
+
+
+def _matches_of(item: _Item, phrase: _Phrase) -> dict[int, list[_Step]]:
+    """Every way `item` can match, by the token it starts at (memoised per phrase)."""
+    found = phrase.item_matches.get(id(item))
+    if found is None:
+        found = {}
+        for j in range(phrase.n):
+            steps = _item_matches(item, phrase, j)
+            if steps:
+                found[j] = steps
+        phrase.item_matches[id(item)] = found
+    return found
+
+
+def _item_matches(item: _Item, phrase: _Phrase, j: int) -> list[_Step]:
+    """(end, gain, slot name, value) for each way `item` can match the words from `j`."""
+    out: list[_Step] = []
+    bonus = 0.0 if item.optional else 1.0
+    for key in (phrase.words[j], phrase.fixed[j]):
+        for alt in item.by_first.get(key or "", ()):
+            end = j + len(alt)
+            if end > phrase.n:
+                continue
+            gain = 0.0
+            for i, word in enumerate(alt):
+                g = phrase.word_gain(j + i, word)
+                if g < 0:
+                    break
+                gain += g
+            else:
+                out.append((end, gain + bonus, None, ""))
+    for slot in item.slots:
+        for end, gain, value in phrase.slot(slot, j):
+            out.append((end, gain + bonus * (gain / max(sum(phrase.weights[j:end]), 1e-9)),
+                        slot, value))
+    if item.anything:
+        running = 0.0
+        for end in range(j + 1, phrase.n + 1):
+            running += phrase.weights[end - 1] * _ANY_FACTOR
+            out.append((end, running, None, ""))
+    return out
+
+
+def _align(template: _Template, phrase: _Phrase) -> tuple[float, dict[str, str]]:
+    """The best score of the template against the phrase, and the slots that alignment fills."""
+    n, items = phrase.n, template.items
+    m = len(items)
+    score = [[0.0] * (n + 1) for _ in range(m + 1)]
+    how: list[list[object]] = [[_SKIP_TOKEN] * (n + 1) for _ in range(m + 1)]
+    for i in range(m - 1, -1, -1):
+        item = items[i]
+        row, below, choice = score[i], score[i + 1], how[i]
+        skip_item = 0.0 if item.optional else -_MISSING_COST
+        matches = _matches_of(item, phrase)
+        row[n] = below[n] + skip_item
+        choice[n] = _SKIP_ITEM
+        for j in range(n - 1, -1, -1):
+            best: float = row[j + 1]
+            pick: object = _SKIP_TOKEN
+            value = below[j] + skip_item
+            if value > best:
+                best, pick = value, _SKIP_ITEM
+            for match in matches.get(j, ()):
+                value = below[match[0]] + match[1]
+                if value >= best:
+                    best, pick = value, match
+            row[j] = best
+            choice[j] = pick
+    slots: dict[str, str] = {}
+    i = j = 0
+    while i < m:
+        pick = how[i][j]
+        if pick == _SKIP_TOKEN:
+            j += 1
+        elif pick == _SKIP_ITEM:
+            i += 1
+        else:
+            step = cast(_Step, pick)
+            if step[2] and step[2] not in slots:
+                slots[step[2]] = step[3]
+            i, j = i + 1, step[0]
+    return score[0][0], slots
+
+
+def rank(text: str) -> list[Candidate]:
+    """Every intent that some template reaches, best first (one candidate per intent)."""
+    phrase = _Phrase(text)
+    if phrase.n == 0:
+        return []
+    templates = _templates()
+    index = _anchor_index()
+    tried: set[int] = set()
+    for key in phrase.keys():  # noqa: SIM118 - a method of _Phrase, not a dict
+        tried.update(index.get(key, ()))
+    best: dict[str, Candidate] = {}
+    for number in sorted(tried):
+        template = templates[number]
+        raw, slots = _align(template, phrase)
+        confidence = max(0.0, raw) / (phrase.total + template.required)
+        current = best.get(template.intent)
+        if current is None or (confidence, len(slots)) > (current.confidence, len(current.slots)):
+            best[template.intent] = Candidate(template.intent, min(confidence, 1.0), slots,
+                                              template.text)
+    return sorted(best.values(), key=lambda c: (-c.confidence, c.intent))
+
+
+def _with_defaults(intent: str, slots: dict[str, str]) -> dict[str, str]:
+    from ainlp.language.templates import DEFAULT_SLOTS
+
+    return {**DEFAULT_SLOTS.get(intent, {}), **slots}
+
+
+def _suggestions(candidates: Sequence[Candidate]) -> tuple[str, ...]:
+    from ainlp.language.templates import EXAMPLES
+
+    near = [EXAMPLES[c.intent] for c in candidates[:3] if c.confidence >= 0.25]
+    return tuple(near) if near else ("help", EXAMPLES["list_environments"], EXAMPLES["diagnose"])
+
+
+def match_phrase(text: str) -> Intent:
+    """The intent of a free-form phrase; `unknown` (with suggestions) rather than a guess."""
+    candidates = rank(text)
+    alternatives = tuple((c.intent, round(c.confidence, 3)) for c in candidates[1:4]
+                         if c.confidence >= 0.1)
+    if not candidates or candidates[0].confidence < ACCEPT:
+        confidence = 1.0 - (candidates[0].confidence if candidates else 0.0)
+        return Intent("unknown", {}, round(confidence, 3), text,
+                      tuple((c.intent, round(c.confidence, 3)) for c in candidates[:3]
+                            if c.confidence >= 0.1),
+                      None, _suggestions(candidates))
+    best = candidates[0]
+    if len(candidates) > 1 and best.confidence - candidates[1].confidence < MARGIN:
+        return Intent("unknown", {}, round(1.0 - best.confidence, 3), text,
+                      tuple((c.intent, round(c.confidence, 3)) for c in candidates[:3]),
+                      None, _suggestions(candidates))
+    return Intent(best.intent, _with_defaults(best.intent, best.slots), round(best.confidence, 3),
+                  text, alternatives, best.template)
+
+
+def match_command_words(text: str, command_names: Iterable[str]) -> str | None:
+    """The COMMAND whose name's words the phrase says ("diagnose python issues"), if exactly one.
+
+    Filler words and a leading "run" are ignored; each word may carry a small typo.
+    """
+    from ainlp.language.normalise import allowed_typos, edit_distance
+
+    words = [t.lower for t in tokenize(text) if t.lower not in FILLER]
+    if words and words[0] in ("run", "execute", "do", "start") and len(words) > 1:
+        words = words[1:]
+    if not words:
+        return None
+    exact: list[str] = []
+    close: list[str] = []
+    for name in command_names:
+        parts = [p for p in name.lower().replace("-", "_").split("_") if p]
+        if parts == words or "_".join(words) == name.lower():
+            exact.append(name)
+        elif len(parts) == len(words) and all(
+                edit_distance(w, p, allowed_typos(p)) <= allowed_typos(p)
+                for w, p in zip(words, parts, strict=True)):
+            close.append(name)
+    if len(exact) == 1:
+        return exact[0]
+    if not exact and len(close) == 1:
+        return close[0]
+    return None

@@ -1,0 +1,454 @@
+"""Parsing a whole script: every syntax error at once, as diagnostics, never an exception.
+
+Lark's error recovery cannot get past lexer errors such as an unterminated string, so the file is
+first split into top-level statements (a CONTEXT block, or one line) by a small scanner that knows
+strings, comments and braces. The scanner reports unterminated strings and blocks and stray `}`,
+and repairs them in the text it hands on. Each statement is then parsed on its own; a syntax error
+is reported and its line neutralised (blanked, or a broken block header replaced by a valid one),
+and the statement parsed again, so one mistake hides no other.
+
+Duplicate COMMAND names are reported here (code "script.duplicate-command"), not by the checker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ainlp.language.ast import CommandDef, ContextBlock, Script, Span, Statement
+from ainlp.language.diagnostics import Diagnostic, sort_key
+
+if TYPE_CHECKING:
+    from lark.exceptions import UnexpectedInput
+
+__all__ = ["is_plain_phrase", "parse_script"]
+
+CLAUSES = ("ACTION", "RECOVERY", "REPORT", "EXPORT")
+# Replaces a broken block header, so the block's body is still parsed and checked.
+ERROR_NAME = "__ainlp_error__"
+_MAX_ERRORS_PER_STATEMENT = 25
+
+# The same shapes as the RUN and CONTEXT terminals of ainlp.lark (a test keeps them in step).
+_RUN_LINE = re.compile(r"[ \t]*run[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*(#.*)?$", re.IGNORECASE)
+_CONTEXT_LINE = re.compile(r"[ \t]*context[ \t]+[^\s{#]+\s*\{", re.IGNORECASE)
+_FIRST_WORD = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
+_WORD_AT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\S")
+
+
+def is_plain_phrase(text: str) -> bool:
+    """True when `text` is surely one phrase statement, so the grammar need not be loaded."""
+    line = text.strip()
+    if not line or any(ch in line for ch in "\n{}#"):
+        return False
+    return not (_RUN_LINE.match(line) or _CONTEXT_LINE.match(line))
+
+
+@dataclass
+class _Line:
+    """One source line as the scanner sees it (0-based columns)."""
+
+    text: str
+    code_end: int  # where a comment starts, else len(text)
+    braces: list[tuple[int, str]] = field(default_factory=list)
+    open_string: int | None = None  # column of a quote never closed on this line
+
+    @property
+    def code(self) -> str:
+        return self.text[: self.code_end]
+
+    @property
+    def blank(self) -> bool:
+        return not self.code.strip()
+
+    @property
+    def indent(self) -> int:
+        return len(self.text) - len(self.text.lstrip(" \t"))
+
+    def first_word(self) -> str | None:
+        match = _FIRST_WORD.match(self.code)
+        return match.group(1).lower() if match else None
+
+
+def _scan_line(text: str) -> _Line:
+    braces: list[tuple[int, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            return _Line(text, i, braces)
+        if ch == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            if j >= n:
+                return _Line(text, n, braces, open_string=i)
+            i = j + 1
+            continue
+        if ch in "{}":
+            braces.append((i, ch))
+        i += 1
+    return _Line(text, n, braces)
+
+
+@dataclass
+class _Chunk:
+    start: int  # 0-based index of its first line
+    lines: list[str]  # repaired text, one entry per source line
+
+
+class _Splitter:
+    """Cuts the file into top-level statements and reports what only a scanner can see."""
+
+    def __init__(self, text: str) -> None:
+        self.raw = text.split("\n")
+        self.lines = [_scan_line(line) for line in self.raw]
+        self.repaired = [line.text for line in self.lines]
+        self.diagnostics: list[Diagnostic] = []
+        self.chunks: list[_Chunk] = []
+
+    def diag(self, code: str, message: str, line: int, column: int, hint: str | None = None,
+             length: int = 1) -> None:
+        span = Span(line + 1, column + 1, line + 1, column + 1 + length)
+        self.diagnostics.append(Diagnostic(code, message, span, hint))
+
+    def run(self) -> None:
+        for index, line in enumerate(self.lines):
+            if line.open_string is not None:
+                col = line.open_string
+                self.diag("script.unterminated-string", "unterminated string", index, col,
+                          'close the string with " on the same line')
+                self.repaired[index] = line.text.rstrip("\r") + '"'
+        index = 0
+        while index < len(self.lines):
+            index = self._statement(index)
+
+    def _statement(self, index: int) -> int:
+        line = self.lines[index]
+        if line.blank:
+            return index + 1
+        word = line.first_word()
+        opens = any(ch == "{" for _col, ch in line.braces)
+        if not opens and word == "context" and self._next_starts_block(index):
+            opens = True
+        if opens:
+            return self._block(index)
+        for col, _ch in line.braces:
+            self.diag("script.syntax", "unmatched '}'", index, col,
+                      "remove it, or open a block with CONTEXT name { ... }")
+            self._blank_at(index, col)
+        after = line.code.lstrip()[len(word or ""):].lstrip()
+        if word and word.upper() in CLAUSES and after.startswith(":"):
+            self.diag("script.misplaced", f"{word.upper()} clause outside a COMMAND", index,
+                      line.indent, "clauses belong inside COMMAND name { ... } in a CONTEXT block",
+                      len(word))
+            self.repaired[index] = ""
+            return index + 1
+        self.chunks.append(_Chunk(index, [self.repaired[index]]))
+        return index + 1
+
+    def _next_starts_block(self, index: int) -> bool:
+        for line in self.lines[index + 1:]:
+            if not line.blank:
+                return line.code.lstrip().startswith("{")
+        return False
+
+    def _blank_at(self, index: int, col: int) -> None:
+        text = self.repaired[index]
+        self.repaired[index] = text[:col] + " " + text[col + 1:]
+
+    def _block(self, start: int) -> int:
+        """A block from `start` to the line whose `}` closes it (or to where it must have ended)."""
+        stack: list[tuple[int, int]] = []  # (line, col) of open braces
+        suspects: list[tuple[int, int]] = []  # blocks closed by a `}` that lines up with another
+        index = start
+        while index < len(self.lines):
+            line = self.lines[index]
+            top_level = line.indent == 0 and line.first_word() in ("context", "run")
+            if index > start and stack and top_level:
+                break  # a top-level statement at column 1: the block before it was never closed
+            for col, ch in line.braces:
+                if ch == "{":
+                    stack.append((index, col))
+                elif stack:
+                    opener = stack.pop()
+                    if (line.code[:col].strip() == "" and stack
+                            and self.lines[opener[0]].indent != line.indent
+                            and any(self.lines[o[0]].indent == line.indent for o in stack)):
+                        suspects.append(opener)
+                else:
+                    self.diag("script.syntax", "unmatched '}'", index, col,
+                              "remove it, or open a block with CONTEXT name { ... }")
+                    self._blank_at(index, col)
+            index += 1
+            if not stack:
+                break
+        end = index
+        if stack:
+            self._unterminated(start, end, stack, suspects)
+        self.chunks.append(_Chunk(start, self.repaired[start:end]))
+        return end
+
+    def _unterminated(self, start: int, end: int, stack: list[tuple[int, int]],
+                      suspects: list[tuple[int, int]]) -> None:
+        blamed = [s for s in reversed(suspects)][: len(stack)]
+        blamed += stack[: len(stack) - len(blamed)]
+        for line_index, _col in sorted(blamed):
+            line = self.lines[line_index]
+            word = line.first_word()
+            what = word.upper() if word in ("context", "command") else "block"
+            name = _FIRST_WORD.match(line.code[line.indent + len(word or ""):])
+            label = f"{what} {name.group(1)}" if name and word else what
+            self.diag("script.unterminated-block", f"unterminated block: {label} is never closed",
+                      line_index, line.indent, "add '}' to close it", len(word or "x"))
+            self._close_after(line_index, end)
+        for _ in range(len(stack) - len(blamed)):
+            self._close_at_end(end)
+
+    def _close_after(self, opener: int, end: int) -> None:
+        """Add the missing `}` after the block's body: before the next line indented no deeper."""
+        depth = self.lines[opener].indent
+        last = opener
+        for index in range(opener + 1, end):
+            line = self.lines[index]
+            if line.blank:
+                continue
+            if line.indent <= depth:
+                break
+            last = index
+        self._insert_closer(last)
+
+    def _close_at_end(self, end: int) -> None:
+        self._insert_closer(end - 1)
+
+    def _insert_closer(self, index: int) -> None:
+        text = self.repaired[index]
+        code_end = _scan_line(text).code_end  # of the repaired text: a closed string stays closed
+        self.repaired[index] = text[:code_end].rstrip("\r") + " }" + text[code_end:]
+
+
+def _expected_words(expected: Sequence[str]) -> list[str]:
+    names = {"CLAUSE": "a clause (ACTION, RECOVERY, REPORT, EXPORT)", "COMMAND": "COMMAND",
+             "NAME": "a name", "RBRACE": "'}'", "LBRACE": "'{'", "LPAR": "'('", "RPAR": "')'",
+             "COLON": "':'", "EQUAL": "'='", "COMMA": "','", "STRING": "a quoted string",
+             "NUMBER": "a number", "LSQB": "'['", "RSQB": "']'", "CONTEXT": "CONTEXT",
+             "RUN": "RUN", "PHRASE": "a phrase", "TRUE": "true", "FALSE": "false"}
+    words = sorted({names.get(name, name.lower()) for name in expected if name != "$END"})
+    return words
+
+
+def closest(word: str, choices: Sequence[str], limit: float = 0.34) -> str | None:
+    """The choice nearest to `word` by edit distance, if near enough (a share of its length)."""
+    from ainlp.language.normalise import edit_distance
+
+    best: tuple[int, str] | None = None
+    for choice in choices:
+        distance = edit_distance(word.lower(), choice.lower())
+        if best is None or distance < best[0]:
+            best = (distance, choice)
+    if best and best[0] <= max(1, int(len(word) * limit)):
+        return best[1]
+    return None
+
+
+def _describe(error: UnexpectedInput, lines: Sequence[str]) -> tuple[str, str, str | None, int]:
+    """(code, message, hint, 0-based column) for a Lark error, in the words of the language."""
+    from lark.exceptions import UnexpectedToken
+
+    column = max(error.column, 1) - 1
+    expected: Sequence[str] = sorted(getattr(error, "expected", None) or
+                                     getattr(error, "allowed", None) or ())
+    line = lines[error.line - 1] if 0 < error.line <= len(lines) else ""
+    match = _WORD_AT.match(line, column)
+    found = match.group(0) if match else "end of line"
+    if isinstance(error, UnexpectedToken) and error.token.type == "$END":
+        found = "end of the statement"
+    alpha = found[:1].isalpha() or found[:1] == "_"
+    if "CLAUSE" in expected and alpha:
+        if found.lower() == "command":
+            return ("script.syntax", "COMMAND inside a COMMAND", "is a '}' missing above it?",
+                    column)
+        guess = closest(found, CLAUSES)
+        hint = f"did you mean {guess}?" if guess else \
+            "a clause is ACTION, RECOVERY, REPORT or EXPORT"
+        return "script.bad-clause", f"unknown clause '{found}'", hint, column
+    if "COMMAND" in expected and alpha:
+        if found.upper() in CLAUSES:
+            return ("script.misplaced", f"{found.upper()} clause outside a COMMAND",
+                    "clauses belong inside COMMAND name { ... }", column)
+        guess = closest(found, ("COMMAND",))
+        hint = "did you mean COMMAND?" if guess else \
+            "a CONTEXT block holds COMMAND name { ... } blocks"
+        return "script.syntax", f"expected COMMAND, found '{found}'", hint, column
+    if "PHRASE" in expected and found == "{":
+        head = _FIRST_WORD.match(line)
+        word = head.group(1) if head else ""
+        start = head.start(1) if head else column
+        if word.lower() == "command" or closest(word, ("COMMAND",)):
+            return ("script.misplaced", "COMMAND outside a CONTEXT block",
+                    "put it inside CONTEXT name { ... }", start)
+        guess = closest(word, ("CONTEXT",)) if word else None
+        hint = "did you mean CONTEXT?" if guess else "a block is CONTEXT name { COMMAND ... }"
+        return "script.syntax", "a block must start with CONTEXT name {", hint, start
+    words = _expected_words(expected)
+    wanted = f"; expected {', '.join(words[:-1])} or {words[-1]}" if len(words) > 1 else (
+        f"; expected {words[0]}" if words else "")
+    shown = found if found in ("end of line", "end of the statement") else f"'{found}'"
+    return "script.syntax", f"unexpected {shown}{wanted}", None, column
+
+
+class _StatementParser:
+    """Parses one chunk, recovering from each syntax error by neutralising its line."""
+
+    def __init__(self, chunk: _Chunk, source: str) -> None:
+        self.chunk = chunk
+        self.source = source
+        self.lines = list(chunk.lines)
+        self.diagnostics: list[Diagnostic] = []
+
+    def parse(self) -> list[Statement]:
+        from lark.exceptions import UnexpectedInput, UnexpectedToken
+
+        from ainlp.language.grammar import parser
+        from ainlp.language.transform import AstBuilder
+
+        reported: set[int] = set()  # one diagnostic per line: the rest would be echoes
+        for _attempt in range(_MAX_ERRORS_PER_STATEMENT):
+            text = "\n".join(self.lines)
+            try:
+                tree = parser().parse(text)
+            except UnexpectedInput as error:
+                if isinstance(error, UnexpectedToken) and error.token.type == "$END":
+                    index = self._last_code_line()
+                    error.line, error.column = index + 1, len(self.lines[index].rstrip()) + 1
+                index = min(max(error.line, 1), len(self.lines)) - 1
+                code, message, hint, column = _describe(error, self.lines)
+                if index not in reported:
+                    reported.add(index)
+                    line = self.chunk.start + index + 1
+                    span = Span(line, column + 1, line, column + 2)
+                    self.diagnostics.append(Diagnostic(code, message, span, hint))
+                if not self._neutralise(index, error.column - 1):
+                    return []
+                continue
+            script = AstBuilder(self.source, line_offset=self.chunk.start).transform(tree)
+            return list(script.statements)
+        return []
+
+    def _neutralise(self, index: int, column: int) -> bool:
+        """Make line `index` harmless, braces kept balanced; False if nothing changed."""
+        line = _scan_line(self.lines[index])
+        code = line.code.strip()
+        if not code.replace("}", "").strip():
+            previous = self._previous_code_line(index)
+            if previous is not None:
+                return self._blank(previous, 0)  # the unfinished clause above the `}`
+            return self._blank(index, 0, keep_braces=False)
+        brace = next((col for col, ch in line.braces if ch == "{"), None)
+        if brace is None:
+            return self._blank(index, 0) or self._blank(index, 0, keep_braces=False)
+        if column > brace:
+            return self._blank(index, brace + 1) or self._unwrap(index, brace)
+        if self._depth_before(index) <= 1:
+            # A broken block header: put a valid one in its place, so the body is still checked.
+            keyword = "context" if self._depth_before(index) == 0 else "command"
+            replaced = f"{keyword} {ERROR_NAME} " + self.lines[index][brace:]
+            if replaced != self.lines[index]:
+                self.lines[index] = replaced
+                return True
+        return self._unwrap(index, brace)
+
+    def _unwrap(self, index: int, brace: int) -> bool:
+        """Drop a block's header and its closing brace; its body joins the enclosing block."""
+        depth = 0
+        for i in range(index, len(self.lines)):
+            for col, ch in _scan_line(self.lines[i]).braces:
+                if i == index and col < brace:
+                    continue
+                depth += 1 if ch == "{" else -1
+                if depth == 0:
+                    text = self.lines[i]
+                    self.lines[i] = text[:col] + " " + text[col + 1:]
+                    return self._blank(index, 0, keep_braces=False) or True
+        return self._blank(index, 0, keep_braces=False)
+
+    def _last_code_line(self) -> int:
+        for i in range(len(self.lines) - 1, -1, -1):
+            if _scan_line(self.lines[i]).code.strip():
+                return i
+        return 0
+
+    def _previous_code_line(self, index: int) -> int | None:
+        for i in range(index - 1, -1, -1):
+            code = _scan_line(self.lines[i]).code.strip()
+            if code and "{" not in code and "}" not in code:
+                return i
+            if code:
+                return None
+        return None
+
+    def _depth_before(self, index: int) -> int:
+        depth = 0
+        for text in self.lines[:index]:
+            for _col, ch in _scan_line(text).braces:
+                depth += 1 if ch == "{" else -1
+        return depth
+
+    def _blank(self, index: int, start: int, *, keep_braces: bool = True) -> bool:
+        """Blank line `index` from column `start` on (braces kept, so blocks still balance)."""
+        old = self.lines[index]
+        kept = {col for col, _ch in _scan_line(old).braces} if keep_braces else set()
+        new = old[:start] + "".join(
+            ch if i in kept else " " for i, ch in enumerate(old) if i >= start)
+        if new == old:
+            return False
+        self.lines[index] = new
+        return True
+
+
+def _commands(statements: Sequence[Statement]) -> Iterator[CommandDef]:
+    for statement in statements:
+        if isinstance(statement, ContextBlock):
+            yield from statement.commands
+
+
+def parse_script(text: str, source: str = "<text>") -> tuple[Script, list[Diagnostic]]:
+    """The AST of a whole script and every syntax-level diagnostic, sorted by place.
+
+    Never raises on bad input. Names keep their written spelling; `Script.commands` maps each
+    lower-cased command name to its first definition.
+    """
+    splitter = _Splitter(text)
+    splitter.run()
+    diagnostics = list(splitter.diagnostics)
+    statements: list[Statement] = []
+    for chunk in splitter.chunks:
+        chunk_parser = _StatementParser(chunk, source)
+        statements.extend(chunk_parser.parse())
+        diagnostics.extend(chunk_parser.diagnostics)
+    commands: dict[str, CommandDef] = {}
+    for command in _commands(statements):
+        if command.name == ERROR_NAME:
+            continue
+        key = command.name.lower()
+        first = commands.get(key)
+        if first is None:
+            commands[key] = command
+            continue
+        diagnostics.append(Diagnostic(
+            "script.duplicate-command",
+            f"duplicate command '{command.name}' (first defined at line {first.span.line})",
+            _name_span(command, text), "give each COMMAND its own name"))
+    diagnostics.sort(key=sort_key)
+    return Script(source=source, statements=tuple(statements), commands=commands), diagnostics
+
+
+def _name_span(command: CommandDef, text: str) -> Span:
+    """The span of the name in `COMMAND name {`, for a caret under the name itself."""
+    lines = text.split("\n")
+    span = command.span
+    line = lines[span.line - 1] if span.line <= len(lines) else ""
+    match = re.compile(r"command[ \t]+", re.IGNORECASE).match(line, span.column - 1)
+    column = match.end() + 1 if match else span.column
+    return Span(span.line, column, span.line, column + len(command.name))
