@@ -6,6 +6,7 @@ import json
 import platform
 import sys
 import venv
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -433,3 +434,27 @@ def test_every_registered_locator_runs_on_an_empty_world(tmp_path: Path) -> None
     assert {"conda", "pipx", "uv-tool", "uv-python", "poetry", "pdm", "hatch",
             "pipenv"} <= names
     assert discover(world, use_cache=False).environments == ()
+
+
+# ------------------------------------------------------------------ windows --
+
+def test_windows_layouts_of_conda_and_uv(tmp_path: Path) -> None:
+    appdata = tmp_path / "AppData" / "Roaming"
+    base = make_world(tmp_path, env={"APPDATA": str(appdata)})
+    world = replace(base, platform="win32", env={**base.env, "PATH": str(tmp_path / "uvbin")})
+    write(tmp_path / "uvbin" / "uv.exe")
+    tool = appdata / "uv" / "data" / "tools" / "ruff"
+    write(tool / "pyvenv.cfg", f"home = {tmp_path}\\gone\nversion_info = 3.12.4\n")
+    write(tool / "Scripts" / "python.exe")
+    env = conda_prefix(world.home / "miniconda3" / "envs" / "w", python="3.11.9",
+                       interpreter=False, channel="https://x/win-64")
+    write(env / "python.exe")
+    rows = [(r.kind.value, r.name, r.version, r.executable and r.executable.name,
+             r.manager and r.manager.executable and r.manager.executable.name, r.arch,
+             tuple(p.id for p in r.problems))
+            for r in discover(world, use_cache=False,
+                              locators=[UvToolLocator(), CondaLocator()]).environments]
+    assert rows == [
+        ("conda", "w", "3.11.9", "python.exe", None, "x64", ()),
+        ("uv-tool", "ruff", "3.12.4", "python.exe", "uv.exe", None, ("venv.base-missing",)),
+    ]

@@ -31,10 +31,12 @@ _ARCH_NAMES = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "ar
 
 def which(world: World, tool: str) -> Path | None:
     """The first `tool` on PATH (the tool's own executable, never run)."""
+    names = (f"{tool}.exe", f"{tool}.bat", tool) if world.platform == "win32" else (tool,)
     for folder in world.path_dirs:
-        candidate = folder / tool
-        if candidate.is_file():
-            return candidate
+        for name in names:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
     return None
 
 
@@ -98,6 +100,8 @@ class PipxLocator(_ToolVenvs):
         found = [data_home(world) / "pipx" / "venvs", world.home / ".local" / "pipx" / "venvs"]
         if world.platform == "darwin":
             found.append(world.home / "Library" / "Application Support" / "pipx" / "venvs")
+        if world.platform == "win32":
+            found.insert(0, world.home / "pipx" / "venvs")
         return found
 
 
@@ -109,7 +113,7 @@ class UvToolLocator(_ToolVenvs):
     def folders(self, world: World) -> list[Path]:
         if world.env.get("UV_TOOL_DIR"):
             return [Path(world.env["UV_TOOL_DIR"])]
-        return [data_home(world) / "uv" / "tools"]
+        return [uv_data_dir(world) / "tools"]
 
 
 @register_locator("poetry")
@@ -173,10 +177,18 @@ class PipenvLocator(_ToolVenvs):
         return [data_home(world) / "virtualenvs"]
 
 
+def uv_data_dir(world: World) -> Path:
+    """uv's data folder: ~/.local/share/uv (macOS too), %APPDATA%\\uv\\data on Windows."""
+    if world.platform == "win32" and world.env.get("APPDATA") and not world.env.get(
+            "XDG_DATA_HOME"):
+        return Path(world.env["APPDATA"]) / "uv" / "data"
+    return data_home(world) / "uv"
+
+
 def uv_python_dir(world: World) -> Path:
     if world.env.get("UV_PYTHON_INSTALL_DIR"):
         return Path(world.env["UV_PYTHON_INSTALL_DIR"])
-    return data_home(world) / "uv" / "python"
+    return uv_data_dir(world) / "python"
 
 
 @register_locator("uv-python")
@@ -221,6 +233,7 @@ __all__ = [
     "PoetryLocator",
     "UvPythonLocator",
     "UvToolLocator",
+    "uv_data_dir",
     "uv_python_dir",
     "uv_python_record",
     "venv_folders",
