@@ -196,6 +196,7 @@ def test_legacy_windows_virtualenv(tmp_path: Path) -> None:
         prefix / "Scripts" / "python.exe",
         EnvState.OK,
     )
+    assert record.base_executable == Path("C:/Python27") / "python.exe"
 
 
 def test_venv_record_details(tmp_path: Path) -> None:

@@ -162,7 +162,7 @@ def build_registry(tmp_path: Path) -> FakeRegistry:
         "3.11-32",
         install(win / "Python311-32"),
         view=32,
-        SysVersion="3.11-32",
+        SysVersion="3.11",
         Version="3.11.9",
         DisplayName="Python 3.11 (32-bit)",
     )

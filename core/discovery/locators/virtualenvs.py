@@ -74,7 +74,8 @@ def env_record(
     base = _orig_prefix(prefix)
     if base is not None:
         record = interpreter_record(prefix, executable, EnvKind.VIRTUALENV, found_by, name=label)
-        base_exe = base / "bin" / executable.name if executable is not None else None
+        base_bin = base if platform == "win32" else base / "bin"
+        base_exe = base_bin / executable.name if executable is not None else None
         return replace(record, base_executable=base_exe)
     record = interpreter_record(prefix, executable, EnvKind.VENV, found_by, name=label)
     if record.version is None:
