@@ -94,3 +94,14 @@ def test_conflicts_extras_markers_and_editables_match_pip(pip_venv: Path, tmp_pa
     pip_lines, pip_code = _pip_check(prefix)
     assert (sorted(lines), code) == (sorted(pip_lines), pip_code)
     assert code == 1 and len(lines) == 6
+
+
+def test_real_pip_venv_has_no_package_finding(pip_venv: Path, tmp_path: Path) -> None:
+    from ainlp.core.discovery.records import Inventory
+    from ainlp.core.health import CheckContext, checks
+
+    record = classify(pip_venv, "test")
+    ctx = CheckContext(make_world(tmp_path), Inventory((record,), 0.0, "off"))
+    specs = [spec for spec in checks().values() if spec.id.startswith("packages.")]
+    assert len(specs) >= 8
+    assert [f for spec in specs for f in spec.func(ctx)] == []

@@ -198,6 +198,8 @@ def record_files_missing(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.record-files-missing")
     for env in _environments(ctx):
         for dist in _installed(ctx, env).distributions:
+            if dist.installer is None:
+                continue  # no INSTALLER: an OS package manager put it there and moves files
             gone = missing_files(dist)
             if gone:
                 shown = ", ".join(str(p) for p in gone[:3]) + (" ..." if len(gone) > 3 else "")
@@ -300,9 +302,10 @@ def duplicate_distribution(ctx: CheckContext) -> Iterator[Finding]:
         winners = installed.by_name()
         for hidden in installed.shadowed:
             winner = winners.get(hidden.canonical_name)
-            if winner is None or winner.scope in ("user", "base") or hidden.scope in ("user",
-                                                                                    "base"):
+            if winner is None or {winner.scope, hidden.scope} & {"user", "base"}:
                 continue
+            if winner.installer is None and hidden.installer is None:
+                continue  # both from the OS package manager: its business, not the user's
             yield spec.finding(subject_of(env),
                                f"{winner.name} is installed twice: {winner.path.name} and "
                                f"{hidden.path}",
