@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from ainlp.core.errors import BadInput
 from ainlp.core.health import Finding, Severity, checks, explain, run_checks, topics
 from conftest import make_world

@@ -39,8 +39,9 @@ class VenvFacts:
 
     def moved_from(self) -> Path | None:
         """The folder this venv was made in, when its files say it was somewhere else."""
-        if self.recorded_prefix is not None and not _same(self.recorded_prefix, self.prefix):
-            return self.recorded_prefix
+        if self.recorded_prefix is not None:
+            # activate names the folder the venv was made in: the strongest evidence
+            return None if _same(self.recorded_prefix, self.prefix) else self.recorded_prefix
         old = [s for s in self.scripts if s.shebang.interpreter.startswith("/")]
         elsewhere = [Path(s.shebang.interpreter).parent.parent for s in old
                      if not _inside(Path(s.shebang.interpreter), self.prefix)
