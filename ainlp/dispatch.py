@@ -57,7 +57,7 @@ class UnknownPhrase(BadInput):
         suggestions = list(intent.suggestions)
         hint = ("did you mean: " + "; ".join(f'"{s}"' for s in suggestions[:3])
                 if suggestions else "`ainlp help` lists what can be said")
-        super().__init__(f"not understood: {intent.text!r}", hint=hint)
+        super().__init__(f"not understood: {json.dumps(intent.text)}", hint=hint)
         self.intent = intent
 
     def to_document(self) -> dict[str, object]:

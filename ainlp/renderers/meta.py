@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from ainlp.render import console, render_result, renderer
 
+PHRASE_SOURCE = "<phrase>"  # the source of a plan made from one phrase (`ainlp do`)
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -35,11 +37,12 @@ def plan_lines(plan: Plan) -> list[str]:
     """The ordered steps of a plan, with arguments and when each one runs (plain text)."""
     lines: list[str] = []
     for statement in plan.statements:
+        line = "" if plan.source == PHRASE_SOURCE else f"  (line {statement.line})"
         if statement.type == "run":
-            lines.append(f"RUN {statement.name}  (line {statement.line})")
+            lines.append(f"RUN {statement.name}{line}")
         else:
             intent = statement.intent.name if statement.intent else "?"
-            lines.append(f"\"{statement.name}\"  -> {intent}  (line {statement.line})")
+            lines.append(f"\"{statement.name}\"  -> {intent}{line}")
         for step in statement.steps:
             clause = f"{step.clause:<9}" if step.clause else ""
             # an ACTION's condition is the plain order; the other clauses say when they run
@@ -62,13 +65,13 @@ def print_plan(plan: Plan, *, footer: str) -> None:
     out.print(escape(footer))
 
 
-def render_statement(out: Console, statement: StatementResult) -> None:
+def render_statement(out: Console, statement: StatementResult, *, lines: bool = True) -> None:
     from rich.markup import escape
 
     what = (f"RUN {statement.name}" if statement.type == "run" else f"\"{statement.name}\"")
     status = ("skipped" if statement.skipped else "failed" if statement.failed
               else "problems" if statement.problems_found else "ok")
-    line = f" (line {statement.line})" if statement.line else ""
+    line = f" (line {statement.line})" if statement.line and lines else ""
     out.print(f"[bold]{escape(what)}[/]{line}: {_STATUS[status]}"
               + (f" [dim]({escape(statement.skipped)})[/]" if statement.skipped else ""))
     for record in statement.steps:
@@ -85,4 +88,5 @@ def render_statement(out: Console, statement: StatementResult) -> None:
 def render_script(result: ScriptResult) -> None:
     out = console()
     for statement in result.statements:
-        render_statement(out, statement)
+        # the shell's inputs are one statement each: their line numbers say nothing
+        render_statement(out, statement, lines=result.source != "<shell>")
