@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,10 +181,11 @@ def minor_of_name(name: str) -> str | None:
 def python_executables(bin_dir: Path) -> list[Path]:
     """python, python3 and python3.X files in a folder (x bit not required), sorted."""
     try:
-        names = [p for p in bin_dir.iterdir() if _EXECUTABLE_NAME.match(p.name)]
+        # plain names first: /usr/bin holds thousands of entries, few of them pythons
+        names = [name for name in os.listdir(bin_dir) if _EXECUTABLE_NAME.match(name)]
     except OSError:
         return []
-    return sorted(names, key=lambda p: (len(p.name), p.name))
+    return [bin_dir / name for name in sorted(names, key=lambda n: (len(n), n))]
 
 
 def prefix_of_bin_dir(path: Path) -> Path:
