@@ -252,3 +252,38 @@ def test_a_missing_file_is_bad_input(tmp_path: Path) -> None:
 
     with pytest.raises(BadInput, match="no such script"):
         load_script(tmp_path / "nope.ainlp")
+
+
+# --- fuzz: any text is a checked script or a ScriptError, never anything else -----------------
+
+FRAGMENTS = ["CONTEXT c {", "COMMAND go {", "}", "RUN go", "RUN nope", "ACTION: ", "REPORT: ",
+             "RECOVERY: ", "EXPORT: ", "list_environments(", "which_python(", ")", "version=",
+             "kind=", '"3.12"', "3", "true", "[1, 2]", ",", "list python interpreters",
+             "what's the weather", '"check environment health"', "#", "\n", " ", '"', "{",
+             "create_comprehensive_backup()", "environment_configuration_and_instructions()"]
+
+
+@needs_parser
+@needs_phrases
+def test_any_text_checks_cleanly_or_raises_a_script_error() -> None:
+    from ainlp.core.errors import ScriptError
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from ainlp.language.check import load_script
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.sampled_from(FRAGMENTS), max_size=30))
+    def run(parts: list[str]) -> None:
+        text = "".join(parts)
+        try:
+            script = load_script(text)
+        except ScriptError as error:
+            assert error.exit_code == 2 and error.where
+            assert getattr(error, "details", "")
+            return
+        for statement in script.statements:  # a clean script is fully resolved
+            if isinstance(statement, Phrase):
+                assert statement.intent is not None and statement.intent.name != "unknown"
+
+    run()

@@ -388,3 +388,57 @@ def test_plan_intent_of_unknown_raises(log: Log, ctx: ActionContext) -> None:
     plan = plan_intent(intent("tdisp_intent", target="x"), ctx.world)
     assert [s.step.arguments for s in plan.steps if s.step] == [{"target": "x"}]
     assert log.calls == []
+
+
+# --- every combination, against a model written from language.md's sentence -------------------
+
+OUTCOMES = {"a1": "ok", "problems": "problems", "fail": "failed", "raises": "failed",
+            "fix": "ok", "fix2": "ok", "export": "ok", "export2": "ok", "report": "ok",
+            "report2": "ok"}
+CHOICES: list[tuple[ClauseKind, str]] = [
+    ("ACTION", "a1"), ("ACTION", "problems"), ("ACTION", "fail"), ("ACTION", "raises"),
+    ("RECOVERY", "fix"), ("RECOVERY", "raises"), ("EXPORT", "export"), ("EXPORT", "raises"),
+    ("REPORT", "report"), ("REPORT", "raises")]
+
+
+def model(clauses: list[tuple[ClauseKind, str]]) -> tuple[list[str], bool, bool]:
+    """Every ACTION in order, a failed one stops the rest; RECOVERY only if an ACTION found
+    problems and none failed; EXPORT only if no ACTION failed; REPORT always, last."""
+    ran: list[str] = []
+    failed = problems = action_failed = False
+    for kind in ("ACTION", "RECOVERY", "EXPORT", "REPORT"):
+        if kind == "RECOVERY" and (action_failed or not problems):
+            continue
+        if kind == "EXPORT" and action_failed:
+            continue
+        for clause_kind, name in clauses:
+            if clause_kind != kind:
+                continue
+            ran.append(name)
+            outcome = OUTCOMES[name]
+            problems = problems or outcome == "problems"
+            if outcome == "failed":
+                failed = True
+                if kind == "ACTION":
+                    action_failed = True
+                if kind != "REPORT":
+                    break
+    return ran, problems, failed
+
+
+def test_every_short_command_runs_as_the_model_says(log: Log, ctx: ActionContext) -> None:
+    import itertools
+
+    checked = 0
+    for size in range(1, 4):
+        for combo in itertools.product(CHOICES, repeat=size):
+            clauses = list(combo)
+            log.calls.clear()
+            result = run_command(command(*((k, call(n)) for k, n in clauses)), ctx)
+            ran, problems, failed = model(clauses)
+            assert log.calls == ran, clauses
+            assert (result.problems_found, result.failed) == (problems, failed), clauses
+            assert result.exit_code == (1 if problems or failed else 0)
+            assert len(result.steps) == len(clauses)  # every clause is accounted for
+            checked += 1
+    assert checked == 10 + 100 + 1000
