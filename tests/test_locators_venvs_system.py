@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 from ainlp.core.discovery import discover
-from ainlp.core.discovery.locators.system import SystemLocator, cellar_parts, interpreter_files
+from ainlp.core.discovery.locators.system import (
+    SystemLocator,
+    cellar_parts,
+    interpreter_files,
+    search_dirs,
+)
 from ainlp.core.discovery.locators.virtualenvs import (
     ActiveLocator,
     ProjectLocator,
@@ -424,6 +429,9 @@ def test_system_and_path_see_one_interpreter(tmp_path: Path) -> None:
 def test_system_locator_alone_yields_each_file_once(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     build_system(world.root)
+    dirs = search_dirs(world)
+    assert world.root / "usr" / "bin" in dirs
+    assert world.root / "bin" not in dirs  # the same folder through a link is read once
     executables = [r.executable for r in SystemLocator().locate(world)]
     assert len(executables) == len(set(executables)) == 7
 

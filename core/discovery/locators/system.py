@@ -69,7 +69,11 @@ def search_dirs(world: World) -> list[Path]:
     if world.platform == "darwin":
         for root in _FRAMEWORK_ROOTS:
             dirs += sorted(world.system_path(root).glob("*/bin"))
-    return list(dict.fromkeys(dirs))
+    # /bin is often a link to /usr/bin: list each real folder once
+    unique: dict[Path, Path] = {}
+    for folder in dirs:
+        unique.setdefault(real(folder), folder)
+    return list(unique.values())
 
 
 def _cellar_versions(brew: Path) -> list[Path]:

@@ -172,11 +172,10 @@ def active_env_folders(world: World) -> Iterator[Path]:
 
 
 def _first_path_interpreter_dir(world: World) -> Path | None:
+    """The folder `python`/`python3` runs from; looked up by name, never by listing /usr/bin."""
+    names = ("python.exe",) if world.platform == "win32" else ("python3", "python")
     for folder in world.path_dirs:
-        if world.platform == "win32":
-            if (folder / "python.exe").exists():
-                return folder
-        elif static.python_executables(folder):
+        if any((folder / name).exists() for name in names):
             return folder
     return None
 
