@@ -286,11 +286,12 @@ def run_command(command: CommandDef, ctx: ActionContext) -> StatementResult:
     def run_kind(kind: ClauseKind, previous: Sequence[Result], skip: str | None) -> None:
         stop: str | None = skip
         for value in _clauses(command, kind):
+            resolved = _resolve(value, kind, ctx.world)  # pure: names a skipped step too
             if stop is not None:
-                out.steps.append(StepRecord(None, "skipped", reason=stop, clause=kind,
-                                            label=_label(value)))
+                step = resolved if isinstance(resolved, Step) else None
+                out.steps.append(StepRecord(step, "skipped", reason=stop, clause=kind,
+                                            label=step.describe() if step else _label(value)))
                 continue
-            resolved = _resolve(value, kind, ctx.world)
             if isinstance(resolved, AinlpError):
                 record = StepRecord(None, "failed", failed_result(_label(value), resolved),
                                     reason=resolved.message, clause=kind, label=_label(value))

@@ -442,3 +442,12 @@ def test_every_short_command_runs_as_the_model_says(log: Log, ctx: ActionContext
             assert len(result.steps) == len(clauses)  # every clause is accounted for
             checked += 1
     assert checked == 10 + 100 + 1000
+
+
+def test_a_skipped_step_still_names_its_action(log: Log, ctx: ActionContext) -> None:
+    result = run_command(command(("ACTION", call("fail")), ("EXPORT", call("export", path="~/b"))),
+                         ctx)
+    skipped = result.to_json()["steps"][1]
+    assert (skipped["status"], skipped["action"], skipped["arguments"]) == (
+        "skipped", P + "export", {"path": "~/b"})
+    assert skipped["reason"] == "an ACTION failed" and "result" not in skipped
