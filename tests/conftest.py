@@ -79,3 +79,9 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is absent (a user's clone): shared specs and fixtures not available")
     return SHARED
+
+
+def ainlp_command() -> str:
+    """The `ainlp` console script of the environment running the tests."""
+    beside = Path(sys.executable).parent / "ainlp"
+    return str(beside) if beside.exists() else "ainlp"

@@ -86,18 +86,20 @@ def _describe(world: World, candidate: Path, index: int, folder: Path) -> dict[s
     if resolved != target:
         reasons.append(f"{target} is a link to {resolved}")
     prefix = prefix_of_executable(target)
+    runs = target  # a venv's own python is what runs, though it links to its base
     if not (prefix / "pyvenv.cfg").exists():
         prefix = prefix_of_executable(resolved)
+        runs = resolved
     versions = real(pyenv_root(world) / "versions")
     record = classify(
-        prefix, "which", executable=resolved, pyenv_versions=versions, platform=world.platform
+        prefix, "which", executable=runs, pyenv_versions=versions, platform=world.platform
     )
     if world.env.get("VIRTUAL_ENV") and Path(world.env["VIRTUAL_ENV"]) == prefix:
         reasons.append(f"the active virtual environment {prefix} put its bin folder first")
     found = static.static_version(prefix, resolved)
     return {
         "path": str(candidate),
-        "executable": str(resolved),
+        "executable": str(runs),
         "version": record.version or (found.version if found else None),
         "kind": record.kind.value,
         "reasons": reasons,
