@@ -64,6 +64,9 @@ def run(args: argparse.Namespace) -> int:
     if go is None:
         return 0
     result = run_script(script, go)
+    if not result.statements and not args.json:
+        print(f"{script.source}: nothing to run (it only defines commands; RUN one of them)",
+              file=sys.stderr)
     if args.json:
         print(json.dumps(result.to_json(), default=str))
     else:
