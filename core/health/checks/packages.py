@@ -51,6 +51,22 @@ def _python(env: EnvRecord, platform: str) -> str:
     return str(env.prefix / ("python.exe" if platform == "win32" else "bin/python"))
 
 
+def _install_hint(ctx: CheckContext, env: EnvRecord, requirement: str) -> str:
+    wanted = requirement.split(";")[0].strip()
+    if _externally_managed(ctx, env):
+        return (f"this Python is managed by the system: install '{wanted}' with its package "
+                "manager, or work in a venv")
+    return f"{_python(env, ctx.world.platform)} -m pip install '{wanted}'"
+
+
+def _externally_managed(ctx: CheckContext, env: EnvRecord) -> bool:
+    """PEP 668: an EXTERNALLY-MANAGED file beside the stdlib (never in a venv)."""
+    if (env.prefix / "pyvenv.cfg").exists():
+        return False
+    stdlib = stdlib_dir(env.prefix, minor_of(env.version), ctx.world.platform)
+    return stdlib is not None and (stdlib / "EXTERNALLY-MANAGED").is_file()
+
+
 @health_check(
     "packages.requirement-missing", severity=Severity.ERROR, topics=_PIP,
     fix="install-missing-requirements",
@@ -73,8 +89,7 @@ def requirement_missing(ctx: CheckContext) -> Iterator[Finding]:
                     subject_of(env),
                     f"{conflict.package} {conflict.package_version} requires "
                     f"{conflict.requirement}, which is not installed",
-                    f"{_python(env, ctx.world.platform)} -m pip install "
-                    f"'{conflict.requirement.split(';')[0].strip()}'")
+                    _install_hint(ctx, env, conflict.requirement))
 
 
 @health_check(
@@ -98,8 +113,7 @@ def requirement_version(ctx: CheckContext) -> Iterator[Finding]:
                     f"{conflict.package} {conflict.package_version} requires "
                     f"{conflict.requirement}, but {conflict.dependency} {conflict.installed} "
                     "is installed",
-                    f"{_python(env, ctx.world.platform)} -m pip install "
-                    f"'{conflict.requirement.split(';')[0].strip()}'")
+                    _install_hint(ctx, env, conflict.requirement))
 
 
 @health_check(

@@ -1,0 +1,28 @@
+"""How people see `ainlp report`: the report text itself, exactly as it would be written."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ainlp.render import renderer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ainlp.actions.result import Result
+
+
+@renderer("generate_diagnostic_report")
+def render_report(out: Console, result: Result) -> None:
+    from ainlp.core.report import render
+
+    data = dict(result.data)
+    fmt = data.pop("format")
+    output = data.pop("output")
+    summary = data["summary"]
+    if output is not None:
+        out.print(f"errors: {summary['error']}, warnings: {summary['warning']}, notes: "
+                  f"{summary['info']}; report in {output}", markup=False, highlight=False)
+        return
+    # raw text, no markup or wrapping: `ainlp report --format markdown > r.md` must be markdown
+    out.file.write(render(data, fmt))
