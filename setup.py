@@ -4,7 +4,12 @@ from pathlib import Path
 
 from setuptools import setup
 
-ROOTS = {"ainlp": "ainlp", "ainlp.core": "core", "ainlp.actions": "actions", "ainlp.grammar": "grammar"}
+ROOTS = {
+    "ainlp": "ainlp",
+    "ainlp.core": "core",
+    "ainlp.actions": "actions",
+    "ainlp.grammar": "grammar",
+}
 
 
 def packages() -> list[str]:

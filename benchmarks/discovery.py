@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import Measure, measure, table  # noqa: E402
+from _timing import Measure, measure, table
 
 
 def tool(name: str) -> str | None:

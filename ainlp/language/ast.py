@@ -63,7 +63,9 @@ class Intent:
             "intent": self.name,
             "slots": dict(self.slots),
             "confidence": round(self.confidence, 3),
-            "alternatives": [{"intent": i, "confidence": round(c, 3)} for i, c in self.alternatives],
+            "alternatives": [
+                {"intent": i, "confidence": round(c, 3)} for i, c in self.alternatives
+            ],
             "template": self.template,
         }
         if self.suggestions:
@@ -73,7 +75,10 @@ class Intent:
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
-    """A quoted phrase as a clause value, or a bare phrase statement; `intent` is filled by the checker."""
+    """A quoted phrase as a clause value, or a bare phrase statement.
+
+    `intent` is filled by the checker.
+    """
 
     text: str
     span: Span
