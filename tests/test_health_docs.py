@@ -1,0 +1,41 @@
+"""docs/findings.md is the registry written out: every finding id documented, never drifting.
+
+Regenerate it with `AINLP_WRITE_DOCS=1 python -m pytest tests/test_health_docs.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from ainlp.core.health import checks
+from ainlp.core.health.docs import document, entry
+from conftest import REPO
+
+DOC = REPO / "docs" / "findings.md"
+
+
+def test_findings_doc_matches_registry() -> None:
+    expected = document(checks().values())
+    if os.environ.get("AINLP_WRITE_DOCS") == "1":
+        DOC.parent.mkdir(exist_ok=True)
+        DOC.write_text(expected, encoding="utf-8")
+    assert DOC.read_text(encoding="utf-8") == expected, (
+        "docs/findings.md is stale: AINLP_WRITE_DOCS=1 python -m pytest tests/test_health_docs.py")
+
+
+def test_every_id_has_one_entry_with_the_three_parts() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    documented = re.findall(r"^### `([^`]+)`$", text, flags=re.MULTILINE)
+    assert sorted(documented) == sorted(checks())
+    for spec in checks().values():
+        block = entry(spec)
+        assert block in text
+        for part in ("What it means", "Why it matters", "What the repair does"):
+            assert part in block
+
+
+def test_at_least_thirty_checks() -> None:
+    assert len(checks()) >= 30
+    assert len([i for i in checks() if not i.startswith("packages.")]) >= 24
+
