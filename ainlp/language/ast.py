@@ -7,9 +7,9 @@ This module is the contract between the parser (which builds these) and the disp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import Any, Literal, TypeAlias
 
-Value = Union[str, int, float, bool, tuple["Value", ...]]
+Value: TypeAlias = str | int | float | bool | tuple["Value", ...]
 ClauseKind = Literal["ACTION", "RECOVERY", "REPORT", "EXPORT"]
 
 
@@ -132,7 +132,7 @@ class RunStatement:
         return {"type": "run", "command": self.command, "span": self.span.to_json()}
 
 
-Statement = Union[ContextBlock, RunStatement, Phrase]
+Statement: TypeAlias = ContextBlock | RunStatement | Phrase
 
 
 @dataclass(frozen=True, slots=True)
