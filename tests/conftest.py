@@ -65,7 +65,11 @@ def write(path: Path, text: str = "", mode: int | None = None) -> Path:
 def real_pythons() -> list[Path]:
     """The machine's pyenv interpreters (read-only use), newest first."""
     versions = Path.home() / ".pyenv" / "versions"
-    found = sorted(versions.glob("3.*/bin/python3"), reverse=True) if versions.is_dir() else []
+    found = sorted(
+        versions.glob("3.*/bin/python3") if versions.is_dir() else [],
+        key=lambda p: tuple(int(n) for n in p.parent.parent.name.split(".")[:2]),
+        reverse=True,
+    )
     return found or [Path(sys.executable)]
 
 

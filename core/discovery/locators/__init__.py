@@ -48,9 +48,5 @@ def register_locator(name: str) -> Callable[[L], L]:
 
 def all_locators() -> list[Locator]:
     for module in LOCATOR_MODULES:
-        try:
-            importlib.import_module(f"{__name__}.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{module}":
-                raise
+        importlib.import_module(f"{__name__}.{module}")
     return [cls() for cls in _REGISTRY.values()]
