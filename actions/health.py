@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from ainlp.actions.registry import ActionContext, Param, action
 from ainlp.actions.result import Result
-
-# intents.md's topics plus the families of the checks; `ainlp doctor --topic` offers these
-TOPICS: tuple[str, ...] = (
-    "path", "pip", "packages", "ssl", "venv", "conda", "pyenv", "permissions",
-    "shell", "env", "interpreter", "windows",
-)
+from ainlp.core.health.topics import TOPICS
 
 
 @action(

@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from ainlp.core.health import Severity, run_checks
 from conftest import make_world, real_pythons
 from test_health_support import make_venv

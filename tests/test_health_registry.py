@@ -41,3 +41,10 @@ def test_unknown_topic_is_bad_input(tmp_path: Path) -> None:
     with pytest.raises(BadInput):
         run_checks(make_world(tmp_path), topic="nonsense-topic")
     assert all(t == t.lower() for t in topics())
+
+
+def test_every_check_topic_is_offered_and_every_offered_topic_has_checks() -> None:
+    from ainlp.core.health.topics import TOPICS
+
+    assert set(topics()) <= set(TOPICS)
+    assert set(TOPICS) <= set(topics())

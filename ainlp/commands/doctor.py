@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from ainlp.actions.health import TOPICS
+    from ainlp.core.health.topics import TOPICS
 
     parser.add_argument("target", nargs="?", default=None,
                         help="an environment: name, path, 'project' or 'all' (default: all)")

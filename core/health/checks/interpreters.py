@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,31 +146,53 @@ def _modules_for(base: Base) -> list[Module]:
     return [m for m in table.values() if base.version_tuple >= m.since]
 
 
-def missing_modules(ctx: CheckContext, base: Base) -> frozenset[str]:
-    """The stdlib extension modules this interpreter lacks: files first, one run if unsure."""
-    return ctx.memo(("missing-modules", base.stdlib), lambda: _missing(ctx, base))
+def missing_modules(ctx: CheckContext) -> dict[Path, frozenset[str]]:
+    """Per base (by stdlib folder): the stdlib extension modules it lacks.
+
+    Files decide first; only interpreters whose files leave a doubt are asked, in parallel.
+    """
+    return ctx.memo(("missing-modules",), lambda: _all_missing(ctx))
 
 
-def _missing(ctx: CheckContext, base: Base) -> frozenset[str]:
+def _all_missing(ctx: CheckContext) -> dict[Path, frozenset[str]]:
+    known: dict[Path, set[str]] = {}
+    unsure: dict[Path, tuple[Base, list[str]]] = {}
+    for base in bases(ctx):
+        missing, doubtful = _static_missing(ctx, base)
+        known[base.stdlib] = missing
+        if doubtful:
+            unsure[base.stdlib] = (base, doubtful)
+    if len(unsure) == 1:
+        answers = [_ask(ctx, *next(iter(unsure.values())))]
+    elif unsure:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(8, len(unsure))) as pool:
+            answers = list(pool.map(lambda item: _ask(ctx, *item), unsure.values()))
+    else:
+        answers = []
+    for stdlib, answer in zip(unsure, answers, strict=True):
+        known[stdlib].update(answer or ())
+    return {stdlib: frozenset(names) for stdlib, names in known.items()}
+
+
+def _static_missing(ctx: CheckContext, base: Base) -> tuple[set[str], list[str]]:
+    """(modules certainly missing, modules the files cannot decide)."""
     if (base.implementation or "cpython") != "cpython":
-        return frozenset()  # PyPy and others build these differently
-    platform = ctx.world.platform
-    dynload = _dynload(base, platform)
+        return set(), []  # PyPy and others build these differently
+    dynload = _dynload(base, ctx.world.platform)
     try:
-        compiled = {p.name.split(".")[0] for p in dynload.iterdir()}
+        compiled = {name.split(".")[0] for name in os.listdir(dynload)}
     except OSError:
         compiled = set()
     missing: set[str] = set()
-    unsure: list[Module] = []
+    unsure: list[str] = []
     for module in _modules_for(base):
         if module.marker is not None and not (base.stdlib / module.marker).is_file():
             missing.add(module.name)
         elif module.extension not in compiled:
-            unsure.append(module)  # built into the binary, or really absent: ask it
-    if unsure:
-        answer = _ask(ctx, base, [m.name for m in unsure])
-        missing.update(answer if answer is not None else ())
-    return frozenset(missing)
+            unsure.append(module.name)  # built into the binary, or really absent: ask it
+    return missing, unsure
 
 
 def _ask(ctx: CheckContext, base: Base, names: list[str]) -> set[str] | None:
@@ -193,10 +215,9 @@ def _ask(ctx: CheckContext, base: Base, names: list[str]) -> set[str] | None:
 
 def _module_findings(ctx: CheckContext, id: str, wanted: set[str]) -> Iterator[Finding]:
     spec = get_check(id)
-    all_bases = bases(ctx)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(lambda b: missing_modules(ctx, b), all_bases))
-    for base, missing in zip(all_bases, results, strict=True):
+    per_base = missing_modules(ctx)
+    for base in bases(ctx):
+        missing = per_base.get(base.stdlib, frozenset())
         lacking = sorted({"Tkinter": "tkinter"}.get(m, m) for m in missing)
         lacking = [m for m in lacking if m in wanted]
         if lacking:
