@@ -14,7 +14,7 @@ from ainlp.core.packages.conflicts import (
 )
 from ainlp.core.packages.distributions import Installed, SearchPath, installed_distributions
 from ainlp.core.packages.metadata import Distribution, canonical, read_distribution
-from ainlp.core.packages.record import installed_size, missing_files, record_entries
+from ainlp.core.packages.record import installed_size, missing_files, record_rows
 from ainlp.core.packages.sites import SiteDir, SiteLayout, site_layout
 
 __all__ = [
@@ -33,6 +33,6 @@ __all__ = [
     "marker_environment",
     "missing_files",
     "read_distribution",
-    "record_entries",
+    "record_rows",
     "site_layout",
 ]

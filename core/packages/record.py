@@ -1,23 +1,21 @@
-"""RECORD files (the list of files a wheel install wrote): sizes and what is missing."""
+"""RECORD files (the list of files a wheel install wrote): sizes and what is missing.
+
+RECORDs of a machine's environments name tens of thousands of files: rows are handled
+as plain strings, and presence is tested with one listing per folder, not a stat per file.
+"""
 
 from __future__ import annotations
 
 import csv
 import os
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 from ainlp.core.packages.metadata import Distribution
 
 
-@dataclass(frozen=True, slots=True)
-class RecordEntry:
-    path: str  # absolute (strings: RECORDs list thousands of files, Path objects cost)
-    size: int | None
-
-
-def record_entries(dist: Distribution) -> list[RecordEntry] | None:
-    """The files RECORD lists, as absolute paths; None when there is no readable RECORD."""
+def record_rows(dist: Distribution) -> Iterator[tuple[str, str]] | None:
+    """(path relative to the site folder, size text) per RECORD row; None without a RECORD."""
     record = dist.record_file
     if record is None:
         return None
@@ -25,31 +23,30 @@ def record_entries(dist: Distribution) -> list[RecordEntry] | None:
         text = record.read_text(encoding="utf-8", errors="surrogateescape")
     except OSError:
         return None
-    base = str(dist.location)
-    entries: list[RecordEntry] = []
-    for row in csv.reader(text.splitlines()):
-        if not row or not row[0]:
-            continue
-        size = int(row[2]) if len(row) > 2 and row[2].strip().isdigit() else None
-        path = os.path.join(base, row[0])
-        if ".." in row[0]:
-            path = os.path.normpath(path)
-        entries.append(RecordEntry(path, size))
-    return entries
+    return _rows(text)
+
+
+def _rows(text: str) -> Iterator[tuple[str, str]]:
+    for line in text.splitlines():
+        # quoted fields (a comma in a file name) need csv; the common line does not
+        row = next(csv.reader([line]), []) if '"' in line else line.rsplit(",", 2)
+        if row and row[0]:
+            yield row[0], row[2].strip() if len(row) > 2 else ""
 
 
 def installed_size(dist: Distribution) -> int | None:
     """Bytes on disk: RECORD sizes, stat for entries without one; egg-info: its listed files."""
-    entries = record_entries(dist)
-    if entries is None:
+    rows = record_rows(dist)
+    if rows is None:
         return _egg_size(dist)
+    base = str(dist.location)
     total = 0
-    for entry in entries:
-        if entry.size is not None:
-            total += entry.size
+    for rel, size in rows:
+        if size.isdigit():
+            total += int(size)
             continue
-        try:
-            total += os.stat(entry.path).st_size
+        try:  # RECORD itself and byte-code have no size written
+            total += os.stat(os.path.join(base, rel)).st_size
         except OSError:
             continue
     return total
@@ -73,30 +70,20 @@ def _egg_size(dist: Distribution) -> int | None:
 
 
 def missing_files(dist: Distribution) -> list[Path]:
-    """Files RECORD lists that are gone; byte-code caches excepted (Python rebuilds them).
-
-    One listing per folder instead of one stat per file, and plain strings: RECORDs of a
-    machine's environments name tens of thousands of files.
-    """
-    record = dist.record_file
-    try:
-        text = record.read_text(encoding="utf-8", errors="surrogateescape") if record else ""
-    except OSError:
-        return []
+    """Files RECORD lists that are gone; byte-code caches excepted (Python rebuilds them)."""
     base = str(dist.location)
     listings: dict[str, set[str] | None] = {}
     gone: list[Path] = []
-    for line in text.splitlines():
-        rel = next(csv.reader([line]), [""])[0] if '"' in line else line.rsplit(",", 2)[0]
-        if not rel or rel.endswith((".pyc", ".pyo")):
+    for rel, _ in record_rows(dist) or ():
+        if rel.endswith((".pyc", ".pyo")):
             continue
         folder, _, name = rel.rpartition("/")
-        names = listings.get(folder, ())
-        if names == ():
+        if folder not in listings:
             try:
-                names = listings[folder] = set(os.listdir(os.path.join(base, folder)))
+                listings[folder] = set(os.listdir(os.path.join(base, folder)))
             except OSError:
-                names = listings[folder] = None
+                listings[folder] = None
+        names = listings[folder]
         if names is None or name not in names:
             gone.append(Path(os.path.normpath(os.path.join(base, rel))))
     return gone
