@@ -147,3 +147,29 @@ def test_watch_stops_after_max_polls_and_sleeps_between(tmp_path: Path, venv: Pa
     events = [json.loads(line) for line in out.splitlines()]
     assert [e["event"] for e in events] == ["initial"]  # nothing changed: nothing more
     assert elapsed >= 0.5  # five polls, 0.1 s apart: it slept, it did not spin
+
+
+def test_watch_for_people_prints_the_report_then_changes(tmp_path: Path, venv: Path) -> None:
+    proc = subprocess.Popen(
+        [*AINLP, "doctor", str(venv), "--watch", "--interval", "0.1", "--max-polls", "400"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        env=env_without_ainlp_leaks(tmp_path, [venv / "bin"]))
+    try:
+        assert proc.stdout is not None
+        lines: list[str] = []
+        while not any("watching" in line for line in lines):
+            lines.append(proc.stdout.readline())
+        script(venv / "bin" / "tool", str(tmp_path / "uninstalled" / "bin" / "python3"))
+        change = ""
+        while "venv.dangling-shebang" not in change:
+            line = proc.stdout.readline()
+            assert line, "the watcher ended before reporting the change"
+            change += line
+        assert "new:" in change
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 130 and "Traceback" not in err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -28,6 +28,8 @@ def group_findings(findings: Sequence[dict[str, Any]],
     for env in environments:
         subject = env["subject"]
         groups.append((env["title"], subject, by_subject.pop(subject, [])))
+    if not environments:  # no inventory at hand: one group per subject
+        return [(subject, subject, items) for subject, items in by_subject.items()]
     machine = [item for subject in list(by_subject) for item in by_subject.pop(subject)]
     if machine:
         groups.append(("this machine", "", machine))
@@ -37,7 +39,8 @@ def group_findings(findings: Sequence[dict[str, Any]],
 def worst(findings: Sequence[dict[str, Any]]) -> str:
     if not findings:
         return "ok"
-    return min((f["severity"] for f in findings), key=lambda s: _RANK.get(s, 3))
+    severities: list[str] = [str(f["severity"]) for f in findings]
+    return min(severities, key=lambda s: _RANK.get(s, 3))
 
 
 def print_report(out: Console, doc: dict[str, Any],
