@@ -25,6 +25,14 @@ from ainlp.core.process import run_process  # noqa: E402
 from ainlp.core.world import World  # noqa: E402
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # What the suite writes to the state folder through World.current() or the grammar loader
+    # (Lark's grammar cache) goes to a temporary AINLP_HOME, never the user's.
+    import tempfile
+
+    os.environ["AINLP_HOME"] = tempfile.mkdtemp(prefix="ainlp-test-home-")
+
+
 def make_world(
     tmp_path: Path,
     *,

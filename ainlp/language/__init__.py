@@ -21,8 +21,8 @@ def parse_text(text: str, source: str = "<text>") -> Intent | Script:
     if that yields exactly one phrase statement, its Intent is returned. Raises ScriptError
     (with every diagnostic in `details`) when a block has syntax errors.
     """
+    from ainlp.language.normalise import is_plain_phrase
     from ainlp.language.phrases import match_phrase
-    from ainlp.language.script import is_plain_phrase
 
     if is_plain_phrase(text):
         return match_phrase(text.strip())

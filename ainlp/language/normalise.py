@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-__all__ = ["FILLER", "Token", "TypoIndex", "edit_distance", "is_path", "tokenize"]
+__all__ = ["FILLER", "Token", "TypoIndex", "edit_distance", "is_path", "is_plain_phrase",
+           "tokenize"]
 
 # Words people add around what they mean; skipping them costs a phrase little.
 FILLER = frozenset((
@@ -30,10 +31,33 @@ _STRIP_OUTER = "\"'`()<>!?¡¿"
 _PATHLIKE = re.compile(r"^(~|\.{1,2})?/|^~$|^\.{1,2}$|^\.[A-Za-z0-9_-]+$|^[A-Za-z]:[\\/]|/")
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
-    text: str  # as written (trailing punctuation removed)
-    lower: str
+    """A word of a phrase: as written (outer punctuation removed) and lower-cased."""
+
+    __slots__ = ("lower", "text")
+
+    def __init__(self, text: str, lower: str) -> None:
+        self.text = text
+        self.lower = lower
+
+    def __repr__(self) -> str:
+        return f"Token({self.text!r})"
+
+
+@functools.cache
+def _keyword_led() -> re.Pattern[str]:
+    """Lines the grammar reads as RUN or CONTEXT: the shapes of those terminals in ainlp.lark."""
+    run = r"run[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*(#.*)?$"
+    context = r"context[ \t]+[^\s{#]+\s*\{"
+    return re.compile(rf"[ \t]*(?:{run}|{context})", re.IGNORECASE)
+
+
+def is_plain_phrase(text: str) -> bool:
+    """True when `text` is surely one phrase statement, so the grammar need not be loaded."""
+    line = text.strip()
+    if not line or any(ch in line for ch in "\n{}#"):
+        return False
+    return not _keyword_led().match(line)
 
 
 def is_path(text: str) -> bool:
@@ -87,8 +111,12 @@ def edit_distance(a: str, b: str, limit: int = 99) -> int:
 
 
 def allowed_typos(word: str) -> int:
-    """How many edits a word of this length may carry and still be recognised."""
-    if len(word) < 4:
+    """How many edits a word of this length may carry and still be recognised.
+
+    Three-letter words get one edit, but only a swap of neighbours ("fxi" is "fix"): any other
+    edit of so short a word makes another word too often.
+    """
+    if len(word) < 3:
         return 0
     return 1 if len(word) < 8 else 2
 
@@ -125,6 +153,8 @@ class TypoIndex:
         for candidate in candidates:
             limit = min(allowed_typos(word), allowed_typos(candidate))
             distance = edit_distance(word, candidate, limit)
+            if 3 in (len(word), len(candidate)) and sorted(word) != sorted(candidate):
+                continue
             if distance <= limit:
                 best.append((distance, candidate))
         if not best:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import cast
 
 from ainlp.language.ast import Intent
 from ainlp.language.normalise import FILLER, Token, TypoIndex, is_path, tokenize
 
-__all__ = ["ACCEPT", "MARGIN", "Candidate", "match_command_words", "match_phrase", "rank"]
+__all__ = ["ACCEPT", "MARGIN", "Candidate", "decide", "match_command_words", "match_phrase",
+           "rank"]
 
 ACCEPT = 0.6  # below this the best candidate is a guess, and we do not guess
 MARGIN = 0.06  # two intents closer than this are a tie: ask, do not pick
@@ -28,6 +28,8 @@ _FILLER_WEIGHT = 0.25
 _TYPO_FACTOR = 0.85
 _NAME_FACTOR = 0.5  # a free-form name fills a slot with almost any word: it earns less
 _ANY_FACTOR = 0.4
+_LEAST = 0.1  # candidates below this are not worth listing as alternatives
+_SUGGEST = 0.2  # candidates at least this near are offered as suggestions for an unknown
 _MISSING_COST = 1.0  # a required template item absent from the phrase
 
 _VERSION = re.compile(r"^(?:(python|py|cpython|pypy)-?)?v?(\d+(?:\.\d+){0,2}\+?)$")
@@ -36,13 +38,20 @@ _NAME = re.compile(r"^[A-Za-z0-9_][\w.\-]*$")
 _SNAPSHOT_ID = re.compile(r"^\d{8}-\d{6}(-\d+)?$|^[a-f0-9]{8,}$")
 
 
-@dataclass(frozen=True, slots=True)
 class _Item:
-    alternatives: tuple[tuple[str, ...], ...]  # runs of words
-    slots: tuple[str, ...]  # slot names this item may be
-    optional: bool
-    anything: bool = False  # "...": any words, at a lower score
-    by_first: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict, compare=False)
+    """One step of a template: words (alternatives), slots, or "any words" ("...")."""
+
+    # Plain classes, not dataclasses: building the class costs nothing at import.
+    __slots__ = ("alternatives", "anything", "by_first", "optional", "slots")
+
+    def __init__(self, alternatives: tuple[tuple[str, ...], ...], slots: tuple[str, ...],
+                 optional: bool, anything: bool,
+                 by_first: dict[str, tuple[tuple[str, ...], ...]]) -> None:
+        self.alternatives = alternatives  # runs of words
+        self.slots = slots  # slot names this item may be
+        self.optional = optional
+        self.anything = anything
+        self.by_first = by_first
 
 
 _INTERNED: dict[tuple[object, ...], _Item] = {}
@@ -62,38 +71,52 @@ def _item(alternatives: tuple[tuple[str, ...], ...], slots: tuple[str, ...], opt
     return item
 
 
-@dataclass(frozen=True, slots=True)
 class _Template:
-    intent: str
-    text: str
-    items: tuple[_Item, ...]
-    required: float  # total weight of required items
-    anchors: frozenset[str]  # words of required items: a phrase must share one to be tried
+    __slots__ = ("anchors", "intent", "items", "required", "text")
+
+    def __init__(self, intent: str, text: str, items: tuple[_Item, ...], required: float,
+                 anchors: frozenset[str]) -> None:
+        self.intent = intent
+        self.text = text
+        self.items = items
+        self.required = required  # total weight of required items
+        self.anchors = anchors  # words of required items: a phrase must share one to be tried
 
 
-@dataclass(frozen=True, slots=True)
 class Candidate:
-    intent: str
-    confidence: float
-    slots: dict[str, str]
-    template: str
+    """An intent a phrase may mean, with the slots and template of its best alignment."""
+
+    __slots__ = ("confidence", "intent", "slots", "template")
+
+    def __init__(self, intent: str, confidence: float, slots: dict[str, str],
+                 template: str) -> None:
+        self.intent = intent
+        self.confidence = confidence
+        self.slots = slots
+        self.template = template
+
+    def __repr__(self) -> str:
+        return f"Candidate({self.intent!r}, {self.confidence:.3f}, {self.slots!r})"
 
 
 # --- compiling templates --------------------------------------------------------------------
 
-_TEMPLATE_TOKEN = re.compile(r"\[|\]|\(|\)|\||\{[a-z_]+\}|\.\.\.|[^\s\[\]()|{}]+")
+_TEMPLATE_TOKEN = re.compile(r"\[|\]|\(|\)|\||\{[a-z_]+\}|<[a-z]+>|\.\.\.|[^\s\[\]()|{}<>]+")
+_GROUPS: dict[tuple[str, ...], _Item] = {}  # a group's tokens -> its item (groups repeat a lot)
 
 
-def _expand(text: str) -> str:
+@functools.cache
+def _macro(name: str) -> tuple[tuple[str, ...], ...]:
+    """The alternatives a shorthand such as <env> stands for."""
     from ainlp.language.templates import MACROS
 
-    for name, body in MACROS.items():
-        text = text.replace(name, body)
-    return text
+    tokens = _TEMPLATE_TOKEN.findall(MACROS[name])
+    alternatives, _end = _parse_group(tokens, 1, ")")
+    return tuple(tuple(alt) for alt in alternatives)
 
 
 def _parse_group(tokens: list[str], pos: int, close: str) -> tuple[list[list[str]], int]:
-    """Alternatives of a group up to `close`; nested groups are spliced into the alternatives."""
+    """Alternatives of a group up to `close`; nested groups and shorthands are spliced in."""
     alternatives: list[list[str]] = [[]]
     while pos < len(tokens):
         token = tokens[pos]
@@ -101,8 +124,11 @@ def _parse_group(tokens: list[str], pos: int, close: str) -> tuple[list[list[str
             return alternatives, pos + 1
         if token == "|":
             alternatives.append([])
-        elif token in "([":
-            inner, pos = _parse_group(tokens, pos + 1, ")" if token == "(" else "]")
+        elif token in "([" or token.startswith("<"):
+            if token.startswith("<"):
+                inner, pos = [list(alt) for alt in _macro(token)], pos + 1
+            else:
+                inner, pos = _parse_group(tokens, pos + 1, ")" if token == "(" else "]")
             if alternatives[-1]:
                 raise ValueError(f"a nested group must stand alone in its alternative: {tokens}")
             alternatives.pop()
@@ -127,17 +153,41 @@ def _group_item(alternatives: list[list[str]], optional: bool) -> _Item:
     return _item(tuple(words), tuple(slots), optional)
 
 
+def _group_end(tokens: list[str], pos: int) -> int:
+    depth = 0
+    for end in range(pos, len(tokens)):
+        if tokens[end] in "([":
+            depth += 1
+        elif tokens[end] in ")]":
+            depth -= 1
+            if depth == 0:
+                return end + 1
+    raise ValueError(f"unclosed group in template: {' '.join(tokens)}")
+
+
+def _group(tokens: list[str]) -> _Item:
+    key = tuple(tokens)
+    item = _GROUPS.get(key)
+    if item is None:
+        alternatives, _end = _parse_group(tokens, 1, ")" if tokens[0] == "(" else "]")
+        item = _GROUPS[key] = _group_item(alternatives, optional=tokens[0] == "[")
+    return item
+
+
 def compile_template(intent: str, text: str) -> _Template:
-    tokens = _TEMPLATE_TOKEN.findall(_expand(text))
+    tokens = _TEMPLATE_TOKEN.findall(text)
     items: list[_Item] = []
     pos = 0
     while pos < len(tokens):
         token = tokens[pos]
         if token in "([":
-            alternatives, pos = _parse_group(tokens, pos + 1, ")" if token == "(" else "]")
-            items.append(_group_item(alternatives, optional=token == "["))
+            end = _group_end(tokens, pos)
+            items.append(_group(tokens[pos:end]))
+            pos = end
             continue
-        if token == "...":
+        if token.startswith("<"):
+            items.append(_group(["(", token, ")"]))
+        elif token == "...":
             items.append(_item((), (), optional=True, anything=True))
         elif token.startswith("{"):
             items.append(_item((), (token[1:-1],), optional=False))
@@ -228,7 +278,7 @@ class _Phrase:
         known = vocabulary()
         self.words = [t.lower for t in self.tokens]
         self.fixed: list[str | None] = [
-            None if (w in known or len(w) < 4) else _typos().correct(w) for w in self.words]
+            None if (w in known or len(w) < 3) else _typos().correct(w) for w in self.words]
         self.weights = [_FILLER_WEIGHT if w in FILLER else 1.0 for w in self.words]
         self.total = sum(self.weights)
         self._slots: dict[str, list[list[_Match]]] = {}
@@ -306,45 +356,43 @@ _SKIP_ITEM = 1
 
 
 def _matches_of(item: _Item, phrase: _Phrase) -> dict[int, list[_Step]]:
-    """Every way `item` can match, by the token it starts at (memoised per phrase)."""
+    """Every way `item` can match, by the token it starts at (memoised per phrase and item)."""
     found = phrase.item_matches.get(id(item))
-    if found is None:
-        found = {}
-        for j in range(phrase.n):
-            steps = _item_matches(item, phrase, j)
-            if steps:
-                found[j] = steps
-        phrase.item_matches[id(item)] = found
-    return found
-
-
-def _item_matches(item: _Item, phrase: _Phrase, j: int) -> list[_Step]:
-    """(end, gain, slot name, value) for each way `item` can match the words from `j`."""
-    out: list[_Step] = []
+    if found is not None:
+        return found
+    found = {}
     bonus = 0.0 if item.optional else 1.0
-    for key in (phrase.words[j], phrase.fixed[j]):
-        for alt in item.by_first.get(key or "", ()):
-            end = j + len(alt)
-            if end > phrase.n:
-                continue
-            gain = 0.0
-            for i, word in enumerate(alt):
-                g = phrase.word_gain(j + i, word)
-                if g < 0:
-                    break
-                gain += g
-            else:
-                out.append((end, gain + bonus, None, ""))
+    n, words, fixed, weights = phrase.n, phrase.words, phrase.fixed, phrase.weights
+    if item.by_first:
+        for j in range(n):
+            for key in (words[j], fixed[j]):
+                for alt in item.by_first.get(key or "", ()):
+                    end = j + len(alt)
+                    if end > n:
+                        continue
+                    gain = bonus
+                    for k, word in enumerate(alt, j):
+                        if words[k] == word:
+                            gain += weights[k]
+                        elif fixed[k] == word:
+                            gain += weights[k] * _TYPO_FACTOR
+                        else:
+                            break
+                    else:
+                        found.setdefault(j, []).append((end, gain, None, ""))
     for slot in item.slots:
-        for end, gain, value in phrase.slot(slot, j):
-            out.append((end, gain + bonus * (gain / max(sum(phrase.weights[j:end]), 1e-9)),
-                        slot, value))
+        for j in range(n):
+            for end, gain, value in phrase.slot(slot, j):
+                share = gain / max(sum(weights[j:end]), 1e-9)  # a weak slot earns a weak bonus
+                found.setdefault(j, []).append((end, gain + bonus * share, slot, value))
     if item.anything:
-        running = 0.0
-        for end in range(j + 1, phrase.n + 1):
-            running += phrase.weights[end - 1] * _ANY_FACTOR
-            out.append((end, running, None, ""))
-    return out
+        for j in range(n):
+            running = 0.0
+            for end in range(j + 1, n + 1):
+                running += weights[end - 1] * _ANY_FACTOR
+                found.setdefault(j, []).append((end, running, None, ""))
+    phrase.item_matches[id(item)] = found
+    return found
 
 
 def _align(template: _Template, phrase: _Phrase) -> tuple[float, dict[str, str]]:
@@ -358,6 +406,11 @@ def _align(template: _Template, phrase: _Phrase) -> tuple[float, dict[str, str]]
         row, below, choice = score[i], score[i + 1], how[i]
         skip_item = 0.0 if item.optional else -_MISSING_COST
         matches = _matches_of(item, phrase)
+        if not matches:
+            # Skipping a token is free, so scores never grow with j: skipping the item is best.
+            score[i] = [value + skip_item for value in below]
+            how[i] = [_SKIP_ITEM] * (n + 1)
+            continue
         row[n] = below[n] + skip_item
         choice[n] = _SKIP_ITEM
         for j in range(n - 1, -1, -1):
@@ -388,6 +441,18 @@ def _align(template: _Template, phrase: _Phrase) -> tuple[float, dict[str, str]]
     return score[0][0], slots
 
 
+def _upper_bound(template: _Template, phrase: _Phrase) -> float:
+    """A confidence the template cannot reach: each item's best match, order and overlap ignored."""
+    total = 0.0
+    for item in template.items:
+        matches = _matches_of(item, phrase)
+        if matches:
+            total += max(step[1] for steps in matches.values() for step in steps)
+        elif not item.optional:
+            total -= _MISSING_COST
+    return min(total, phrase.total + template.required) / (phrase.total + template.required)
+
+
 def rank(text: str) -> list[Candidate]:
     """Every intent that some template reaches, best first (one candidate per intent)."""
     phrase = _Phrase(text)
@@ -398,9 +463,16 @@ def rank(text: str) -> list[Candidate]:
     tried: set[int] = set()
     for key in phrase.keys():  # noqa: SIM118 - a method of _Phrase, not a dict
         tried.update(index.get(key, ()))
+    bounds = sorted(((_upper_bound(templates[number], phrase), number) for number in tried),
+                    key=lambda pair: (-pair[0], pair[1]))
     best: dict[str, Candidate] = {}
-    for number in sorted(tried):
+    for bound, number in bounds:
+        if bound < _LEAST:
+            break  # sorted: no template after this one can be worth reporting
         template = templates[number]
+        current = best.get(template.intent)
+        if current is not None and bound < current.confidence:
+            continue  # cannot beat what its intent already has
         raw, slots = _align(template, phrase)
         confidence = max(0.0, raw) / (phrase.total + template.required)
         current = best.get(template.intent)
@@ -419,28 +491,34 @@ def _with_defaults(intent: str, slots: dict[str, str]) -> dict[str, str]:
 def _suggestions(candidates: Sequence[Candidate]) -> tuple[str, ...]:
     from ainlp.language.templates import EXAMPLES
 
-    near = [EXAMPLES[c.intent] for c in candidates[:3] if c.confidence >= 0.25]
+    near = [EXAMPLES[c.intent] for c in candidates[:3] if c.confidence >= _SUGGEST]
     return tuple(near) if near else ("help", EXAMPLES["list_environments"], EXAMPLES["diagnose"])
 
 
 def match_phrase(text: str) -> Intent:
     """The intent of a free-form phrase; `unknown` (with suggestions) rather than a guess."""
-    candidates = rank(text)
-    alternatives = tuple((c.intent, round(c.confidence, 3)) for c in candidates[1:4]
-                         if c.confidence >= 0.1)
+    return decide(text, rank(text))
+
+
+def decide(text: str, candidates: Sequence[Candidate]) -> Intent:
+    """The Intent for ranked candidates: the best one if strong and clearly ahead, else unknown.
+
+    An unknown's confidence says how sure we are that nothing fits: 1 - best for a weak best,
+    1 - the lead for two intents neck and neck.
+    """
+    listed = tuple((c.intent, round(c.confidence, 3)) for c in candidates
+                   if c.confidence >= _LEAST)
     if not candidates or candidates[0].confidence < ACCEPT:
         confidence = 1.0 - (candidates[0].confidence if candidates else 0.0)
-        return Intent("unknown", {}, round(confidence, 3), text,
-                      tuple((c.intent, round(c.confidence, 3)) for c in candidates[:3]
-                            if c.confidence >= 0.1),
-                      None, _suggestions(candidates))
+        return Intent("unknown", {}, round(confidence, 3), text, listed[:3], None,
+                      _suggestions(candidates))
     best = candidates[0]
     if len(candidates) > 1 and best.confidence - candidates[1].confidence < MARGIN:
-        return Intent("unknown", {}, round(1.0 - best.confidence, 3), text,
-                      tuple((c.intent, round(c.confidence, 3)) for c in candidates[:3]),
-                      None, _suggestions(candidates))
+        lead = best.confidence - candidates[1].confidence
+        return Intent("unknown", {}, round(1.0 - lead, 3), text, listed[:3], None,
+                      _suggestions(candidates))
     return Intent(best.intent, _with_defaults(best.intent, best.slots), round(best.confidence, 3),
-                  text, alternatives, best.template)
+                  text, listed[1:4], best.template)
 
 
 def match_command_words(text: str, command_names: Iterable[str]) -> str | None:
@@ -458,7 +536,8 @@ def match_command_words(text: str, command_names: Iterable[str]) -> str | None:
     exact: list[str] = []
     close: list[str] = []
     for name in command_names:
-        parts = [p for p in name.lower().replace("-", "_").split("_") if p]
+        parts = [p for p in name.lower().replace("-", "_").split("_")
+                 if p and p not in FILLER]  # as in the phrase: "prepare_for_os" says "prepare os"
         if parts == words or "_".join(words) == name.lower():
             exact.append(name)
         elif len(parts) == len(words) and all(

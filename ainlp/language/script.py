@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ainlp.language.ast import CommandDef, ContextBlock, Script, Span, Statement
 from ainlp.language.diagnostics import Diagnostic, sort_key
+from ainlp.language.normalise import is_plain_phrase
 
 if TYPE_CHECKING:
     from lark.exceptions import UnexpectedInput
@@ -30,19 +31,8 @@ CLAUSES = ("ACTION", "RECOVERY", "REPORT", "EXPORT")
 ERROR_NAME = "__ainlp_error__"
 _MAX_ERRORS_PER_STATEMENT = 25
 
-# The same shapes as the RUN and CONTEXT terminals of ainlp.lark (a test keeps them in step).
-_RUN_LINE = re.compile(r"[ \t]*run[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*(#.*)?$", re.IGNORECASE)
-_CONTEXT_LINE = re.compile(r"[ \t]*context[ \t]+[^\s{#]+\s*\{", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
 _WORD_AT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\S")
-
-
-def is_plain_phrase(text: str) -> bool:
-    """True when `text` is surely one phrase statement, so the grammar need not be loaded."""
-    line = text.strip()
-    if not line or any(ch in line for ch in "\n{}#"):
-        return False
-    return not (_RUN_LINE.match(line) or _CONTEXT_LINE.match(line))
 
 
 @dataclass
@@ -163,6 +153,7 @@ class _Splitter:
         stack: list[tuple[int, int]] = []  # (line, col) of open braces
         suspects: list[tuple[int, int]] = []  # blocks closed by a `}` that lines up with another
         index = start
+        opened = False  # `CONTEXT name` may have its `{` on the next line
         while index < len(self.lines):
             line = self.lines[index]
             top_level = line.indent == 0 and line.first_word() in ("context", "run")
@@ -171,6 +162,7 @@ class _Splitter:
             for col, ch in line.braces:
                 if ch == "{":
                     stack.append((index, col))
+                    opened = True
                 elif stack:
                     opener = stack.pop()
                     if (line.code[:col].strip() == "" and stack
@@ -182,7 +174,7 @@ class _Splitter:
                               "remove it, or open a block with CONTEXT name { ... }")
                     self._blank_at(index, col)
             index += 1
-            if not stack:
+            if opened and not stack:
                 break
         end = index
         if stack:

@@ -83,8 +83,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(switch|change) [the] (<env>|python) to {target}",
         "(use|activate|select|enable|pick|choose) [the] [python] <env> {target}",
         "(use|activate|select|enable|pick|choose) {target} [<env>]",
-        "(use|select|pick|choose) {version} (for|in) {target}",
-        "(use|select|pick|choose) {version} [globally|everywhere|by default|as default|here]",
+        "(use|select|pick|choose) {version} [for|in] [{target}]",
+        "(use|select|pick|choose) {version} (globally|everywhere|by default|as default)",
         "(set|make) {version} [as] [the] (default|global) [python]",
         "(set|make) [the] (default|global|active) python [to] {version}",
         "work (on|in) {target}",
@@ -176,7 +176,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "installed) [installed] (in|into|inside|on|for) {target} [<env>]",
         "(what|which) (packages|libraries|modules|distributions) (are installed|do i have"
         "|are there|are in) [in] [{target}] [<env>]",
-        "what is installed",
+        "what is installed [in|on|into|inside] [{target}]",
         "pip (list|freeze) [in|for] [{target}]",
     ),
     "check_packages": (

@@ -1,0 +1,100 @@
+"""`ainlp parse TEXT | --file F | -`: a phrase's intent, or the AST of a block; runs nothing."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ainlp.language.ast import Clause, CommandDef, Phrase, Script, Statement
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("text", nargs="*",
+                        help='a phrase ("diagnose python path problems") or a block;'
+                             ' "-" reads stdin')
+    parser.add_argument("--file", "-f", metavar="FILE", help="parse this .ainlp file instead")
+
+
+def _read(args: argparse.Namespace) -> tuple[str, str]:
+    if args.file:
+        from pathlib import Path
+
+        from ainlp.core.errors import BadInput
+
+        try:
+            return Path(args.file).read_text(encoding="utf-8"), args.file
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInput(f"cannot read {args.file}: {exc}",
+                           hint="give the path of a readable UTF-8 .ainlp file") from exc
+    if args.text == ["-"]:
+        return sys.stdin.read(), "<stdin>"
+    text = " ".join(args.text)
+    if not text.strip():
+        from ainlp.core.errors import BadInput
+
+        raise BadInput("nothing to parse",
+                       hint='say a phrase: ainlp parse "list python interpreters"')
+    return text, "<text>"
+
+
+def run(args: argparse.Namespace) -> int:
+    from ainlp.language.normalise import is_plain_phrase
+
+    text, source = _read(args)
+    if is_plain_phrase(text):
+        from ainlp.language.phrases import match_phrase
+
+        intent = match_phrase(text.strip())
+        if args.json:
+            print(json.dumps(intent.to_json()))
+        else:
+            from ainlp.renderers.language import render_intent
+
+            render_intent(intent, debug=args.debug)
+        return 0
+    from ainlp.language.diagnostics import error_from
+    from ainlp.language.script import parse_script
+
+    script, diagnostics = parse_script(text, source)
+    if diagnostics:
+        raise error_from(diagnostics, source, text)  # exit 2, every diagnostic on stderr
+    script = with_intents(script)
+    if args.json:
+        print(json.dumps(script.to_json()))
+    else:
+        from ainlp.renderers.language import render_script
+
+        render_script(script)
+    return 0
+
+
+def with_intents(script: Script) -> Script:
+    """The script with each phrase's intent filled in (parse shows what phrases mean)."""
+    from ainlp.language.ast import ContextBlock, Phrase
+    from ainlp.language.phrases import match_phrase
+
+    def phrase(node: Phrase) -> Phrase:
+        return replace(node, intent=match_phrase(node.text))
+
+    def clause(node: Clause) -> Clause:
+        return replace(node, value=phrase(node.value)) if isinstance(node.value, Phrase) else node
+
+    def command(node: CommandDef) -> CommandDef:
+        return replace(node, clauses=tuple(clause(c) for c in node.clauses))
+
+    def statement(node: Statement) -> Statement:
+        if isinstance(node, Phrase):
+            return phrase(node)
+        if isinstance(node, ContextBlock):
+            return replace(node, commands=tuple(command(c) for c in node.commands))
+        return node
+
+    statements = tuple(statement(s) for s in script.statements)
+    commands = {c.name.lower(): c for s in statements if isinstance(s, ContextBlock)
+                for c in s.commands}
+    return replace(script, statements=statements,
+                   commands={k: commands.get(k, v) for k, v in script.commands.items()})
