@@ -1,4 +1,10 @@
-"""`ainlp doctor [TARGET] [--topic T] [--json] [--explain ID] [--watch [--interval S]]`."""
+"""`ainlp doctor [TARGET] [--topic T] [--json] [--explain ID] [--watch [--interval S]]`.
+
+Exit 0 when no finding is an error, 1 otherwise, 2 for bad input (unknown id, target or
+topic), 130 when Ctrl-C stops `--watch`. With `--watch --json`, one JSON document per line:
+the first with every finding, then one per change with the findings that appeared and
+those that went away.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +28,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--explain", metavar="ID", default=None,
                         help="what a finding id means, why it matters, what its repair does")
     parser.add_argument("--watch", action="store_true",
-                        help="keep checking; print findings as they appear and go away")
+                        help="keep checking; print findings as they appear and go away "
+                             "(with --json: one JSON document per line)")
     parser.add_argument("--interval", type=float, default=2.0,
                         help="seconds between polls with --watch (default 2)")
     parser.add_argument("--max-polls", type=int, default=None, help=argparse.SUPPRESS)

@@ -30,7 +30,7 @@ def entry(spec: CheckSpec) -> str:
 def document(specs: Iterable[CheckSpec]) -> str:
     """All entries, grouped by the family in front of the first dot, ids sorted."""
     ordered = sorted(specs, key=lambda s: s.id)
-    parts = [HEADER]
+    parts = [HEADER, repairs(ordered)]
     family = None
     for spec in ordered:
         head = spec.id.split(".", 1)[0]
@@ -39,3 +39,17 @@ def document(specs: Iterable[CheckSpec]) -> str:
             parts.append(f"\n## {head}\n")
         parts.append("\n" + entry(spec))
     return "".join(parts)
+
+
+def repairs(specs: Iterable[CheckSpec]) -> str:
+    """The repair strategies the findings name, each with the finding ids it removes."""
+    by_fix: dict[str, list[str]] = {}
+    for spec in specs:
+        if spec.fix:
+            by_fix.setdefault(spec.fix, []).append(spec.id)
+    lines = ["\n## Repair strategies\n\n",
+             "The `fix` of a finding names the repair `ainlp fix` applies for it:\n\n"]
+    for fix in sorted(by_fix):
+        ids = ", ".join(f"`{id}`" for id in sorted(by_fix[fix]))
+        lines.append(f"- `{fix}`: {ids}\n")
+    return "".join(lines)
