@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import make_world, write
+from conftest import make_world, real_pythons, write
 from test_health_support import BASE, BASE_MINOR, fake_base, ids, make_venv, run_one, script
 
 
@@ -76,8 +76,9 @@ def test_fragile_base_cellar_and_shims(tmp_path: Path, venv: Path) -> None:
     assert ids(world, "venv.fragile-base", target=str(venv)) == set()
 
 
-def test_moved(tmp_path: Path) -> None:
-    first = make_venv(tmp_path / "first")
+@pytest.mark.parametrize("python", real_pythons(), ids=lambda p: p.parent.parent.name)
+def test_moved(tmp_path: Path, python: Path) -> None:
+    first = make_venv(tmp_path / "first", python)
     script(first / "bin" / "tool", str(first / "bin" / "python"))
     moved = tmp_path / "second"
     shutil.move(str(first), str(moved))
