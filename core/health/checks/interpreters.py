@@ -223,14 +223,19 @@ def _module_findings(ctx: CheckContext, id: str, wanted: set[str]) -> Iterator[F
         if lacking:
             names = ", ".join(lacking)
             yield spec.finding(base.subject, f"Python {base.minor} at {base.prefix} has no {names}",
-                               _rebuild_hint(base, lacking))
+                               _rebuild_hint(ctx, base, lacking))
 
 
-def _rebuild_hint(base: Base, modules: list[str]) -> str:
+def _rebuild_hint(ctx: CheckContext, base: Base, modules: list[str]) -> str:
     libs = {"ssl": "libssl-dev", "sqlite3": "libsqlite3-dev", "ctypes": "libffi-dev",
             "lzma": "liblzma-dev", "bz2": "libbz2-dev", "readline": "libreadline-dev",
             "tkinter": "tk-dev"}
     needed = " ".join(libs[m] for m in modules if m in libs)
+    if str(base.stdlib).startswith(str(ctx.world.system_path("/usr/lib")) + "/"):
+        if modules == ["tkinter"]:
+            return (f"install the distribution's Tk package (python{base.version_tuple[0]}-tk "
+                    "on Debian and Ubuntu)")
+        return f"reinstall python{base.minor} with the system package manager"
     if "/.pyenv/versions/" in str(base.prefix):
         return f"install {needed} (Debian names), then `pyenv install --force {base.prefix.name}`"
     return f"install the development libraries ({needed}) and rebuild or reinstall this Python"
