@@ -8,6 +8,7 @@ set altogether, so whatever needs it sees it as missing: pip does the same.
 
 from __future__ import annotations
 
+import functools
 import platform as host
 import re
 from collections.abc import Iterable, Mapping
@@ -102,14 +103,23 @@ def marker_environment(world: World, record: EnvRecord) -> dict[str, str]:
     return values
 
 
+@functools.lru_cache(maxsize=8192)
+def parse_requirement(text: str) -> Requirement:
+    """A parsed requirement (InvalidRequirement, a ValueError, when it is not one).
+
+    Cached: environments of one machine repeat the same pip and setuptools requirements.
+    """
+    from packaging.requirements import Requirement
+
+    return Requirement(text)
+
+
 def applicable_requirements(dist: Distribution,
                             environment: Mapping[str, str]) -> list[Requirement]:
     """The requirements that hold in this environment without extras; ValueError if unparsable."""
-    from packaging.requirements import Requirement
-
     found: list[Requirement] = []
     for text in dist.requires:
-        req = Requirement(text)
+        req = parse_requirement(text)
         if req.marker is None or req.marker.evaluate({**environment, "extra": ""}):
             found.append(req)
     return found
@@ -153,11 +163,9 @@ def check(distributions: Iterable[Distribution], environment: Mapping[str, str])
 
 
 def _bad_text(dist: Distribution, exc: Exception) -> str:
-    from packaging.requirements import Requirement
-
     for text in dist.requires:
         try:
-            Requirement(text)
+            parse_requirement(text)
         except ValueError:
             return text
     return str(exc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -66,7 +67,12 @@ def metadata_folders(location: Path) -> list[Path]:
     return infos + eggs
 
 
-def installed_distributions(world: World, record: EnvRecord) -> Installed:
+Reader = Callable[[Path, Path, str], Distribution]
+
+
+def installed_distributions(world: World, record: EnvRecord, *,
+                            reader: Reader = read_distribution) -> Installed:
+    """Every metadata folder on the environment's search path, read by `reader`."""
     layout = site_layout(world, record)
     paths = search_path(layout)
     egg_links = _egg_links(paths)
@@ -75,7 +81,7 @@ def installed_distributions(world: World, record: EnvRecord) -> Installed:
     invalid: list[Distribution] = []
     for entry in paths:
         for folder in metadata_folders(entry.path):
-            dist = read_distribution(folder, entry.path, entry.scope)
+            dist = reader(folder, entry.path, entry.scope)
             if not dist.valid:
                 invalid.append(dist)
                 continue

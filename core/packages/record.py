@@ -71,19 +71,33 @@ def _egg_size(dist: Distribution) -> int | None:
 
 def missing_files(dist: Distribution) -> list[Path]:
     """Files RECORD lists that are gone; byte-code caches excepted (Python rebuilds them)."""
+    return scan_missing(dist)[0]
+
+
+def scan_missing(dist: Distribution) -> tuple[list[Path], dict[str, int]]:
+    """The missing files, and the mtime (ns, -1 when absent) of every folder RECORD names
+    (keyed as RECORD writes them: relative to the site folder).
+
+    Deleting a file changes its folder's mtime: unchanged folders (and an unchanged RECORD)
+    mean an unchanged answer, which is what the record cache relies on.
+    """
     base = str(dist.location)
     listings: dict[str, set[str] | None] = {}
+    mtimes: dict[str, int] = {}
     gone: list[Path] = []
     for rel, _ in record_rows(dist) or ():
         if rel.endswith((".pyc", ".pyo")):
             continue
         folder, _, name = rel.rpartition("/")
         if folder not in listings:
+            path = os.path.join(base, folder)
             try:
-                listings[folder] = set(os.listdir(os.path.join(base, folder)))
+                mtimes[folder] = os.stat(path).st_mtime_ns  # before listing: a race reads stale
+                listings[folder] = set(os.listdir(path))
             except OSError:
+                mtimes[folder] = -1
                 listings[folder] = None
         names = listings[folder]
         if names is None or name not in names:
             gone.append(Path(os.path.normpath(os.path.join(base, rel))))
-    return gone
+    return gone, mtimes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import sys
 from collections.abc import Iterator
@@ -13,12 +14,12 @@ from ainlp.core.discovery.records import EnvRecord, EnvState
 from ainlp.core.health.checks._common import minor_of, stdlib_dir, subject_of
 from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding, Severity
-from ainlp.core.health.registry import get_check, health_check
-from ainlp.core.packages.conflicts import CheckResult, check, full_version, marker_environment
+from ainlp.core.health.registry import CheckFunc, get_check, health_check
+from ainlp.core.packages.cache import PackageCache
+from ainlp.core.packages.conflicts import CheckResult, full_version, marker_environment
 from ainlp.core.packages.distributions import Installed, installed_distributions
 from ainlp.core.packages.metadata import Distribution
 from ainlp.core.packages.pth import PthLine, pth_files, read_pth
-from ainlp.core.packages.record import missing_files
 
 _PACKAGES = ("packages",)
 _PIP = ("packages", "pip")
@@ -30,15 +31,35 @@ def _environments(ctx: CheckContext) -> Iterator[EnvRecord]:
             if env.state is not EnvState.MISSING and env.prefix.is_dir())
 
 
+def _cache(ctx: CheckContext) -> PackageCache:
+    """One cache per check run, loaded on first use; each check saves what it added."""
+    return ctx.memo(("packages.cache",),
+                    lambda: PackageCache(ctx.world.state_dir, ctx.world.clock).load())
+
+
+def _saving(func: CheckFunc) -> CheckFunc:
+    """The check saves what it added to the package cache, whichever topic selected it."""
+
+    @functools.wraps(func)
+    def run(ctx: CheckContext) -> Iterator[Finding]:
+        try:
+            yield from func(ctx)
+        finally:
+            _cache(ctx).save()
+
+    return run
+
+
 def _installed(ctx: CheckContext, env: EnvRecord) -> Installed:
     return ctx.memo(("packages.installed", env.prefix, env.executable, env.version),
-                    lambda: installed_distributions(ctx.world, env))
+                    lambda: installed_distributions(ctx.world, env,
+                                                    reader=_cache(ctx).distribution))
 
 
 def _checked(ctx: CheckContext, env: EnvRecord) -> CheckResult:
     return ctx.memo(("packages.check", env.prefix, env.executable, env.version),
-                    lambda: check(_installed(ctx, env).distributions,
-                                  marker_environment(ctx.world, env)))
+                    lambda: _cache(ctx).check(_installed(ctx, env).distributions,
+                                              marker_environment(ctx.world, env)))
 
 
 def _label(dist: Distribution) -> str:
@@ -80,6 +101,7 @@ def _externally_managed(ctx: CheckContext, env: EnvRecord) -> bool:
     repair="`install-missing-requirements` installs the missing requirements into the "
            "environment with its own pip (or uv); by hand: `python -m pip install 'X'`.",
 )
+@_saving
 def requirement_missing(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.requirement-missing")
     for env in _environments(ctx):
@@ -103,6 +125,7 @@ def requirement_missing(ctx: CheckContext) -> Iterator[Finding]:
     repair="`install-missing-requirements` installs a version inside the range (pip resolves "
            "the whole set); by hand: `python -m pip install 'X<range>'`.",
 )
+@_saving
 def requirement_version(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.requirement-version")
     for env in _environments(ctx):
@@ -127,6 +150,7 @@ def requirement_version(ctx: CheckContext) -> Iterator[Finding]:
     repair="Upgrade or reinstall the distribution (`python -m pip install --force-reinstall "
            "NAME`); newer releases usually fixed their metadata.",
 )
+@_saving
 def requirement_unparsable(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.requirement-unparsable")
     for env in _environments(ctx):
@@ -150,6 +174,7 @@ def requirement_unparsable(ctx: CheckContext) -> Iterator[Finding]:
     repair="`reinstall-packages` reinstalls the environment's packages with its own Python so "
            "pip picks versions that support it.",
 )
+@_saving
 def requires_python(ctx: CheckContext) -> Iterator[Finding]:
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
@@ -189,6 +214,7 @@ def _exact(version: str | None) -> bool:
     repair="Remove the broken metadata folder and reinstall the distribution it belonged to "
            "(`python -m pip install --force-reinstall NAME`).",
 )
+@_saving
 def invalid_metadata(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.invalid-metadata")
     for env in _environments(ctx):
@@ -208,13 +234,15 @@ def invalid_metadata(ctx: CheckContext) -> Iterator[Finding]:
     repair="`reinstall-packages` force-reinstalls the distribution so every file is written "
            "again.",
 )
+@_saving
 def record_files_missing(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.record-files-missing")
+    cache = _cache(ctx)
     for env in _environments(ctx):
         for dist in _installed(ctx, env).distributions:
             if dist.installer is None:
                 continue  # no INSTALLER: an OS package manager put it there and moves files
-            gone = missing_files(dist)
+            gone = cache.missing(dist)
             if gone:
                 shown = ", ".join(str(p) for p in gone[:3]) + (" ..." if len(gone) > 3 else "")
                 yield spec.finding(subject_of(env),
@@ -234,6 +262,7 @@ def record_files_missing(ctx: CheckContext) -> Iterator[Finding]:
     repair="Restore the project folder and reinstall it editable, or uninstall the "
            "distribution (`python -m pip uninstall NAME`).",
 )
+@_saving
 def editable_source_missing(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.editable-source-missing")
     for env in _environments(ctx):
@@ -280,6 +309,7 @@ def _egg_links(installed: Installed) -> Iterator[tuple[Path, Path]]:
     repair="Uninstall the user copy: `python -m pip uninstall NAME` run by that interpreter "
            "removes the copy Python imports, the user one. A venv ignores the user site.",
 )
+@_saving
 def user_site_shadowing(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.user-site-shadowing")
     for env in _environments(ctx):
@@ -309,6 +339,7 @@ def user_site_shadowing(ctx: CheckContext) -> Iterator[Finding]:
     repair="`reinstall-packages` removes the stale metadata and reinstalls the distribution "
            "once; by hand, delete the older `*.dist-info` folder and force-reinstall.",
 )
+@_saving
 def duplicate_distribution(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.duplicate-distribution")
     for env in _environments(ctx):
@@ -335,6 +366,7 @@ def duplicate_distribution(ctx: CheckContext) -> Iterator[Finding]:
         "vendored tree) is not; stale lines are left behind by removed projects.",
     repair="Remove the line (or the .pth file) if its project is gone for good.",
 )
+@_saving
 def pth_missing_path(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.pth-missing-path")
     for env in _environments(ctx):
@@ -359,6 +391,7 @@ def pth_missing_path(ctx: CheckContext) -> Iterator[Finding]:
     repair="Reinstall the distribution that owns the .pth file, or delete the file if its "
            "package was removed.",
 )
+@_saving
 def pth_import_fails(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.pth-import-fails")
     for env in _environments(ctx):
@@ -451,6 +484,7 @@ def _findable(name: str, roots: list[Path]) -> bool:
     repair="`install-pip` removes pip's stale metadata and runs `python -m ensurepip "
            "--upgrade` (or installs pip with uv).",
 )
+@_saving
 def pip_broken(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.pip-broken")
     for env in _environments(ctx):

@@ -1,0 +1,209 @@
+"""A cache of package facts in the state folder, for `ainlp doctor` run after run.
+
+Three kinds of entries, each trusted only while what it was computed from is unchanged:
+- a distribution's metadata, keyed by its metadata folder's mtime and its METADATA /
+  PKG-INFO (and requires.txt) mtime and size;
+- the pip-check result of an environment, keyed by a hash of every distribution's name,
+  version and requirements plus the marker values: content, not time;
+- which RECORD files are missing, keyed by RECORD (mtime, size) and the mtime of every
+  folder it names (deleting or adding a file changes its folder's mtime).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from ainlp.core.packages.conflicts import BadRequirement, CheckResult, Conflict, check
+from ainlp.core.packages.metadata import Distribution, read_distribution
+from ainlp.core.packages.record import scan_missing
+
+CACHE_FILE = "packages-cache.json"
+_FORMAT = 2
+_SECTIONS = ("dists", "checks", "records")
+_DIST_FIELDS = ("format", "name", "version", "requires", "requires_python", "installer",
+                "requested", "direct_url", "editable_location", "metadata_error")
+
+
+# mtimes tick coarsely (a few ms): a stamp this fresh could hide a change made in the same
+# tick, so it is not stored (git's "racily clean" rule)
+_SETTLED_NS = 2_000_000_000
+
+
+class PackageCache:
+    def __init__(self, state_dir: Path | None, clock: Callable[[], float] = time.time) -> None:
+        self.path = state_dir / CACHE_FILE if state_dir is not None else None
+        self._clock = clock
+        self._data: dict[str, dict[str, Any]] = {name: {} for name in _SECTIONS}
+        self._used: dict[str, set[str]] = {name: set() for name in _SECTIONS}
+        self._dirty = False
+        self.hits = 0
+        self.misses = 0
+
+    def load(self) -> PackageCache:
+        """Read the cache file; a missing or damaged one is an empty cache, never an error."""
+        if self.path is None:
+            return self
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return self
+        if isinstance(data, dict) and data.get("format") == _FORMAT:
+            for name in _SECTIONS:
+                section = data.get(name)
+                if isinstance(section, dict):
+                    self._data[name] = {k: v for k, v in section.items() if isinstance(v, dict)}
+        return self
+
+    def _get(self, section: str, key: str, stamp: object) -> Any:
+        entry = self._data[section].get(key)
+        self._used[section].add(key)
+        if entry is not None and stamp is not None and entry.get("stamp") == stamp:
+            self.hits += 1
+            return entry.get("value")
+        self.misses += 1
+        return None
+
+    def _put(self, section: str, key: str, stamp: object, value: object,
+              mtimes: Iterable[int] = ()) -> None:
+        settled = int(self._clock() * 1e9) - _SETTLED_NS
+        if stamp is not None and all(m < settled for m in mtimes):
+            self._data[section][key] = {"stamp": stamp, "value": value}
+            self._dirty = True
+
+    def distribution(self, path: Path, location: Path, scope: str) -> Distribution:
+        """read_distribution, from the cache while the metadata files are unchanged."""
+        stamp = _dist_stamp(path)
+        cached = self._get("dists", str(path), stamp)
+        if isinstance(cached, dict):
+            try:
+                return _dist_from_json(path, location, scope, cached)
+            except (KeyError, TypeError, ValueError):
+                pass
+        dist = read_distribution(path, location, scope)
+        self._put("dists", str(path), stamp, _dist_to_json(dist), _stamp_mtimes(stamp))
+        return dist
+
+    def check(self, distributions: Iterable[Distribution],
+              environment: Mapping[str, str]) -> CheckResult:
+        """pip check of these distributions, cached by their content and the marker values."""
+        dists = list(distributions)
+        blob = json.dumps([sorted(environment.items()),
+                           [(d.name, d.version, d.requires) for d in dists]])
+        key = hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()
+        cached = self._get("checks", key, 1)
+        if isinstance(cached, dict):
+            try:
+                return CheckResult(tuple(Conflict(**c) for c in cached["conflicts"]),
+                                   tuple(BadRequirement(**b) for b in cached["unparsable"]))
+            except (KeyError, TypeError):
+                pass
+        result = check(dists, environment)
+        self._put("checks", key, 1, {"conflicts": [asdict(c) for c in result.conflicts],
+                                     "unparsable": [asdict(b) for b in result.unparsable]})
+        return result
+
+    def missing(self, dist: Distribution) -> list[Path]:
+        """The RECORD files of `dist` that are gone (see scan_missing)."""
+        record = dist.record_file
+        if record is None:
+            return []
+        stamp = _stat(record)
+        cached = self._get("records", str(dist.path), stamp)
+        if isinstance(cached, dict) and _fresh(str(dist.location), cached.get("folders")):
+            gone = cached.get("missing")
+            if isinstance(gone, list):
+                return [Path(str(p)) for p in gone]
+        found, folders = scan_missing(dist)
+        self._put("records", str(dist.path), stamp,
+                  {"folders": folders, "missing": [str(p) for p in found]},
+                  [*folders.values(), *(stamp[:1] if stamp else [])])
+        return found
+
+    def save(self) -> None:
+        """Write atomically, keeping what this run used and what still exists on disk."""
+        if self.path is None or not self._dirty:
+            return
+        kept: dict[str, Any] = {"format": _FORMAT}
+        for name in _SECTIONS:
+            section = self._data[name]
+            if name == "checks":  # content-keyed: keep only the ones asked for this time
+                kept[name] = {k: v for k, v in section.items() if k in self._used[name]}
+            else:
+                kept[name] = {k: v for k, v in section.items() if os.path.lexists(k)}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(kept), encoding="utf-8")
+            os.replace(temporary, self.path)  # rename: same folder, atomic
+        except OSError:
+            return
+        self._dirty = False
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size]
+
+
+def _dist_stamp(path: Path) -> list[object] | None:
+    folder = _stat(path)
+    if folder is None:
+        return None
+    if path.name.endswith(".dist-info"):
+        files = [path / "METADATA"]
+    elif path.name.endswith(".egg"):
+        files = [path / "EGG-INFO" / "PKG-INFO", path / "EGG-INFO" / "requires.txt"]
+    elif os.path.isdir(path):
+        files = [path / "PKG-INFO", path / "requires.txt"]
+    else:
+        files = []
+    return [folder[0], *(_stat(f) for f in files)]
+
+
+def _stamp_mtimes(stamp: list[object] | None) -> list[int]:
+    mtimes: list[int] = []
+    for part in stamp or ():
+        if isinstance(part, int):
+            mtimes.append(part)
+        elif isinstance(part, list) and part:
+            mtimes.append(int(part[0]))
+    return mtimes
+
+
+def _dist_to_json(dist: Distribution) -> dict[str, Any]:
+    value = {name: getattr(dist, name) for name in _DIST_FIELDS}
+    value["requires"] = list(dist.requires)
+    value["editable_location"] = str(dist.editable_location) if dist.editable_location else None
+    return value
+
+
+def _dist_from_json(path: Path, location: Path, scope: str,
+                    value: Mapping[str, Any]) -> Distribution:
+    editable = value["editable_location"]
+    fields = {name: value[name] for name in _DIST_FIELDS}
+    fields["requires"] = tuple(value["requires"])
+    fields["editable_location"] = Path(editable) if editable else None
+    return Distribution(path, location, scope, **fields)
+
+
+def _fresh(base: str, folders: object) -> bool:
+    if not isinstance(folders, dict):
+        return False
+    for folder, mtime in folders.items():
+        try:
+            now = os.stat(os.path.join(base, folder)).st_mtime_ns
+        except OSError:
+            now = -1
+        if now != mtime:
+            return False
+    return True
