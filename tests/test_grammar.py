@@ -1,4 +1,4 @@
-"""The grammar and the script parser: package data, Lark's cache, the AST of blocks, `ainlp parse`."""
+"""The grammar and the script parser: package data, Lark's cache, block ASTs, `ainlp parse`."""
 
 from __future__ import annotations
 

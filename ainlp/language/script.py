@@ -82,6 +82,18 @@ def _scan_line(text: str) -> _Line:
     return _Line(text, n, braces)
 
 
+def _close_string(text: str) -> str:
+    """The line with its open string closed where it most likely ends: before the closing
+    brackets and commas that end the line (`f(x="a)` -> `f(x="a")`)."""
+    body = text.rstrip()
+    tail = len(body)
+    while tail > 0 and body[tail - 1] in ")],} \t":
+        tail -= 1
+    if tail <= text.rfind('"'):
+        tail = len(body)  # nothing but closers after the quote: close it at the end
+    return body[:tail] + '"' + body[tail:] + text[len(body):]
+
+
 @dataclass
 class _Chunk:
     start: int  # 0-based index of its first line
@@ -98,18 +110,15 @@ class _Splitter:
         self.diagnostics: list[Diagnostic] = []
         self.chunks: list[_Chunk] = []
 
+    def noted_lines(self) -> set[int]:
+        return {d.span.line for d in self.diagnostics if d.code == "script.unterminated-string"}
+
     def diag(self, code: str, message: str, line: int, column: int, hint: str | None = None,
              length: int = 1) -> None:
         span = Span(line + 1, column + 1, line + 1, column + 1 + length)
         self.diagnostics.append(Diagnostic(code, message, span, hint))
 
     def run(self) -> None:
-        for index, line in enumerate(self.lines):
-            if line.open_string is not None:
-                col = line.open_string
-                self.diag("script.unterminated-string", "unterminated string", index, col,
-                          'close the string with " on the same line')
-                self.repaired[index] = line.text.rstrip("\r") + '"'
         index = 0
         while index < len(self.lines):
             index = self._statement(index)
@@ -138,6 +147,15 @@ class _Splitter:
         self.chunks.append(_Chunk(index, [self.repaired[index]]))
         return index + 1
 
+    def _open_string(self, index: int) -> None:
+        """Report and repair a string never closed on line `index` (strings live in blocks only:
+        a quote in a phrase line is just a character)."""
+        line = self.lines[index]
+        if line.open_string is not None:
+            self.diag("script.unterminated-string", "unterminated string", index,
+                      line.open_string, 'close the string with " on the same line')
+            self.repaired[index] = _close_string(line.text.rstrip("\r"))
+
     def _next_starts_block(self, index: int) -> bool:
         for line in self.lines[index + 1:]:
             if not line.blank:
@@ -159,6 +177,7 @@ class _Splitter:
             top_level = line.indent == 0 and line.first_word() in ("context", "run")
             if index > start and stack and top_level:
                 break  # a top-level statement at column 1: the block before it was never closed
+            self._open_string(index)
             for col, ch in line.braces:
                 if ch == "{":
                     stack.append((index, col))
@@ -277,12 +296,22 @@ def _describe(error: UnexpectedInput, lines: Sequence[str]) -> tuple[str, str, s
         head = _FIRST_WORD.match(line)
         word = head.group(1) if head else ""
         start = head.start(1) if head else column
+        if word.lower() == "context":
+            return ("script.syntax", "CONTEXT needs a name", "write CONTEXT name { ... }",
+                    column)
         if word.lower() == "command" or closest(word, ("COMMAND",)):
             return ("script.misplaced", "COMMAND outside a CONTEXT block",
                     "put it inside CONTEXT name { ... }", start)
         guess = closest(word, ("CONTEXT",)) if word else None
         hint = "did you mean CONTEXT?" if guess else "a block is CONTEXT name { COMMAND ... }"
         return "script.syntax", "a block must start with CONTEXT name {", hint, start
+    if {"STRING", "NUMBER"} <= set(expected):
+        value_hint: str | None = None
+        if alpha and found.lower() not in ("true", "false"):
+            value_hint = f'write text in double quotes: "{found}"'
+        shown = found if found in ("end of line", "end of the statement") else f"'{found}'"
+        return ("script.syntax", f"expected a value (a quoted string, a number, true, false or "
+                f"a [list]), found {shown}", value_hint, column)
     words = _expected_words(expected)
     wanted = f"; expected {', '.join(words[:-1])} or {words[-1]}" if len(words) > 1 else (
         f"; expected {words[0]}" if words else "")
@@ -293,7 +322,9 @@ def _describe(error: UnexpectedInput, lines: Sequence[str]) -> tuple[str, str, s
 class _StatementParser:
     """Parses one chunk, recovering from each syntax error by neutralising its line."""
 
-    def __init__(self, chunk: _Chunk, source: str) -> None:
+    def __init__(self, chunk: _Chunk, source: str, noted: set[int] | None = None) -> None:
+        # Lines the scanner already reported: a parse error there would only echo it.
+        self.noted = {line - chunk.start - 1 for line in noted or ()}
         self.chunk = chunk
         self.source = source
         self.lines = list(chunk.lines)
@@ -305,7 +336,7 @@ class _StatementParser:
         from ainlp.language.grammar import parser
         from ainlp.language.transform import AstBuilder
 
-        reported: set[int] = set()  # one diagnostic per line: the rest would be echoes
+        reported = set(self.noted)  # one diagnostic per line: the rest would be echoes
         for _attempt in range(_MAX_ERRORS_PER_STATEMENT):
             text = "\n".join(self.lines)
             try:
@@ -416,7 +447,7 @@ def parse_script(text: str, source: str = "<text>") -> tuple[Script, list[Diagno
     diagnostics = list(splitter.diagnostics)
     statements: list[Statement] = []
     for chunk in splitter.chunks:
-        chunk_parser = _StatementParser(chunk, source)
+        chunk_parser = _StatementParser(chunk, source, splitter.noted_lines())
         statements.extend(chunk_parser.parse())
         diagnostics.extend(chunk_parser.diagnostics)
     commands: dict[str, CommandDef] = {}

@@ -1,0 +1,140 @@
+"""Fuzzing the language: random and mutated scripts and phrases never raise, only answer."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+from ainlp.core.errors import ScriptError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ainlp.language import parse_text
+from ainlp.language.ast import Phrase, Script
+from ainlp.language.diagnostics import error_from, format_diagnostics
+from ainlp.language.normalise import is_plain_phrase
+from ainlp.language.phrases import match_command_words, match_phrase
+from ainlp.language.script import parse_script
+
+SEED = """\
+# comments start with '#'
+CONTEXT python_environment_management {
+    COMMAND diagnose_python_issues {
+        ACTION: run_environment_health_check(topic="path", deep=true, n=[1, 2.5])
+        RECOVERY: apply_automatic_recovery_strategies()
+        REPORT: "show health report as json"
+    }
+
+    COMMAND prepare_for_os_reinstall {
+        ACTION: create_comprehensive_backup()
+        EXPORT: environment_configuration_and_instructions(path="~/aios-export")
+    }
+}
+
+RUN diagnose_python_issues
+diagnose python path problems        # a free-form phrase is a statement too
+"""
+
+INTENTS = {
+    "list_environments", "which_python", "diagnose", "fix", "switch", "create_environment",
+    "backup", "restore", "export", "import", "report", "list_backups", "cleanup",
+    "list_packages", "check_packages", "help", "undo", "unknown",
+}
+SETTINGS = settings(max_examples=200, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+PIECES = st.sampled_from([
+    "{", "}", '"', "(", ")", "[", "]", ",", ":", "=", "#", "\n", "\t", " ", "\\", "\r",
+    "CONTEXT", "COMMAND", "ACTION", "RECOVERY", "REPORT", "EXPORT", "RUN", "true", "1.5",
+    "name", "x", "é", "\u00a0", "\x00",
+])
+
+
+def check_script(text: str) -> None:
+    script, diagnostics = parse_script(text, "fuzz.ainlp")
+    assert isinstance(script, Script)
+    lines = text.split("\n")
+    for diag in diagnostics:
+        assert diag.code.startswith("script.")
+        assert 1 <= diag.span.line <= len(lines)
+        assert diag.span.column >= 1
+    if diagnostics:
+        assert format_diagnostics(diagnostics, "fuzz.ainlp", text)
+        assert isinstance(error_from(diagnostics, "fuzz.ainlp", text), ScriptError)
+    json.dumps(script.to_json())
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> str:
+    text = SEED
+    for _ in range(draw(st.integers(1, 6))):
+        where = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["insert", "delete", "replace", "dup-line", "cut"]))
+        if action == "insert":
+            text = text[:where] + draw(PIECES) + text[where:]
+        elif action == "delete":
+            text = text[:where] + text[where + draw(st.integers(1, 12)):]
+        elif action == "replace":
+            text = text[:where] + draw(PIECES) + text[where + 1:]
+        elif action == "dup-line":
+            lines = text.split("\n")
+            index = draw(st.integers(0, len(lines) - 1))
+            text = "\n".join([*lines[:index + 1], *lines[index:]])
+        else:
+            text = text[:where]
+    return text
+
+
+@SETTINGS
+@given(mutated())
+def test_mutated_scripts_give_a_script_or_diagnostics(text: str) -> None:
+    check_script(text)
+
+
+@SETTINGS
+@given(st.lists(PIECES, max_size=40).map("".join) | st.text(max_size=200))
+def test_random_text_gives_a_script_or_diagnostics(text: str) -> None:
+    check_script(text)
+
+
+@SETTINGS
+@given(st.text(max_size=120))
+def test_random_phrases_give_an_intent(text: str) -> None:
+    intent = match_phrase(text)
+    assert intent.name in INTENTS
+    assert 0.0 <= intent.confidence <= 1.0
+    if intent.name == "unknown":
+        assert intent.suggestions and not intent.slots
+    json.dumps(intent.to_json())
+    match_command_words(text, ["diagnose_python_issues", "prepare_for_os_reinstall"])
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from([
+    "please", "list", "python", "3.12", "py", "environments", "venv", "the", "for", "this",
+    "project", "check", "fix", "backup", "restore", "from", "~/x", "datasci", "why", "does",
+    "pip", "run", "report", "json", "undo", "what", "is", "installed", "?", "all", "broken",
+]), max_size=10).map(" ".join))
+def test_word_salad_from_the_vocabulary_gives_an_intent(text: str) -> None:
+    intent = match_phrase(text)
+    assert intent.name in INTENTS
+    assert 0.0 <= intent.confidence <= 1.0
+
+
+@SETTINGS
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=80))
+def test_a_plain_phrase_line_is_one_phrase_statement_in_the_grammar(line: str) -> None:
+    if not is_plain_phrase(line):
+        return
+    script, diagnostics = parse_script(line, "p.ainlp")
+    assert diagnostics == []
+    assert len(script.statements) == 1
+    statement = script.statements[0]
+    assert isinstance(statement, Phrase)
+    assert statement.text == line.strip()
+
+
+@SETTINGS
+@given(st.text(max_size=150) | mutated())
+def test_parse_text_answers_or_raises_a_script_error(text: str) -> None:
+    with contextlib.suppress(ScriptError):
+        parse_text(text)

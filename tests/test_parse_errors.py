@@ -1,0 +1,228 @@
+"""Golden tests of script error messages: exact text, with the line and a caret under the column."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from ainlp.core.errors import ScriptError
+
+from ainlp.cli import main
+from ainlp.language.ast import Span
+from ainlp.language.diagnostics import Diagnostic, error_from, format_diagnostics
+from ainlp.language.script import parse_script
+
+
+def rendered(text: str, name: str = "demo.ainlp") -> str:
+    _script, diagnostics = parse_script(text, name)
+    return format_diagnostics(diagnostics, name, text)
+
+
+def test_unterminated_string() -> None:
+    text = (
+        "CONTEXT python_environment_management {\n"
+        "    COMMAND diagnose_python_issues {\n"
+        '        ACTION: run_environment_health_check(topic="path)\n'
+        "        REPORT: generate_diagnostic_report()\n"
+        "    }\n"
+        "}\n"
+    )
+    assert rendered(text) == (
+        "demo.ainlp:3:52: unterminated string\n"
+        '        ACTION: run_environment_health_check(topic="path)\n'
+        "                                                   ^\n"
+        '  hint: close the string with " on the same line'
+    )
+
+
+def test_unterminated_block() -> None:
+    text = (
+        "CONTEXT python_environment_management {\n"
+        "    COMMAND diagnose_python_issues {\n"
+        "        ACTION: run_environment_health_check()\n"
+        "\n"
+        "    COMMAND prepare_for_os_reinstall {\n"
+        "        ACTION: create_comprehensive_backup()\n"
+        "    }\n"
+        "}\n"
+        "\n"
+        "RUN diagnose_python_issues\n"
+    )
+    assert rendered(text) == (
+        "demo.ainlp:2:5: unterminated block: COMMAND diagnose_python_issues is never closed\n"
+        "    COMMAND diagnose_python_issues {\n"
+        "    ^\n"
+        "  hint: add '}' to close it"
+    )
+
+
+def test_unterminated_block_at_the_end_of_the_file() -> None:
+    text = "CONTEXT c {\n  COMMAND k {\n    ACTION: f()\n  }\n"
+    assert rendered(text, "end.ainlp") == (
+        "end.ainlp:1:1: unterminated block: CONTEXT c is never closed\n"
+        "CONTEXT c {\n"
+        "^\n"
+        "  hint: add '}' to close it"
+    )
+
+
+def test_bad_token() -> None:
+    text = (
+        "CONTEXT c {\n"
+        "    COMMAND k {\n"
+        "        ACTION: run_environment_health_check(topic=)\n"
+        "    }\n"
+        "}\n"
+    )
+    assert rendered(text) == (
+        "demo.ainlp:3:52: expected a value (a quoted string, a number, true, false or a [list]),"
+        " found ')'\n"
+        "        ACTION: run_environment_health_check(topic=)\n"
+        "                                                   ^"
+    )
+
+
+def test_bad_character_under_tabs_keeps_the_caret_aligned() -> None:
+    text = "CONTEXT c {\n\tCOMMAND k {\n\t\tACTION: f(x=@)\n\t}\n}\n"
+    assert rendered(text, "tabs.ainlp") == (
+        "tabs.ainlp:3:15: expected a value (a quoted string, a number, true, false or a [list]),"
+        " found '@'\n"
+        "\t\tACTION: f(x=@)\n"
+        "\t\t            ^"
+    )
+
+
+SEVERAL = (
+    "CONTEXT python_environment_management {\n"
+    "    COMMAND diagnose_python_issues {\n"
+    "        ACTON: run_environment_health_check()\n"
+    '        RECOVERY: apply_automatic_recovery_strategies(mode="auto)\n'
+    "        REPORT: generate_diagnostic_report(format=json)\n"
+    "    }\n"
+    "    COMAND prepare_for_os_reinstall {\n"
+    "        ACTION: create_comprehensive_backup()\n"
+    "    }\n"
+    "    COMMAND diagnose_python_issues {\n"
+    '        EXPORT: environment_configuration_and_instructions(path="~/x")\n'
+    "    }\n"
+    "}\n"
+    "}\n"
+    "ACTION: create_comprehensive_backup()\n"
+    "RUN diagnose_python_issues\n"
+)
+
+SEVERAL_RENDERED = (
+    "many.ainlp:3:9: unknown clause 'ACTON'\n"
+    "        ACTON: run_environment_health_check()\n"
+    "        ^\n"
+    "  hint: did you mean ACTION?\n"
+    "many.ainlp:4:60: unterminated string\n"
+    '        RECOVERY: apply_automatic_recovery_strategies(mode="auto)\n'
+    "                                                           ^\n"
+    '  hint: close the string with " on the same line\n'
+    "many.ainlp:5:51: expected a value (a quoted string, a number, true, false or a [list]),"
+    " found 'json'\n"
+    "        REPORT: generate_diagnostic_report(format=json)\n"
+    "                                                  ^\n"
+    '  hint: write text in double quotes: "json"\n'
+    "many.ainlp:7:5: expected COMMAND, found 'COMAND'\n"
+    "    COMAND prepare_for_os_reinstall {\n"
+    "    ^\n"
+    "  hint: did you mean COMMAND?\n"
+    "many.ainlp:10:13: duplicate command 'diagnose_python_issues' (first defined at line 2)\n"
+    "    COMMAND diagnose_python_issues {\n"
+    "            ^\n"
+    "  hint: give each COMMAND its own name\n"
+    "many.ainlp:14:1: unmatched '}'\n"
+    "}\n"
+    "^\n"
+    "  hint: remove it, or open a block with CONTEXT name { ... }\n"
+    "many.ainlp:15:1: ACTION clause outside a COMMAND\n"
+    "ACTION: create_comprehensive_backup()\n"
+    "^\n"
+    "  hint: clauses belong inside COMMAND name { ... } in a CONTEXT block"
+)
+
+
+def test_several_errors_in_one_file_are_all_reported() -> None:
+    assert rendered(SEVERAL, "many.ainlp") == SEVERAL_RENDERED
+
+
+def test_the_good_parts_of_a_broken_file_still_parse() -> None:
+    script, diagnostics = parse_script(SEVERAL, "many.ainlp")
+    assert len(diagnostics) == 7
+    command = script.commands["diagnose_python_issues"]
+    assert [c.kind for c in command.clauses] == ["RECOVERY"]  # the clauses that were sound
+    assert script.statements[-1].to_json()["type"] == "run"
+
+
+@pytest.mark.parametrize(("text", "code", "line", "column"), [
+    ("CONTEXT {\n}\n", "script.syntax", 1, 9),
+    ("COMMAND k {\n  ACTION: f()\n}\n", "script.misplaced", 1, 1),
+    ("CONTXT c {\n}\n", "script.syntax", 1, 1),
+    ("CONTEXT c {\n  ACTION: f()\n}\n", "script.misplaced", 2, 3),
+    ("CONTEXT c {\n  COMMAND k {\n    COMMAND j {\n    }\n  }\n}\n", "script.syntax", 3, 5),
+    ("CONTEXT c {\n  COMMAND k {\n    ACTION f()\n  }\n}\n", "script.syntax", 3, 12),
+    ("}\n", "script.syntax", 1, 1),
+    ('CONTEXT c {\n  COMMAND k {\n    REPORT: "oops\n  }\n}\n', "script.unterminated-string",
+     3, 13),
+])
+def test_each_mistake_has_its_code_and_place(text: str, code: str, line: int,
+                                             column: int) -> None:
+    _script, diagnostics = parse_script(text, "x.ainlp")
+    assert [(d.code, d.span.line, d.span.column) for d in diagnostics][:1] == [
+        (code, line, column)]
+
+
+def test_a_quote_in_a_phrase_line_is_just_a_character() -> None:
+    script, diagnostics = parse_script('say "hello\n', "q.ainlp")
+    assert diagnostics == []
+    assert script.statements[0].to_json()["text"] == 'say "hello'
+
+
+def test_error_from_builds_one_script_error_with_every_diagnostic() -> None:
+    _script, diagnostics = parse_script(SEVERAL, "many.ainlp")
+    error = error_from(diagnostics, "many.ainlp", SEVERAL)
+    assert isinstance(error, ScriptError)
+    assert error.exit_code == 2
+    assert error.code == "script.bad-clause"
+    assert error.message == "unknown clause 'ACTON' (and 6 more errors)"
+    assert error.where == "many.ainlp:3:9"
+    assert error.hint == "did you mean ACTION?"
+    assert getattr(error, "details", None) == SEVERAL_RENDERED
+    doc = error.to_document()["error"]
+    assert isinstance(doc, dict)
+    assert doc["code"] == "script.bad-clause"
+    assert len(doc["diagnostics"]) == 7
+
+
+def test_error_from_a_single_diagnostic_has_no_count() -> None:
+    diag = Diagnostic("script.unknown-action", "unknown action 'x'", Span(2, 3, 2, 4), None)
+    error = error_from([diag], "f.ainlp", "a\nb x\n")
+    assert (error.message, error.where, error.hint) == ("unknown action 'x'", "f.ainlp:2:3", None)
+    assert getattr(error, "details", None) == "f.ainlp:2:3: unknown action 'x'\nb x\n  ^"
+    with pytest.raises(ValueError):
+        error_from([], "f.ainlp", "")
+
+
+def test_cli_parse_of_a_broken_file_prints_every_error_and_exits_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "many.ainlp"
+    script.write_text(SEVERAL)
+    assert main(["parse", "--file", str(script)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == SEVERAL_RENDERED.replace("many.ainlp:", f"{script}:") + (
+        f"\nainlp: {script}:3:9: unknown clause 'ACTON' (and 6 more errors)"
+        " (hint: did you mean ACTION?)\n")
+    assert main(["parse", "--file", str(script), "--json"]) == 2
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["error"]["code"] == "script.bad-clause"
+    assert doc["error"]["where"] == f"{script}:3:9"
+
+
+def test_cli_parse_of_a_missing_file_is_bad_input(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", "--file", str(tmp_path / "nope.ainlp")]) == 2
+    assert "cannot read" in capsys.readouterr().err
