@@ -60,12 +60,30 @@ def test_shadowed_pyenv_shims(tmp_path: Path) -> None:
     root = tmp_path / "pyenv"
     for name in ("python", "python3"):
         write(root / "shims" / name, SHIM.format(root=root), 0o755)
+    bin_with(root / "versions" / "3.11.7" / "bin", "python", "python3")
+    write(root / "version", "3.11.7\n")
     system = bin_with(tmp_path / "usrbin", "python3")
     env = {"PYENV_ROOT": str(root)}
     late = make_world(tmp_path, path=[system, root / "shims"], env=env)
     assert ids(late, "path.shadowed-python") == {"path.shadowed-python"}
     early = make_world(tmp_path, path=[root / "shims", system], env=env)
     assert ids(early, "path.shadowed-python") == set()
+    # `system` selected: the shims step aside on purpose, nothing is shadowed
+    write(root / "version", "system\n")
+    assert ids(late, "path.shadowed-python") == set()
+
+
+def test_shims_before_an_active_venv_shadow_it(tmp_path: Path) -> None:
+    root = tmp_path / "pyenv"
+    write(root / "shims" / "python", SHIM.format(root=root), 0o755)
+    bin_with(root / "versions" / "3.11.7" / "bin", "python")
+    venv = make_venv(tmp_path / "v")
+    env = {"PYENV_ROOT": str(root), "VIRTUAL_ENV": str(venv)}
+    write(root / "version", "3.11.7\n")
+    selected = make_world(tmp_path, path=[root / "shims", venv / "bin"], env=env)
+    assert ids(selected, "path.shadowed-python") == {"path.shadowed-python"}
+    write(root / "version", "system\n")  # the shim falls through to the venv's python
+    assert ids(selected, "path.shadowed-python") == set()
 
 
 def test_python_missing(tmp_path: Path) -> None:

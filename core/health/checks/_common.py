@@ -84,14 +84,6 @@ def find_command(world: World, name: str, *, resolve_shims: bool = True) -> Path
     return None
 
 
-def first_dir_with(world: World, name: str) -> tuple[int, Path] | None:
-    """The index and folder of the first PATH entry holding command `name` (shims count)."""
-    for index, folder in enumerate(world.path_dirs):
-        if any(_runnable(folder / n, world.platform) for n in command_names(name, world.platform)):
-            return index, folder
-    return None
-
-
 def _runnable(path: Path, platform: str) -> bool:
     if platform == "win32":
         return path.is_file()

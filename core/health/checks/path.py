@@ -11,7 +11,6 @@ from ainlp.core.health.checks._common import (
     bin_dir,
     command_names,
     find_command,
-    first_dir_with,
     read_shebang,
     same_dir,
 )
@@ -128,31 +127,41 @@ def shadowed_python(ctx: CheckContext) -> Iterator[Finding]:
     if not ctx.machine_wide:
         return
     spec = get_check("path.shadowed-python")
-    dirs = ctx.world.path_dirs
     platform = ctx.world.platform
-    wanted: list[tuple[str, Path]] = []
     active = _active_environment(ctx)
-    if active is not None:
-        variable, prefix = active
-        wanted.append((f"the active environment {prefix} ({variable})",
-                       _env_command_dir(prefix, variable, platform)))
-    else:
-        from ainlp.core.discovery.locators.pyenv import pyenv_root
-
-        wanted.append(("pyenv's shims", pyenv_root(ctx.world) / "shims"))
-    for label, folder in wanted:
-        index = next((i for i, d in enumerate(dirs) if same_dir(d, folder)), None)
-        if index is None:
+    for name in ("python", "python3"):
+        runs = find_command(ctx.world, name)  # what the shell runs, shims followed
+        if runs is None:
             continue
-        for name in ("python", "python3"):
-            first = first_dir_with(ctx.world, name)
-            own = any((folder / n).exists() for n in command_names(name, platform))
-            if first is not None and own and first[0] < index:
-                yield spec.finding(
-                    str(first[1] / name),
-                    f"`{name}` runs {first[1] / name}, which is earlier on PATH than {label}",
-                    f"put {folder} before {first[1]} in PATH (re-activate, or fix your rc file)")
-                break
+        if active is not None:
+            variable, prefix = active
+            folder = _env_command_dir(prefix, variable, platform)
+            label = f"the active environment {prefix} ({variable})"
+            expected = next((folder / n for n in command_names(name, platform)
+                             if (folder / n).exists()), None)
+        else:
+            expected, label, folder = _pyenv_choice(ctx, name)
+        if expected is None or same_dir(runs.parent, expected.parent):
+            continue
+        if not any(same_dir(d, folder) for d in ctx.world.path_dirs):
+            continue  # not on PATH at all: env.stale-virtual-env's case, not shadowing
+        yield spec.finding(
+            str(runs), f"`{name}` runs {runs}, not {expected} of {label}",
+            f"put {folder} first in PATH (re-activate, or fix the order in your rc file)")
+        return
+
+
+def _pyenv_choice(ctx: CheckContext, name: str) -> tuple[Path | None, str, Path]:
+    """The interpreter pyenv's shim for `name` would run, when pyenv selects a version."""
+    from ainlp.core.discovery.locators.pyenv import is_shim, pyenv_root, resolve_shim
+
+    shims = pyenv_root(ctx.world) / "shims"
+    shim = shims / name
+    if not is_shim(shim):
+        return None, "", shims
+    target, selection = resolve_shim(ctx.world, shim)
+    label = f"pyenv's selection {', '.join(selection.versions)} ({selection.origin})"
+    return target, label, shims
 
 
 @health_check(
