@@ -1,0 +1,125 @@
+"""The action registry: every intent reaches an action, the seed's names exist, nothing fakes."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ainlp.actions.registry import ActionContext, for_intent, get_action, registry
+from ainlp.core.errors import NotAvailable
+
+from ainlp.cli import COMMANDS, ActionCommand
+from tests.conftest import REPO, make_world
+
+INTENTS = ("list_environments", "which_python", "diagnose", "fix", "switch", "create_environment",
+           "backup", "restore", "export", "import", "report", "list_backups", "cleanup",
+           "list_packages", "check_packages", "help", "undo")
+SEED = ("run_environment_health_check", "apply_automatic_recovery_strategies",
+        "generate_diagnostic_report", "create_comprehensive_backup",
+        "environment_configuration_and_instructions")
+# Actions whose engine comes in a later issue: they must say so and fail, never pretend.
+NOT_YET = {
+    "apply_automatic_recovery_strategies": "repairs",
+    "create_comprehensive_backup": "backups",
+    "list_backups": "backups",
+    "restore_backup": "restoring",
+    "environment_configuration_and_instructions": "export",
+    "import_environments": "importing",
+    "cleanup_broken_environments": "cleanup",
+    "switch_environment": "switching",
+    "create_environment": "creating",
+    "show_history": "history",
+    "undo_last_change": "undo",
+}
+CHANGES_MACHINE = {"apply_automatic_recovery_strategies", "create_comprehensive_backup",
+                   "restore_backup", "import_environments", "cleanup_broken_environments",
+                   "switch_environment", "create_environment", "undo_last_change"}
+
+
+def test_the_intent_table_here_is_the_one_of_the_spec(shared_dir: Path) -> None:
+    text = (shared_dir / "spec" / "intents.md").read_text()
+    table = text.split("## Intents", 1)[1].split("##", 1)[0]
+    spec_intents = re.findall(r"^\| (\w+) \|", table, flags=re.M)
+    assert set(spec_intents) - {"intent", "unknown"} == set(INTENTS)
+
+
+@pytest.mark.parametrize("intent", INTENTS)
+def test_every_intent_maps_to_an_action(intent: str) -> None:
+    spec = for_intent(intent)
+    assert spec is not None, f"no action for intent {intent}"
+    assert spec.phrases, f"{spec.name} has no example phrases for help"
+
+
+def test_unknown_maps_to_no_action() -> None:
+    assert for_intent("unknown") is None
+
+
+@pytest.mark.parametrize("name", SEED)
+def test_the_seeds_action_names_exist(name: str) -> None:
+    assert get_action(name).name == name
+    assert get_action(name.upper()).name == name  # names match case-insensitively
+
+
+def test_every_action_command_of_the_cli_names_a_registered_action() -> None:
+    names = {c.action for c in COMMANDS.values() if isinstance(c, ActionCommand)}
+    assert names - set(registry()) == set()
+    for command in COMMANDS.values():
+        if isinstance(command, ActionCommand):
+            spec = registry()[command.action]
+            assert set(command.positional) <= {p.name for p in spec.params}
+            assert spec.func.__module__ == f"ainlp.actions.{command.module}", command.action
+
+
+def test_every_action_is_reachable_from_an_intent() -> None:
+    assert [s.name for s in registry().values() if not s.intents] == []
+
+
+@pytest.mark.parametrize("name", sorted(NOT_YET))
+def test_actions_without_their_engine_fail_clearly(name: str, tmp_path: Path) -> None:
+    spec = get_action(name)
+    assert spec.changes_machine == (name in CHANGES_MACHINE)
+    with pytest.raises(NotAvailable) as caught:
+        spec(ActionContext(world=make_world(tmp_path), assume_yes=True), {})
+    error = caught.value
+    assert error.exit_code == 1 and error.hint
+    assert NOT_YET[name] in error.message and "not available yet" in error.message
+    assert list(tmp_path.rglob("*")) == [tmp_path / "root", tmp_path / "home"]  # touched nothing
+
+
+def test_help_lists_every_intent_with_examples(tmp_path: Path) -> None:
+    result = get_action("show_help")(ActionContext(world=make_world(tmp_path)), {})
+    assert result.exit_code == 0
+    listed = {i for a in result.data["actions"] for i in a["intents"]}
+    assert set(INTENTS) <= listed
+    by_name = {a["action"]: a for a in result.data["actions"]}
+    assert by_name["list_environments"]["examples"] == list(
+        get_action("list_environments").phrases)
+    assert "RUN diagnose_python_issues" in result.data["script_example"]
+
+
+def test_registering_every_action_imports_no_pydantic_rich_or_lark() -> None:
+    code = ("import sys\nfrom ainlp.actions.registry import registry\nregistry()\n"
+            "print(sorted(m for m in ('pydantic', 'rich', 'lark', 'prompt_toolkit') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=REPO.parent, timeout=60, env={**os.environ, "PYTHONPATH": ""})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HOME": str(tmp_path / "home"), "AINLP_HOME": str(tmp_path / "state")}
+    return subprocess.run([sys.executable, "-m", "ainlp.cli", *args], capture_output=True,
+                          text=True, env=env, cwd=tmp_path, timeout=60, stdin=subprocess.DEVNULL)
+
+
+def test_a_command_whose_engine_is_missing_exits_1_with_an_error_document(tmp_path: Path) -> None:
+    out = cli(tmp_path, "backups", "--json")
+    assert out.returncode == 1
+    assert '"code": "action.not-available"' in out.stdout
+    out = cli(tmp_path, "backup")
+    assert out.returncode == 1 and "backups are not available yet" in out.stderr
