@@ -54,7 +54,10 @@ def prefix_site_dirs(prefix: Path, minor: str | None, platform: str, *,
         found = [prefix / "Lib" / "site-packages"]
         return [p for p in found if p.is_dir()]
     candidates: list[Path] = []
-    for lib in ("lib", "lib64"):
+    # site reads platlib (lib64 on Fedora) before purelib; a lib64 link to lib is one folder
+    lib64 = prefix / "lib64"
+    libs = ("lib64", "lib") if lib64.is_dir() and not lib64.is_symlink() else ("lib", "lib64")
+    for lib in libs:
         for folder in _version_folders(prefix / lib, minor, implementation, free_threaded):
             candidates.append(folder / "site-packages")
     debian = _debian_dist_packages(prefix, minor)
