@@ -48,3 +48,11 @@ def test_every_check_topic_is_offered_and_every_offered_topic_has_checks() -> No
 
     assert set(topics()) <= set(TOPICS)
     assert set(TOPICS) <= set(topics())
+
+
+def test_every_check_is_named_by_a_test() -> None:
+    """Each check has trigger/no-trigger worlds; at least its id must appear in a test file."""
+    here = Path(__file__).parent
+    text = "".join(p.read_text(encoding="utf-8") for p in here.glob("test_health_*.py"))
+    untested = [id for id in checks() if f'"{id}"' not in text]
+    assert untested == []
