@@ -54,7 +54,7 @@ def build_report(
         "findings": [dict(f) for f in ordered],
         "checks_run": checks_run,
         "summary": summary,
-        "what_to_do": what_to_do(ordered),
+        "what_to_do": what_to_do(ordered, _environment_subjects(inventory)),
         "earlier_steps": [dict(step) for step in earlier_steps],
     }
     relative: dict[str, Any] = home_relative(doc, str(world.home))
@@ -99,8 +99,19 @@ def _variables(world: World) -> dict[str, Any]:
     return {"values": shown, "pip_variables": pip_names}
 
 
-def what_to_do(findings: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """One step per distinct remedy, most serious first; a repair names its `ainlp fix`."""
+def _environment_subjects(inventory: Inventory) -> set[str]:
+    subjects: set[str] = set()
+    for env in inventory.environments:
+        subjects.add(str(env.prefix))
+        if env.executable is not None:
+            subjects.add(str(env.executable))
+    return subjects
+
+
+def what_to_do(findings: Sequence[Mapping[str, Any]],
+               environments: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """One step per distinct remedy, most serious first; a repair names its `ainlp fix`
+    (with the environment as target when the finding is about one)."""
     steps: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     for item in findings:
@@ -115,9 +126,15 @@ def what_to_do(findings: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
             "subject": item["subject"],
             "do": item["hint"],
             "fix": fix,
-            "command": f"ainlp fix {item['subject']}" if fix else None,
+            "command": _fix_command(str(item["subject"]), environments) if fix else None,
         })
     return steps
+
+
+def _fix_command(subject: str, environments: set[str] | frozenset[str]) -> str:
+    import shlex
+
+    return f"ainlp fix {shlex.quote(subject)}" if subject in environments else "ainlp fix"
 
 
 def home_relative(value: Any, home: str) -> Any:

@@ -52,9 +52,13 @@ def test_document_shape_order_and_home_relative_paths(tmp_path: Path) -> None:
     assert [f["severity"] for f in doc["findings"]] == ["error", "error", "warning", "info"]
     # one step per distinct remedy, errors first; a repair names `ainlp fix`
     assert [(s["finding"], s["command"]) for s in doc["what_to_do"]] == [
-        ("venv.base-missing", "ainlp fix /v"),
-        ("packages.requirement-version", "ainlp fix /v"),
+        ("venv.base-missing", "ainlp fix"),
+        ("packages.requirement-version", "ainlp fix"),
         ("path.missing-dir", None)]
+    prefix = str(inventory.environments[0].prefix)
+    about_env = Finding("venv.moved", Severity.ERROR, prefix, "moved", "rebuild", "rebuild")
+    doc = build_report(world, inventory, [about_env.to_json()], checks_run=1, tool_version="9")
+    assert doc["what_to_do"][0]["command"] == "ainlp fix ~/proj/.venv"
     assert doc["path"]["total"] == 3 and doc["path"]["missing"] == 1
     assert doc["path"]["duplicates"] == 1 and doc["path"]["with_python"] == 2
     assert doc["path"]["entries"][0]["path"] == "~/.local/bin"
@@ -82,7 +86,7 @@ def test_markdown_and_text_renderings(tmp_path: Path) -> None:
         assert heading in markdown
     assert "`venv.base-missing`" in markdown and "| `~/.local/bin` |" in markdown
     text = render_text(doc)
-    assert "What to do" in text and "ainlp fix /v" in text and "#" not in text.split("\n")[0]
+    assert "What to do" in text and "or: ainlp fix" in text and "#" not in text.split("\n")[0]
     healthy = build_report(world, inventory, [], checks_run=40, tool_version="9.9")
     assert "No problems found." in render_markdown(healthy)
 
