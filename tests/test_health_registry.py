@@ -56,3 +56,16 @@ def test_every_check_is_named_by_a_test() -> None:
     text = "".join(p.read_text(encoding="utf-8") for p in here.glob("test_health_*.py"))
     untested = [id for id in checks() if f'"{id}"' not in text]
     assert untested == []
+
+
+def test_health_engine_imports_no_front_end_library(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    code = ("import sys, json\nfrom ainlp.core.health import checks, run_checks\nchecks()\n"
+            "print(json.dumps(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=tmp_path)
+    loaded = set(json.loads(done.stdout))
+    assert not {"rich", "lark", "prompt_toolkit", "pydantic"} & loaded
