@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict
@@ -40,6 +41,7 @@ class PackageCache:
     def __init__(self, state_dir: Path | None, clock: Callable[[], float] = time.time) -> None:
         self.path = state_dir / CACHE_FILE if state_dir is not None else None
         self._clock = clock
+        self._lock = threading.Lock()  # checks may one day run in threads: save copies safely
         self._data: dict[str, dict[str, Any]] = {name: {} for name in _SECTIONS}
         self._used: dict[str, set[str]] = {name: set() for name in _SECTIONS}
         self._dirty = False
@@ -74,8 +76,9 @@ class PackageCache:
               mtimes: Iterable[int] = ()) -> None:
         settled = int(self._clock() * 1e9) - _SETTLED_NS
         if stamp is not None and all(m < settled for m in mtimes):
-            self._data[section][key] = {"stamp": stamp, "value": value}
-            self._dirty = True
+            with self._lock:
+                self._data[section][key] = {"stamp": stamp, "value": value}
+                self._dirty = True
 
     def distribution(self, path: Path, location: Path, scope: str) -> Distribution:
         """read_distribution, from the cache while the metadata files are unchanged."""
@@ -132,7 +135,8 @@ class PackageCache:
             return
         kept: dict[str, Any] = {"format": _FORMAT}
         for name in _SECTIONS:
-            section = self._data[name]
+            with self._lock:
+                section = dict(self._data[name])
             if name == "checks":  # content-keyed: keep only the ones asked for this time
                 kept[name] = {k: v for k, v in section.items() if k in self._used[name]}
             else:

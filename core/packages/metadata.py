@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -65,7 +65,7 @@ def read_distribution(path: Path, location: Path, scope: str) -> Distribution:
     blank = Distribution(path, location, scope, fmt, None, None)
     headers, error = _read_headers(blank.metadata_file)
     if headers is None:
-        return _replace(blank, metadata_error=error)
+        return replace(blank, metadata_error=error)
     name = _first(headers, "name")
     version = _first(headers, "version")
     requires = tuple(v.strip() for v in headers.get("requires-dist", []))
@@ -88,12 +88,6 @@ def read_distribution(path: Path, location: Path, scope: str) -> Distribution:
         editable_location=editable,
         metadata_error=problem,
     )
-
-
-def _replace(dist: Distribution, **changes: object) -> Distribution:
-    from dataclasses import replace
-
-    return replace(dist, **changes)  # type: ignore[arg-type]
 
 
 def _first(headers: dict[str, list[str]], key: str) -> str | None:
