@@ -140,3 +140,54 @@ def test_the_shell_module_imports_no_prompt_toolkit_until_it_runs() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, cwd="/")
     assert out.stdout.strip() == "False", out.stderr
+
+
+def drive_shell(tmp_path: Path, lines: list[str], timeout: float = 60.0) -> tuple[str, int]:
+    """`ainlp shell` on a pseudo-terminal, typing `lines`; its screen text and exit code."""
+    import os
+    import pty
+    import re
+    import select
+    import time
+
+    env = {**os.environ, "HOME": str(tmp_path / "home"), "AINLP_HOME": str(tmp_path / "state"),
+           "TERM": "dumb", "COLUMNS": "100"}
+    (tmp_path / "home").mkdir(exist_ok=True)
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.chdir(tmp_path)  # not the repo, whose ainlp/ folder would shadow the package
+        os.execve(sys.executable, [sys.executable, "-m", "ainlp.cli", "shell"], env)
+    screen = b""
+    deadline = time.monotonic() + timeout
+
+    def read_until(marker: bytes) -> None:
+        nonlocal screen
+        while marker not in screen and time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                try:
+                    screen += os.read(fd, 65536)
+                except OSError:
+                    return
+
+    for line in lines:
+        read_until(b"> ")
+        screen = screen.replace(b"> ", b">\x00", screen.count(b"> "))  # consume the prompts
+        os.write(fd, line.encode() + b"\r")
+    read_until(b"\x00never")  # to the end: the shell exits on the last line
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.decode(errors="replace"))
+    return text.replace("\x00", " "), os.waitstatus_to_exitcode(status)
+
+
+def test_the_shell_on_a_terminal_defines_runs_and_keeps_history(tmp_path: Path) -> None:
+    text, code = drive_shell(tmp_path, [
+        "CONTEXT c {", "  COMMAND where_is_python {", "    ACTION: which_python()", "  }", "}",
+        "where is python", "RUN where_is_pyton", "exit"])
+    assert code == 0, text
+    assert "defined: where_is_python" in text
+    assert "RUN where_is_python: ok" in text
+    assert "did you mean where_is_python?" in text
+    history = (tmp_path / "state" / "shell_history").read_text()
+    assert "+RUN where_is_pyton" in history
