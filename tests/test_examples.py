@@ -260,3 +260,16 @@ def test_do_on_a_terminal_yes_runs_the_action(tmp_path: Path) -> None:
     out = cli_with_terminal(tmp_path, "y", "do", "remove broken environments")
     assert out.returncode == 1  # the action ran, and says its engine is not there yet
     assert "cleanup is not available yet" in out.stderr
+
+
+def test_the_seeds_second_command_plans_backup_then_export(tmp_path: Path) -> None:
+    script = tmp_path / "reinstall.ainlp"
+    script.write_text((REPO / "examples" / "seed.ainlp").read_text()
+                      + "RUN prepare_for_os_reinstall\n")
+    doc = json_of(cli(tmp_path, "run", str(script), "--dry-run", "--json"))
+    last = doc["statements"][-1]
+    assert last["command"] == "prepare_for_os_reinstall"
+    assert [(s["clause"], s["action"], s["arguments"]) for s in last["steps"]] == [
+        ("ACTION", "create_comprehensive_backup", {}),
+        ("EXPORT", "environment_configuration_and_instructions", {"path": "~/aios-export"})]
+    assert last["steps"][1]["when"] == "only if no ACTION failed"
