@@ -80,12 +80,7 @@ def checks() -> Mapping[str, CheckSpec]:
         from ainlp.core.health.checks import CHECK_MODULES
 
         for module in CHECK_MODULES:
-            name = f"ainlp.core.health.checks.{module}"
-            try:
-                importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name != name:  # a module that exists but fails to import is a bug
-                    raise
+            importlib.import_module(f"ainlp.core.health.checks.{module}")
         _loaded = True
     return _REGISTRY
 
