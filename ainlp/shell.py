@@ -203,7 +203,11 @@ def run_shell(ctx: ActionContext) -> int:
             return 0
         except KeyboardInterrupt:
             continue
-        outcome = session.handle(text)
+        try:
+            outcome = session.handle(text)
+        except (KeyboardInterrupt, Interrupted):
+            out.print("interrupted", highlight=False)  # back to the prompt, not out of the shell
+            continue
         if outcome.kind == "quit":
             return 0
         if outcome.kind == "error" and outcome.error is not None:
