@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ainlp.actions.registry import ActionSpec, Param, for_intent, registry
 from ainlp.core.errors import AinlpError, BadInput
@@ -29,9 +29,7 @@ from ainlp.language.ast import (
     Statement,
     Value,
 )
-
-if TYPE_CHECKING:
-    from ainlp.language.diagnostics import Diagnostic
+from ainlp.language.diagnostics import Diagnostic, error_from, sort_key
 
 __all__ = ["check_script", "load_script"]
 
@@ -48,15 +46,12 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
 
 class _Checker:
     def __init__(self) -> None:
-        from ainlp.language.diagnostics import Diagnostic
-
-        self._diagnostic = Diagnostic
         self.diagnostics: list[Diagnostic] = []
         self.actions: Mapping[str, ActionSpec] = registry()
         self.commands: dict[str, CommandDef] = {}
 
     def report(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
-        self.diagnostics.append(self._diagnostic(code, message, span, hint))
+        self.diagnostics.append(Diagnostic(code, message, span, hint))
 
     # -- the script --------------------------------------------------------------------------
 
@@ -222,13 +217,7 @@ def check_script(script: Script, text: str, source: str) -> tuple[Script, list[D
     """
     checker = _Checker()
     checked = checker.script(script)
-    return checked, sorted(checker.diagnostics, key=_sort_key)
-
-
-def _sort_key(diagnostic: Diagnostic) -> tuple[int, int, str, str]:
-    from ainlp.language.diagnostics import sort_key
-
-    return sort_key(diagnostic)
+    return checked, sorted(checker.diagnostics, key=sort_key)
 
 
 def read_script(path: Path) -> str:
@@ -247,7 +236,6 @@ def load_script(path_or_text: Path | str, source: str | None = None) -> Script:
     Raises the ScriptError of every diagnostic (exit 2) when anything is wrong: nothing of a
     script with an error ever runs.
     """
-    from ainlp.language.diagnostics import error_from
     from ainlp.language.script import parse_script
 
     if isinstance(path_or_text, Path):
@@ -261,7 +249,7 @@ def load_script(path_or_text: Path | str, source: str | None = None) -> Script:
     # The parser reports duplicate commands too (at the name): one report per mistake.
     said = {(d.code, d.span.line) for d in syntax}
     diagnostics = sorted([*syntax, *(d for d in semantic if (d.code, d.span.line) not in said)],
-                         key=_sort_key)
+                         key=sort_key)
     if diagnostics:
         error: AinlpError = error_from(diagnostics, source, text)
         raise error
