@@ -22,7 +22,7 @@ def test_difference_by_id_subject_and_message() -> None:
     assert difference([a], [a]) == ((), ())
 
 
-def steps(*actions: Callable[[], None]) -> tuple[Callable[[float], None], list[float]]:
+def steps(*actions: Callable[[], object]) -> tuple[Callable[[float], None], list[float]]:
     """A sleep that runs one action per poll (then nothing), recording the intervals."""
     pending = list(actions)
     slept: list[float] = []
