@@ -178,7 +178,9 @@ def test_pth_folders_are_searched_and_read_like_site(tmp_path: Path) -> None:
     write(site / "devpkg.egg-link", f"{develop}\n.\n")
     installed = installed_distributions(make_world(tmp_path), record_of(prefix))
     dev = installed.by_name()["devpkg"]
-    assert dev.scope == "pth" and dev.editable and dev.editable_location == develop
+    # pip's order: the .egg-link target is found with the site folder, before .pth folders
+    assert dev.scope == "link" and dev.editable and dev.editable_location == develop
+    assert installed.shadowed == ()
     lines = read_pth(site / "easy-install.pth") or []
     assert [(line.lineno, line.is_import, line.exists) for line in lines] == [
         (3, False, True), (4, True, False), (5, False, False)]

@@ -89,11 +89,19 @@ def test_conflicts_extras_markers_and_editables_match_pip(pip_venv: Path, tmp_pa
     make_egg_info(develop, "legacy-dev", "3.0", requires_txt="newpy>=1\n[extra]\nnothere\n")
     (site / "easy-install.pth").write_text(f"{develop}\n")
     (site / "legacy-dev.egg-link").write_text(f"{develop}\n.\n")
+    linked_only = tmp_path / "src" / "linked"
+    make_egg_info(linked_only, "linked-only", "0.2", requires_txt="absent-too\n")
+    (site / "linked-only.egg-link").write_text(f"{linked_only}\n.\n")
+    egg = site / "old_egg-1.0-py3.11.egg"
+    (egg / "EGG-INFO").mkdir(parents=True)
+    (egg / "EGG-INFO" / "PKG-INFO").write_text("Metadata-Version: 1.1\nName: old-egg\n"
+                                               "Version: 1.0\n")
+    (egg / "EGG-INFO" / "requires.txt").write_text("lib-two>=5\n")
     listed, lines, code = _ours(tmp_path, prefix)
     assert listed == _pip_list(prefix)
     pip_lines, pip_code = _pip_check(prefix)
     assert (sorted(lines), code) == (sorted(pip_lines), pip_code)
-    assert code == 1 and len(lines) == 6
+    assert code == 1 and len(lines) == 8
 
 
 def test_real_pip_venv_has_no_package_finding(pip_venv: Path, tmp_path: Path) -> None:

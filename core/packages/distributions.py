@@ -54,17 +54,53 @@ def search_path(layout: SiteLayout) -> list[SearchPath]:
     return ordered
 
 
-def metadata_folders(location: Path) -> list[Path]:
+def metadata_folders(location: Path, names: list[str] | None = None) -> list[Path]:
     """dist-info first, then egg-info, each in directory order (as importlib.metadata)."""
     if location.name.endswith(".egg"):
         return [location] if (location / "EGG-INFO").is_dir() else []
-    try:
-        names = [entry.name for entry in os.scandir(location)]
-    except OSError:
-        return []
+    if names is None:
+        names = _names(location)
     infos = [location / n for n in names if n.lower().endswith(INFO_SUFFIXES[0])]
     eggs = [location / n for n in names if n.lower().endswith(INFO_SUFFIXES[1])]
     return infos + eggs
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return [entry.name for entry in os.scandir(folder)]
+    except OSError:
+        return []
+
+
+Found = tuple[Path, Path, str]  # metadata folder, the location it was found in, scope
+
+
+def _found_in(entry: SearchPath) -> list[Found]:
+    """What pip finds in one sys.path entry, in its order: metadata folders, then `*.egg`
+    folders, then what `*.egg-link` files point at (a `setup.py develop` install)."""
+    names = _names(entry.path)
+    found: list[Found] = [(f, entry.path, entry.scope)
+                          for f in metadata_folders(entry.path, names)]
+    for name in names:
+        egg = entry.path / name
+        if name.endswith(".egg") and (egg / "EGG-INFO").is_dir():
+            found.append((egg, egg, entry.scope))
+    for name in names:
+        if name.endswith(".egg-link"):
+            target = _egg_link_target(entry.path / name)
+            if target is not None:
+                found += [(f, target, "link") for f in metadata_folders(target)]
+    return found
+
+
+def _egg_link_target(link: Path) -> Path | None:
+    """The first non-empty line of an .egg-link, against the link's folder."""
+    try:
+        lines = link.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    first = next((line.strip() for line in lines if line.strip()), "")
+    return Path(os.path.join(link.parent, first)) if first else None
 
 
 Reader = Callable[[Path, Path, str], Distribution]
@@ -72,16 +108,16 @@ Reader = Callable[[Path, Path, str], Distribution]
 
 def installed_distributions(world: World, record: EnvRecord, *,
                             reader: Reader = read_distribution) -> Installed:
-    """Every metadata folder on the environment's search path, read by `reader`."""
+    """Every distribution on the environment's search path, read by `reader`."""
     layout = site_layout(world, record)
     paths = search_path(layout)
-    egg_links = _egg_links(paths)
+    egg_links = {n for entry in paths for n in _names(entry.path) if n.endswith(".egg-link")}
     first: dict[str, Distribution] = {}
     shadowed: list[Distribution] = []
     invalid: list[Distribution] = []
     for entry in paths:
-        for folder in metadata_folders(entry.path):
-            dist = reader(folder, entry.path, entry.scope)
+        for folder, location, scope in _found_in(entry):
+            dist = reader(folder, location, scope)
             if not dist.valid:
                 invalid.append(dist)
                 continue
@@ -89,21 +125,12 @@ def installed_distributions(world: World, record: EnvRecord, *,
                 dist = replace(dist, editable_location=dist.location)
             key = dist.canonical_name
             if key in first:
-                shadowed.append(dist)
+                if first[key].path != dist.path:  # an egg-link target also on sys.path
+                    shadowed.append(dist)
             else:
                 first[key] = dist
     ordered = tuple(sorted(first.values(), key=lambda d: d.canonical_name))
     return Installed(record, layout, tuple(paths), ordered, tuple(shadowed), tuple(invalid))
-
-
-def _egg_links(paths: list[SearchPath]) -> set[str]:
-    names: set[str] = set()
-    for entry in paths:
-        try:
-            names.update(e.name for e in os.scandir(entry.path) if e.name.endswith(".egg-link"))
-        except OSError:
-            continue
-    return names
 
 
 def _has_egg_link(dist: Distribution, egg_links: set[str]) -> bool:

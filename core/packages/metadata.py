@@ -21,7 +21,7 @@ def canonical(name: str) -> str:
 class Distribution:
     path: Path  # the .dist-info / .egg-info folder, an .egg-info file, or an .egg folder
     location: Path  # the sys.path entry it was found in
-    scope: str  # "user", "env", "base", or "pth" (a folder a .pth file added)
+    scope: str  # "user", "env", "base", "pth" (a folder a .pth file added), "link" (.egg-link)
     format: str  # "dist-info", "egg-info" or "egg"
     name: str | None  # as the metadata spells it
     version: str | None
