@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 from ainlp.core.discovery.resolve import classify
+from ainlp.core.discovery.select import select_environments
 from ainlp.core.packages import check, installed_distributions, marker_environment
+from ainlp.core.packages.metadata import normalized_version
 
-from tests.conftest import make_world
+from tests.conftest import make_world, real_pythons
 from tests.test_packages_worlds import make_dist, make_egg_info
 
 
@@ -113,3 +115,26 @@ def test_real_pip_venv_has_no_package_finding(pip_venv: Path, tmp_path: Path) ->
     specs = [spec for spec in checks().values() if spec.id.startswith("packages.")]
     assert len(specs) >= 8
     assert [f for spec in specs for f in spec.func(ctx)] == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("python", real_pythons(), ids=lambda p: p.parent.parent.name)
+def test_machine_pythons_match_their_pip(python: Path, tmp_path: Path) -> None:
+    """Each of the machine's Pythons (read only: no byte-code written) against its own pip."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON"))}
+    env.update(PIP_DISABLE_PIP_VERSION_CHECK="1", PYTHONDONTWRITEBYTECODE="1")
+    listed = subprocess.run([str(python), "-m", "pip", "list", "--format", "json"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, env=env)
+    if listed.returncode != 0:
+        pytest.skip(f"{python} has no working pip")
+    checked = subprocess.run([str(python), "-m", "pip", "check"], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=120, env=env)
+    world = make_world(tmp_path)
+    (record,) = select_environments(world, None, str(python))
+    installed = installed_distributions(world, record)
+    ours = {(d.name, normalized_version(d.version)) for d in installed.distributions}
+    assert ours == {(p["name"], p["version"]) for p in json.loads(listed.stdout)}
+    result = check(installed.distributions, marker_environment(world, record))
+    pip_lines = sorted(line for line in checked.stdout.splitlines()
+                       if line and line != "No broken requirements found.")
+    assert sorted(c.pip_line for c in result.conflicts) == pip_lines
