@@ -18,6 +18,7 @@ from ainlp.language.phrases import (
     decide,
     match_command_words,
     match_phrase,
+    phrase_document,
 )
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -49,6 +50,11 @@ def test_public_corpus(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", load("more_phrases.yaml"), ids=lambda c: c["text"])
 def test_our_corpus(case: dict[str, Any]) -> None:
     check(case)
+
+
+def test_phrase_document_is_the_intent_json() -> None:
+    for case in load("phrases.yaml") + load("more_phrases.yaml"):
+        assert phrase_document(case["text"]) == match_phrase(case["text"]).to_json()
 
 
 def test_our_corpus_is_large_and_covers_every_intent() -> None:

@@ -6,7 +6,8 @@ import argparse
 import json
 import sys
 from dataclasses import replace
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs a cold `ainlp parse` 3 ms
 
 if TYPE_CHECKING:
     from ainlp.language.ast import Clause, CommandDef, Phrase, Script, Statement
@@ -46,15 +47,15 @@ def run(args: argparse.Namespace) -> int:
 
     text, source = _read(args)
     if is_plain_phrase(text):
-        from ainlp.language.phrases import match_phrase
-
-        intent = match_phrase(text.strip())
         if args.json:
-            print(json.dumps(intent.to_json()))
-        else:
-            from ainlp.renderers.language import render_intent
+            from ainlp.language.phrases import phrase_document
 
-            render_intent(intent, debug=args.debug)
+            print(json.dumps(phrase_document(text.strip())))
+            return 0
+        from ainlp.language.phrases import match_phrase
+        from ainlp.renderers.language import render_intent
+
+        render_intent(match_phrase(text.strip()), debug=args.debug)
         return 0
     from ainlp.language.diagnostics import error_from
     from ainlp.language.script import parse_script

@@ -1,0 +1,198 @@
+"""How fast AINLP understands text: phrases and scripts in a warm process, `ainlp parse` cold.
+
+    python benchmarks/parse.py [--runs 15] [--rounds 20]
+
+Prints one table. Targets (issue 4): a phrase under 1 ms warm, a 50-line script under 5 ms warm,
+`ainlp parse "..." --json` as a whole process at most 5x a bare `python -c pass`, both measured
+here, interleaved, as the median of --runs runs each. Child processes get a temporary AINLP_HOME
+and may write bytecode caches (PYTHONDONTWRITEBYTECODE is dropped for them), as an installed
+ainlp would have; one unmeasured run of each warms those caches and Lark's grammar cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PHRASE = "diagnose python path problems"
+
+FALLBACK_PHRASES = [
+    "list python interpreters", "which python will run", "check environment health",
+    "fix the venv for this project", "use python 3.12 for this project", "back up my environments",
+    "restore the latest backup", "export environments to ~/aios-export", "generate diagnostic report",
+    "why does pip install into the wrong python?", "make me a sandwich", "what's the weather",
+]
+
+
+def phrases() -> list[str]:
+    """The phrase corpora of the test suite (or a built-in sample when PyYAML is absent)."""
+    try:
+        import yaml
+    except ImportError:
+        return FALLBACK_PHRASES
+    texts: list[str] = []
+    for name in ("phrases.yaml", "more_phrases.yaml"):
+        path = ROOT / "tests" / "corpus" / name
+        if path.is_file():
+            texts += [case["text"] for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    return texts or FALLBACK_PHRASES
+
+
+def script_of_50_lines() -> str:
+    lines = ["# a 50-line script: blocks, clauses with arguments, RUN statements and phrases",
+             "CONTEXT python_environment_management {"]
+    for number in range(6):
+        lines += [
+            f"    COMMAND task_{number} {{",
+            f'        ACTION: run_environment_health_check(target="env{number}", deep=true)',
+            "        RECOVERY: apply_automatic_recovery_strategies(retries=3, kinds=[\"venv\"])",
+            '        REPORT: "show health report as json"',
+            f'        EXPORT: environment_configuration_and_instructions(path="~/x{number}")',
+            "    }",
+        ]
+    lines.append("}")
+    lines += [f"RUN task_{number}" for number in range(6)]
+    lines += ["diagnose python path problems", "list backups", "check environment datasci",
+              "", "# done"]
+    assert len(lines) == 50, len(lines)
+    return "\n".join(lines) + "\n"
+
+
+def timed(func: Callable[[], object], repeats: int) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def warm_phrase_speed(texts: list[str], rounds: int) -> tuple[float, float, float]:
+    """(median µs per phrase, worst µs of any phrase's median, phrases per second)."""
+    from ainlp.language.phrases import match_phrase
+
+    for text in texts:
+        match_phrase(text)  # warm: templates compiled, typo index built
+    per_phrase = {text: statistics.median(timed(lambda t=text: match_phrase(t), rounds))
+                  for text in texts}
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for text in texts:
+            match_phrase(text)
+    elapsed = time.perf_counter() - start
+    medians = sorted(per_phrase.values())
+    return (statistics.median(medians) * 1e6, medians[-1] * 1e6,
+            rounds * len(texts) / elapsed)
+
+
+def warm_script_speed(text: str, repeats: int) -> float:
+    from ainlp.language.script import parse_script
+
+    script, diagnostics = parse_script(text, "bench.ainlp")
+    assert not diagnostics and len(script.statements) == 10, diagnostics
+    return statistics.median(timed(lambda: parse_script(text, "bench.ainlp"), repeats)) * 1e3
+
+
+def grammar_loads(repeats: int) -> tuple[float, float, float]:
+    """(ms to build the parser without a cache, ms to load it from Lark's cache, µs warm call)."""
+    from lark import Lark
+
+    from ainlp.language import grammar
+
+    start = time.perf_counter()
+    Lark.open_from_package("ainlp.grammar", "ainlp.lark", parser="lalr", lexer="contextual",
+                           propagate_positions=True, maybe_placeholders=True)
+    uncached = (time.perf_counter() - start) * 1e3
+    grammar.parser()
+
+    def reload() -> None:
+        grammar.parser.cache_clear()
+        grammar.parser()
+
+    from_cache = statistics.median(timed(reload, repeats)) * 1e3
+    warm = statistics.median(timed(grammar.parser, 1000)) * 1e6
+    return uncached, from_cache, warm
+
+
+def ainlp_command() -> list[str]:
+    script = Path(sys.executable).with_name("ainlp")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "ainlp.cli"]
+
+
+def process_times(runs: int) -> dict[str, float]:
+    """Median wall time (ms) of whole processes, interleaved so they share the machine's load."""
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "ainlp parse PHRASE --json": [*ainlp_command(), "parse", PHRASE, "--json"],
+        "ainlp parse BLOCK --json": [*ainlp_command(), "parse", "--json",
+                                     "CONTEXT c { COMMAND k { ACTION: f() } }\nRUN k"],
+    }
+    with tempfile.TemporaryDirectory(prefix="ainlp-bench-") as home:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["AINLP_HOME"] = home
+        for argv in commands.values():  # warm bytecode and grammar caches; check it works
+            subprocess.run(argv, env=env, check=True, capture_output=True)
+        samples: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(runs):
+            for name, argv in commands.items():
+                start = time.perf_counter()
+                subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
+                samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) * 1e3 for name, values in samples.items()}
+
+
+def main() -> int:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--runs", type=int, default=15, help="whole-process runs (median)")
+    options.add_argument("--rounds", type=int, default=20, help="warm rounds over the phrases")
+    args = options.parse_args()
+    if "AINLP_HOME" not in os.environ:  # Lark's cache for this process: not the user's folder
+        os.environ["AINLP_HOME"] = tempfile.mkdtemp(prefix="ainlp-bench-home-")
+
+    texts = phrases()
+    phrase_median, phrase_worst, per_second = warm_phrase_speed(texts, args.rounds)
+    script_ms = warm_script_speed(script_of_50_lines(), 200)
+    uncached, from_cache, warm_call = grammar_loads(20)
+    process = process_times(args.runs)
+    bare = process["python -c pass"]
+    ratio = process["ainlp parse PHRASE --json"] / bare
+
+    rows = [
+        ("phrase, warm (median of corpus)", f"{phrase_median:.0f} µs", "< 1000 µs",
+         phrase_median < 1000),
+        ("phrase, warm (slowest phrase)", f"{phrase_worst:.0f} µs", "< 1000 µs",
+         phrase_worst < 1000),
+        ("phrases per second, warm", f"{per_second:,.0f} /s", "> 1,000 /s", per_second > 1000),
+        ("50-line script, warm", f"{script_ms:.2f} ms", "< 5 ms", script_ms < 5),
+        ("grammar built without cache", f"{uncached:.1f} ms", "", None),
+        ("grammar loaded from Lark's cache", f"{from_cache:.2f} ms", "", None),
+        ("grammar, warm parser() call", f"{warm_call:.2f} µs", "< 1000 µs", warm_call < 1000),
+        ("python -c pass (process)", f"{bare:.1f} ms", "", None),
+        ("ainlp parse PHRASE --json (process)",
+         f"{process['ainlp parse PHRASE --json']:.1f} ms", f"<= {5 * bare:.1f} ms",
+         ratio <= 5),
+        ("  ratio to python -c pass", f"{ratio:.2f}x", "<= 5x", ratio <= 5),
+        ("ainlp parse BLOCK --json (process)",
+         f"{process['ainlp parse BLOCK --json']:.1f} ms",
+         f"{process['ainlp parse BLOCK --json'] / bare:.2f}x bare", None),
+    ]
+    print(f"{len(texts)} phrases, {args.rounds} warm rounds; {args.runs} process runs each "
+          f"(median); python {sys.version.split()[0]}")
+    width = max(len(row[0]) for row in rows)
+    print(f"{'measure':<{width}}  {'value':>12}  {'target':>14}  ok")
+    for name, value, target, ok in rows:
+        verdict = "" if ok is None else ("yes" if ok else "NO")
+        print(f"{name:<{width}}  {value:>12}  {target:>14}  {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
