@@ -26,8 +26,9 @@ PHRASE = "diagnose python path problems"
 
 FALLBACK_PHRASES = [
     "list python interpreters", "which python will run", "check environment health",
-    "fix the venv for this project", "use python 3.12 for this project", "back up my environments",
-    "restore the latest backup", "export environments to ~/aios-export", "generate diagnostic report",
+    "fix the venv for this project", "use python 3.12 for this project",
+    "back up my environments", "restore the latest backup",
+    "export environments to ~/aios-export", "generate diagnostic report",
     "why does pip install into the wrong python?", "make me a sandwich", "what's the weather",
 ]
 
