@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["ACCEPT", "MARGIN", "Candidate", "decide", "match_command_words", "match_phrase",
            "phrase_document", "rank"]
 
-ACCEPT = 0.6  # below this the best candidate is a guess, and we do not guess
+ACCEPT = 0.7  # below this the best candidate is a guess, and we do not guess
 MARGIN = 0.06  # two intents closer than this are a tie: ask, do not pick
 
 _FILLER_WEIGHT = 0.25
@@ -34,11 +34,13 @@ _TYPO_FACTOR = 0.85
 _NAME_FACTOR = 0.5  # a free-form name fills a slot with almost any word: it earns less
 _ANY_FACTOR = 0.4
 _LEAST = 0.1  # candidates below this are not worth listing as alternatives
-_SUGGEST = 0.2  # candidates at least this near are offered as suggestions for an unknown
+_SUGGEST = 0.1  # candidates at least this near are offered as suggestions for an unknown
+_SKIP_COST = 0.5  # a content word of the phrase that the template does not explain
 _MISSING_COST = 1.0  # a required template item absent from the phrase
 
 _VERSION = re.compile(r"^(?:(python|py|cpython|pypy)-?)?v?(\d+(?:\.\d+){0,2}\+?)$")
 _VERSION_PREFIX = frozenset({"python", "py", "cpython", "pypy", "version"})
+_DETERMINERS = frozenset({"my", "the", "a", "an", "our", "your", "his", "her", "their"})
 _NAME = re.compile(r"^[A-Za-z0-9_][\w.\-]*$")
 _SNAPSHOT_ID = re.compile(r"^\d{8}-\d{6}(-\d+)?$|^[a-f0-9]{8,}$")
 
@@ -200,9 +202,17 @@ def compile_template(intent: str, text: str) -> _Template:
             items.append(_item(((token,),), (), optional=False))
         pos += 1
     required = float(sum(1 for item in items if not item.optional))
-    anchors = frozenset(alt[0] for item in items if not item.optional
-                        for alt in item.alternatives if alt[0] not in FILLER)
-    return _Template(intent, text, tuple(items), required, anchors)
+    words = {alt[0] for item in items if not item.optional for alt in item.alternatives}
+    words -= FILLER
+    # A template is tried when the phrase shares a word with it; words that nearly every
+    # template has ("python", "environments") would have every template tried for nothing.
+    specific = words - _generic_words()
+    return _Template(intent, text, tuple(items), required, frozenset(specific or words))
+
+
+@functools.cache
+def _generic_words() -> frozenset[str]:
+    return frozenset(word for name in ("<env>", "<py>") for alt in _macro(name) for word in alt)
 
 
 @functools.cache
@@ -285,6 +295,7 @@ class _Phrase:
         self.fixed: list[str | None] = [
             None if (w in known or len(w) < 3) else _typos().correct(w) for w in self.words]
         self.weights = [_FILLER_WEIGHT if w in FILLER else 1.0 for w in self.words]
+        self.skip_costs = [0.0 if w in FILLER else _SKIP_COST for w in self.words]
         self.total = sum(self.weights)
         self._slots: dict[str, list[list[_Match]]] = {}
         self.item_matches: dict[int, dict[int, list[_Step]]] = {}  # id(item) -> start -> steps
@@ -338,9 +349,17 @@ class _Phrase:
             if is_path(token.text):
                 return [(j + 1, weight * 0.9, token.text)]  # {path} says it better, where allowed
             if (_NAME.match(token.text) and token.lower not in vocabulary()
-                    and not _VERSION.match(token.lower) and not self.fixed[j]):
+                    and not _VERSION.match(token.lower) and not self.fixed[j]
+                    and not self._owned_thing(j)):
                 return [(j + 1, weight * _NAME_FACTOR, token.text)]
         return []
+
+    def _owned_thing(self, j: int) -> bool:
+        """"my car", "the oven": a word after an article or possessive names a thing, not an
+        environment, unless an environment word follows ("my datasci env")."""
+        if j == 0 or self.words[j - 1] not in _DETERMINERS:
+            return False
+        return not (j + 1 < self.n and self.words[j + 1] in _generic_words())
 
     def _version(self, j: int) -> list[_Match]:
         word = self.words[j]
@@ -405,6 +424,9 @@ def _align(template: _Template, phrase: _Phrase) -> tuple[float, dict[str, str]]
     n, items = phrase.n, template.items
     m = len(items)
     score = [[0.0] * (n + 1) for _ in range(m + 1)]
+    cost = phrase.skip_costs
+    for j in range(n - 1, -1, -1):  # words left over after the last item
+        score[m][j] = score[m][j + 1] - cost[j]
     how: list[list[object]] = [[_SKIP_TOKEN] * (n + 1) for _ in range(m + 1)]
     for i in range(m - 1, -1, -1):
         item = items[i]
@@ -419,7 +441,7 @@ def _align(template: _Template, phrase: _Phrase) -> tuple[float, dict[str, str]]
         row[n] = below[n] + skip_item
         choice[n] = _SKIP_ITEM
         for j in range(n - 1, -1, -1):
-            best: float = row[j + 1]
+            best: float = row[j + 1] - cost[j]
             pick: object = _SKIP_TOKEN
             value = below[j] + skip_item
             if value > best:

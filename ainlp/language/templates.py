@@ -69,6 +69,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "[<problems>]",
         "(fix|repair|heal|rebuild|recreate) [broken] [python] [<env>] (for|of|in) {target}",
         "(fix|repair|heal|rebuild) {target} [<env>]",
+        "(fix|repair|heal|rebuild|recreate) [broken] [python] <env> {target}",
         "(rebuild|recreate|repair) [broken|stale|outdated] [python] <env> [after|following] "
         "[a|the] [python] (upgrade|update|upgrades|updates)",
         "(rebuild|repair) [broken] <env>",
@@ -130,6 +131,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(save|write|dump) [python] <env> (configuration|config|setup|settings) [to|in|at|into] "
         "[{path}]",
         "(before|for) [an|the|a] (os|system|operating system) (reinstall|reinstallation|reformat)",
+        "get [python] [<env>|machine|system|computer|everything|laptop] ready (for|before) "
+        "[an|the|a] [os|system|operating system|machine|computer] (reinstall|reinstallation"
+        "|reinstalling|reformat|wipe|reset|migration|upgrade)",
         "(migrate|move) [my] [python] <env> to [a|another|new] (machine|computer|laptop)",
     ),
     "import": (
@@ -148,7 +152,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "|status|python] report [as|in|using] [{format}]",
         "[full|complete] (diagnostic|diagnostics|health|diagnosis|status) report [as|in] "
         "[{format}]",
-        "report [as|in] [{format}]",
+        "[full|complete] report [as|in] [{format}]",
         "(generate|create|make|produce|write|give me|show|print|export) [a|an|the] [full] "
         "[diagnostic|health] {format} report",
         "(summarise|summarize) [the] [python] [<env>] (health|state|status)",
