@@ -20,7 +20,7 @@ def _documents(ctx: ActionContext, target: str | None) -> list[dict[str, Any]]:
 
 
 def _result(name: str, docs: list[dict[str, Any]], *, judge: bool) -> Result:
-    conflicted = any(doc["conflicts"] or doc["unparsable"] for doc in docs)
+    conflicted = any(doc["conflicts"] or doc["unparsable"] or doc["unsupported"] for doc in docs)
     data: dict[str, Any] = docs[0] if len(docs) == 1 else {
         "environments": docs,
         "summary": {"environments": len(docs),

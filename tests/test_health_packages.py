@@ -26,6 +26,7 @@ PACKAGE_IDS = (
     "packages.pth-missing-path",
     "packages.pth-import-fails",
     "packages.pip-broken",
+    "packages.wheel-unsupported",
 )
 
 
@@ -206,3 +207,14 @@ def test_run_checks_topic_packages_reports_them(env: tuple[World, Path, Path]) -
                         topic="packages")
     assert [f.id for f in report.findings] == ["packages.requirement-missing"]
     assert report.has_errors
+
+
+def test_wheel_unsupported(env: tuple[World, Path, Path]) -> None:
+    from packaging.tags import platform_tags
+
+    world, prefix, site = env
+    native = next(iter(platform_tags()))
+    make_dist(site, "fits", "1.0", wheel_tags=[f"cp311-cp311-{native}"])
+    assert found(world, record_of(prefix), "packages.wheel-unsupported") == []
+    make_dist(site, "for-310", "1.0", wheel_tags=[f"cp310-cp310-{native}"])
+    assert len(found(world, record_of(prefix), "packages.wheel-unsupported")) == 1

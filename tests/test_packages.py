@@ -230,3 +230,36 @@ def test_marker_environment_uses_the_environment_python(tmp_path: Path) -> None:
     assert "implementation_version" not in values
     assert marker_environment(world, replace(record, version="3.10.14+"))[
         "python_full_version"] == "3.10.14"
+
+
+def test_wheels_for_another_python_are_unsupported(tmp_path: Path) -> None:
+    import sys
+
+    from ainlp.core.packages.tags import tag_context
+    from packaging.tags import platform_tags
+
+    native = next(iter(platform_tags()))
+    prefix = tmp_path / "proj" / ".venv"
+    site = make_venv(prefix, "3.12.1")
+    make_dist(site, "pure", "1.0", wheel_tags=["py3-none-any"])
+    make_dist(site, "both", "1.0", wheel_tags=["py2.py3-none-any"])
+    make_dist(site, "native", "1.0", wheel_tags=[f"cp312-cp312-{native}"])
+    make_dist(site, "stable", "1.0", wheel_tags=[f"cp39-abi3-{native}"])
+    make_dist(site, "old", "1.0", wheel_tags=[f"cp311-cp311-{native}"])
+    make_dist(site, "elsewhere", "1.0", wheel_tags=["cp312-cp312-win_arm64"])
+    make_dist(site, "no-wheel-file", "1.0")
+    world = make_world(tmp_path)
+    record = record_of(prefix)
+    context = tag_context(world, record)
+    assert context is not None
+    result = check(installed_distributions(world, record).distributions,
+                   marker_environment(world, record), context)
+    assert [u.package for u in result.unsupported] == ["elsewhere", "old"]
+    assert result.pip_lines == ["elsewhere 1.0 is not supported on this platform",
+                                "old 1.0 is not supported on this platform"]
+    assert not result.ok
+    # no judgement where the tags cannot be known
+    assert tag_context(world, replace(record, implementation="pypy")) is None
+    assert tag_context(world, replace(record, version="2.7.18")) is None
+    other = "win32" if sys.platform != "win32" else "linux"
+    assert tag_context(replace(world, platform=other), record) is None

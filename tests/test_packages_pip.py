@@ -14,6 +14,7 @@ from ainlp.core.discovery.resolve import classify
 from ainlp.core.discovery.select import select_environments
 from ainlp.core.packages import check, installed_distributions, marker_environment
 from ainlp.core.packages.metadata import normalized_version
+from ainlp.core.packages.tags import tag_context
 
 from tests.conftest import make_world, real_pythons
 from tests.test_packages_worlds import make_dist, make_egg_info
@@ -52,9 +53,9 @@ def _ours(tmp_path: Path, prefix: Path) -> tuple[list[dict[str, str]], list[str]
         if dist.editable_location is not None:
             item["editable_project_location"] = str(dist.editable_location)
         listed.append(item)
-    result = check(installed.distributions, marker_environment(world, record))
-    lines = [c.pip_line for c in result.conflicts]
-    return listed, lines, 0 if result.ok else 1
+    result = check(installed.distributions, marker_environment(world, record),
+                   tag_context(world, record))
+    return listed, result.pip_lines, 0 if result.ok else 1
 
 
 def _pip_check(prefix: Path) -> tuple[list[str], int]:
@@ -134,7 +135,41 @@ def test_machine_pythons_match_their_pip(python: Path, tmp_path: Path) -> None:
     installed = installed_distributions(world, record)
     ours = {(d.name, normalized_version(d.version)) for d in installed.distributions}
     assert ours == {(p["name"], p["version"]) for p in json.loads(listed.stdout)}
-    result = check(installed.distributions, marker_environment(world, record))
+    result = check(installed.distributions, marker_environment(world, record),
+                   tag_context(world, record))
     pip_lines = sorted(line for line in checked.stdout.splitlines()
                        if line and line != "No broken requirements found.")
-    assert sorted(c.pip_line for c in result.conflicts) == pip_lines
+    assert sorted(result.pip_lines) == pip_lines
+
+
+@pytest.fixture(scope="session")
+def new_pip_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A venv of a Python whose bundled pip (24.1+) also checks wheel tags."""
+    newest = next((p for p in real_pythons() if p.parent.parent.name.startswith("3.13")), None)
+    if newest is None:
+        pytest.skip("no Python 3.13 on this machine (its ensurepip brings pip 24.x)")
+    prefix = tmp_path_factory.mktemp("newpip") / "venv"
+    subprocess.run([str(newest), "-m", "venv", str(prefix)], check=True, timeout=180,
+                   capture_output=True)
+    return prefix
+
+
+def test_unsupported_wheels_match_new_pip(new_pip_venv: Path, tmp_path: Path) -> None:
+    from packaging.tags import platform_tags
+
+    native = next(iter(platform_tags()))
+    prefix = tmp_path / "venv"
+    shutil.copytree(new_pip_venv, prefix, symlinks=True)
+    site = next((prefix / "lib").glob("python3.*/site-packages"))
+    make_dist(site, "native-ext", "1.0", wheel_tags=[f"cp313-cp313-{native}"])
+    make_dist(site, "stable-abi", "1.0", wheel_tags=[f"cp38-abi3-{native}"])
+    make_dist(site, "pure", "1.0", wheel_tags=["py2.py3-none-any"])
+    make_dist(site, "left-from-311", "2.0", wheel_tags=[f"cp311-cp311-{native}"])
+    make_dist(site, "other-os", "1.0", wheel_tags=["cp313-cp313-win_amd64", "cp313-cp313-"
+                                                   "macosx_11_0_arm64"])
+    make_dist(site, "needs-more", "1.0", requires=["pure>=2"], wheel_tags=["py3-none-any"])
+    listed, lines, code = _ours(tmp_path, prefix)
+    assert listed == _pip_list(prefix)
+    pip_lines, pip_code = _pip_check(prefix)
+    assert (sorted(lines), code) == (sorted(pip_lines), pip_code)
+    assert len(lines) == 3

@@ -47,6 +47,7 @@ def make_dist(
     files: Mapping[str, str] | None = None,
     direct_url: Mapping[str, object] | None = None,
     requested: bool = True,
+    wheel_tags: Iterable[str] = (),
 ) -> Path:
     """A wheel-style install: package files, METADATA, INSTALLER, RECORD (with hashes, sizes)."""
     stem = name.replace("-", "_")
@@ -63,6 +64,10 @@ def make_dist(
         write(info / "REQUESTED")
     if direct_url is not None:
         write(info / "direct_url.json", json.dumps(direct_url))
+    tags = list(wheel_tags)
+    if tags:
+        write(info / "WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: false\n"
+              + "".join(f"Tag: {tag}\n" for tag in tags))
     contents = dict(files if files is not None else {f"{stem.lower()}/__init__.py": "x = 1\n"})
     rows = []
     for rel, text in contents.items():

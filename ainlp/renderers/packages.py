@@ -76,11 +76,14 @@ def _render_one(out: Console, doc: dict[str, Any], *, listing: bool) -> None:
     for bad in doc["unparsable"]:
         out.print(f"[red]✗[/] {escape(bad['package'])}: cannot parse requirement "
                   f"{escape(bad['requirement'])}")
+    for wheel in doc["unsupported"]:
+        out.print(f"[red]✗[/] {escape(wheel['package'])} {escape(wheel['version'])} is a wheel "
+                  f"for another Python or platform ({escape(', '.join(wheel['tags']))})")
     for invalid in doc["invalid"]:
         out.print(f"[yellow]![/] {escape(invalid['path'])}: {escape(invalid['error'])}")
     count = len(doc["packages"])
-    if doc["conflicts"] or doc["unparsable"]:
-        out.print(f"{count} packages, [red]{len(doc['conflicts']) + len(doc['unparsable'])} "
-                  f"broken requirements[/]\n")
+    broken = len(doc["conflicts"]) + len(doc["unparsable"]) + len(doc["unsupported"])
+    if broken:
+        out.print(f"{count} packages, [red]{broken} broken requirements[/]\n")
     else:
         out.print(f"{count} packages, [green]no broken requirements[/]\n")

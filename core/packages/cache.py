@@ -24,12 +24,13 @@ from typing import Any
 from ainlp.core.packages.conflicts import BadRequirement, CheckResult, Conflict, check
 from ainlp.core.packages.metadata import Distribution, read_distribution
 from ainlp.core.packages.record import scan_missing
+from ainlp.core.packages.tags import TagContext, Unsupported
 
 CACHE_FILE = "packages-cache.json"
-_FORMAT = 2
+_FORMAT = 3
 _SECTIONS = ("dists", "checks", "records")
 _DIST_FIELDS = ("format", "name", "version", "requires", "requires_python", "installer",
-                "requested", "direct_url", "editable_location", "metadata_error")
+                "requested", "direct_url", "editable_location", "metadata_error", "wheel_tags")
 
 
 # mtimes tick coarsely (a few ms): a stamp this fresh could hide a change made in the same
@@ -93,23 +94,28 @@ class PackageCache:
         self._put("dists", str(path), stamp, _dist_to_json(dist), _stamp_mtimes(stamp))
         return dist
 
-    def check(self, distributions: Iterable[Distribution],
-              environment: Mapping[str, str]) -> CheckResult:
-        """pip check of these distributions, cached by their content and the marker values."""
+    def check(self, distributions: Iterable[Distribution], environment: Mapping[str, str],
+              tags: TagContext | None = None) -> CheckResult:
+        """pip check of these distributions, cached by their content, the marker values and
+        the tag context."""
         dists = list(distributions)
-        blob = json.dumps([sorted(environment.items()),
-                           [(d.name, d.version, d.requires) for d in dists]])
+        blob = json.dumps([sorted(environment.items()), tags.key if tags else None,
+                           [(d.name, d.version, d.requires, d.wheel_tags) for d in dists]])
         key = hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()
         cached = self._get("checks", key, 1)
         if isinstance(cached, dict):
             try:
-                return CheckResult(tuple(Conflict(**c) for c in cached["conflicts"]),
-                                   tuple(BadRequirement(**b) for b in cached["unparsable"]))
+                return CheckResult(
+                    tuple(Conflict(**c) for c in cached["conflicts"]),
+                    tuple(BadRequirement(**b) for b in cached["unparsable"]),
+                    tuple(Unsupported(u["package"], u["version"], tuple(u["tags"]))
+                          for u in cached["unsupported"]))
             except (KeyError, TypeError):
                 pass
-        result = check(dists, environment)
+        result = check(dists, environment, tags)
         self._put("checks", key, 1, {"conflicts": [asdict(c) for c in result.conflicts],
-                                     "unparsable": [asdict(b) for b in result.unparsable]})
+                                     "unparsable": [asdict(b) for b in result.unparsable],
+                                     "unsupported": [asdict(u) for u in result.unsupported]})
         return result
 
     def missing(self, dist: Distribution) -> list[Path]:
@@ -187,6 +193,7 @@ def _stamp_mtimes(stamp: list[object] | None) -> list[int]:
 def _dist_to_json(dist: Distribution) -> dict[str, Any]:
     value = {name: getattr(dist, name) for name in _DIST_FIELDS}
     value["requires"] = list(dist.requires)
+    value["wheel_tags"] = list(dist.wheel_tags)
     value["editable_location"] = str(dist.editable_location) if dist.editable_location else None
     return value
 
@@ -196,6 +203,7 @@ def _dist_from_json(path: Path, location: Path, scope: str,
     editable = value["editable_location"]
     fields = {name: value[name] for name in _DIST_FIELDS}
     fields["requires"] = tuple(value["requires"])
+    fields["wheel_tags"] = tuple(value["wheel_tags"])
     fields["editable_location"] = Path(editable) if editable else None
     return Distribution(path, location, scope, **fields)
 

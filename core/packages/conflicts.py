@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ainlp.core.discovery.records import EnvRecord
 from ainlp.core.packages.metadata import Distribution, canonical, normalized_version
 from ainlp.core.packages.sites import minor_version
+from ainlp.core.packages.tags import TagContext, Unsupported, unsupported
 from ainlp.core.world import World
 
 if TYPE_CHECKING:
@@ -66,10 +67,18 @@ class BadRequirement:
 class CheckResult:
     conflicts: tuple[Conflict, ...]
     unparsable: tuple[BadRequirement, ...]
+    unsupported: tuple[Unsupported, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not self.conflicts and not self.unparsable
+        return not self.conflicts and not self.unparsable and not self.unsupported
+
+    @property
+    def pip_lines(self) -> list[str]:
+        """What `pip check` prints (24.1 and later), in its order."""
+        missing = [c.pip_line for c in self.conflicts if c.problem == "missing"]
+        version = [c.pip_line for c in self.conflicts if c.problem == "version"]
+        return missing + version + [u.pip_line for u in self.unsupported]
 
 
 def full_version(version: str | None) -> str | None:
@@ -125,14 +134,17 @@ def applicable_requirements(dist: Distribution,
     return found
 
 
-def check(distributions: Iterable[Distribution], environment: Mapping[str, str]) -> CheckResult:
-    """pip check over these distributions (the first of each name, as installed)."""
+def check(distributions: Iterable[Distribution], environment: Mapping[str, str],
+          tags: TagContext | None = None) -> CheckResult:
+    """pip check over these distributions (the first of each name, as installed); with a
+    tag context, installed wheels this interpreter cannot use too."""
     from packaging.requirements import InvalidRequirement
     from packaging.version import InvalidVersion, Version
 
+    dists = list(distributions)
     package_set: dict[str, tuple[Distribution, list[Requirement]]] = {}
     unparsable: list[BadRequirement] = []
-    for dist in distributions:
+    for dist in dists:
         try:
             package_set[dist.canonical_name] = (dist, applicable_requirements(dist, environment))
         except (InvalidRequirement, ValueError) as exc:
@@ -159,7 +171,8 @@ def check(distributions: Iterable[Distribution], environment: Mapping[str, str])
                                                     dep, "version", normalized_version(installed)))
         conflicts += sorted(missing.values(), key=lambda c: (c.dependency, c.requirement))
         conflicts += sorted(wrong.values(), key=lambda c: (c.dependency, c.requirement))
-    return CheckResult(tuple(conflicts), tuple(unparsable))
+    foreign = tuple(unsupported(dists, tags)) if tags is not None else ()
+    return CheckResult(tuple(conflicts), tuple(unparsable), foreign)
 
 
 def _bad_text(dist: Distribution, exc: Exception) -> str:

@@ -10,6 +10,7 @@ from ainlp.core.packages.conflicts import check, marker_environment
 from ainlp.core.packages.distributions import installed_distributions
 from ainlp.core.packages.metadata import Distribution, normalized_version
 from ainlp.core.packages.record import installed_size
+from ainlp.core.packages.tags import tag_context
 from ainlp.core.world import World
 
 
@@ -17,7 +18,8 @@ def package_document(world: World, record: EnvRecord) -> dict[str, Any]:
     """What is installed in `record`, its conflicts, and metadata that could not be read."""
     started = time.perf_counter()
     installed = installed_distributions(world, record)
-    result = check(installed.distributions, marker_environment(world, record))
+    result = check(installed.distributions, marker_environment(world, record),
+                   tag_context(world, record))
     return {
         "environment": record.to_json(),
         "site_dirs": [{"path": str(p.path), "scope": p.scope} for p in installed.search_path],
@@ -25,6 +27,8 @@ def package_document(world: World, record: EnvRecord) -> dict[str, Any]:
         "conflicts": [c.to_json() for c in result.conflicts],
         "unparsable": [{"package": u.package, "requirement": u.text, "error": u.error}
                        for u in result.unparsable],
+        "unsupported": [{"package": u.package, "version": u.version, "tags": list(u.tags)}
+                        for u in result.unsupported],
         "invalid": [{"path": str(d.path), "error": d.metadata_error} for d in installed.invalid],
         "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
     }

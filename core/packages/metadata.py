@@ -32,6 +32,7 @@ class Distribution:
     direct_url: str | None = None
     editable_location: Path | None = None  # the source folder of an editable install
     metadata_error: str | None = None  # why the metadata could not be used, when it cannot
+    wheel_tags: tuple[str, ...] = ()  # the Tag lines of WHEEL ("cp311-cp311-manylinux_...")
 
     @property
     def canonical_name(self) -> str:
@@ -83,6 +84,7 @@ def read_distribution(path: Path, location: Path, scope: str) -> Distribution:
         requires=requires,
         requires_python=_first(headers, "requires-python"),
         installer=_installer(path) if fmt == "dist-info" else None,
+        wheel_tags=_wheel_tags(path) if fmt == "dist-info" else (),
         requested=fmt == "dist-info" and (path / "REQUESTED").exists(),
         direct_url=direct_url,
         editable_location=editable,
@@ -117,6 +119,16 @@ def _read_headers(file: Path) -> tuple[dict[str, list[str]] | None, str | None]:
     for key, value in message.items():
         headers.setdefault(key.lower(), []).append(str(value))
     return headers, None
+
+
+def _wheel_tags(info: Path) -> tuple[str, ...]:
+    """The `Tag:` lines of the WHEEL file a wheel install leaves; () without one."""
+    try:
+        text = (info / "WHEEL").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ()
+    return tuple(line.split(":", 1)[1].strip() for line in text.splitlines()
+                 if line.lower().startswith("tag:"))
 
 
 def _installer(info: Path) -> str | None:

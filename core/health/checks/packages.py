@@ -20,6 +20,7 @@ from ainlp.core.packages.conflicts import CheckResult, full_version, marker_envi
 from ainlp.core.packages.distributions import Installed, installed_distributions
 from ainlp.core.packages.metadata import Distribution
 from ainlp.core.packages.pth import PthLine, pth_files, read_pth
+from ainlp.core.packages.tags import tag_context
 
 _PACKAGES = ("packages",)
 _PIP = ("packages", "pip")
@@ -59,7 +60,8 @@ def _installed(ctx: CheckContext, env: EnvRecord) -> Installed:
 def _checked(ctx: CheckContext, env: EnvRecord) -> CheckResult:
     return ctx.memo(("packages.check", env.prefix, env.executable, env.version),
                     lambda: _cache(ctx).check(_installed(ctx, env).distributions,
-                                              marker_environment(ctx.world, env)))
+                                              marker_environment(ctx.world, env),
+                                              tag_context(ctx.world, env)))
 
 
 def _label(dist: Distribution) -> str:
@@ -160,6 +162,32 @@ def requirement_unparsable(ctx: CheckContext) -> Iterator[Finding]:
                                "requirement",
                                f"{_python(env, ctx.world.platform)} -m pip install --upgrade "
                                f"{bad.package}")
+
+
+@health_check(
+    "packages.wheel-unsupported", severity=Severity.ERROR, topics=_PIP,
+    fix="reinstall-packages",
+    title="An installed wheel was built for another Python or platform",
+    explanation="None of the tags in an installed distribution's WHEEL file (cp311-cp311-"
+                "manylinux..., say) is one this environment's interpreter accepts: pip check "
+                "reports `X is not supported on this platform`. Typically the venv's base "
+                "Python was upgraded to a new minor version under it.",
+    why="Its compiled extension modules were built for another Python ABI: importing them "
+        "fails (undefined symbols, wrong magic) or crashes.",
+    repair="`reinstall-packages` reinstalls the environment's packages with its current "
+           "Python so pip picks wheels built for it.",
+)
+@_saving
+def wheel_unsupported(ctx: CheckContext) -> Iterator[Finding]:
+    spec = get_check("packages.wheel-unsupported")
+    for env in _environments(ctx):
+        for wheel in _checked(ctx, env).unsupported:
+            yield spec.finding(subject_of(env),
+                               f"{wheel.package} {wheel.version} is a wheel for "
+                               f"{', '.join(wheel.tags)}, not for this Python "
+                               f"({env.version})",
+                               f"{_python(env, ctx.world.platform)} -m pip install "
+                               f"--force-reinstall {wheel.package}=={wheel.version}")
 
 
 @health_check(
