@@ -14,12 +14,14 @@ MACROS: dict[str, str] = {
             "|python installation|python installations|python versions|installations)",
     "<problems>": "(problem|problems|issue|issues|error|errors|trouble|bugs|bug|setup|config"
                   "|configuration|health)",
-    "<list>": "(list|show|display|print|get|give me|enumerate|tell me)",
+    "<list>": "(list|show|display|print|get|give me|enumerate|tell me|give me a list of"
+              "|show me a list of|a list of)",
 }
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
     "list_environments": (
-        "<list> [all|every] [installed] [{kind}] (<env>|<py>) [{version}]",
+        "<list> [all|every] [installed] [{kind}] (<env>|<py>) [{version}] [on|in] [this|my] "
+        "[machine|computer|system|laptop]",
         "<list> [all|every] [installed] {kind} [<env>|<py>]",
         "(find|locate|discover|search for|look for|detect|scan for) [all|every] [{kind}] "
         "(<env>|<py>) [{version}]",
@@ -40,6 +42,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "which interpreter (runs|is used|will run) [for] [python|python3|{version}]",
         "what does (python|python3|{version}) (point to|resolve to|run)",
         "(resolve|locate) (python|python3|{version})",
+        "(what|which) (python|python3|interpreter) (runs|will run|is used|gets used|starts"
+        "|executes) (when|if) [i] (type|run|call) [python|python3]",
+        "where does (python|python3|{version}) come from",
+        "(show me|tell me|find out) which (python|python3|interpreter) ...",
     ),
     "diagnose": (
         "(diagnose|check|test|inspect|examine|analyze|analyse|audit|troubleshoot|debug|scan) "
@@ -62,11 +68,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "why (does|do|is|are|did|can not|will not|does not|is not) python ...",
         "(something is|things are) (wrong|broken) with [python] [{topic}]",
         "(python|pip|{topic}) (is|seems|looks) (broken|wrong|not working)",
+        "(check|test|see) (if|whether) [python] [{topic}] (works|is working|is ok|is okay"
+        "|is broken|is fine|is healthy)",
         "doctor [{target}]",
     ),
     "fix": (
-        "(fix|repair|heal|mend|resolve|correct|sort out) [broken] [python] [{topic}] [<env>] "
-        "[<problems>]",
+        "[auto|automatic|automatically] (fix|repair|heal|mend|resolve|correct|sort out) [broken] "
+        "[python] [{topic}] [<env>] [<problems>]",
         "(fix|repair|heal|rebuild|recreate) [broken] [python] [<env>] (for|of|in) {target}",
         "(fix|repair|heal|rebuild) {target} [<env>]",
         "(fix|repair|heal|rebuild|recreate) [broken] [python] <env> {target}",
@@ -78,7 +86,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "make [python] [{topic}] (work|working) [again]",
     ),
     "switch": (
-        "(switch|change|swap|move) to [the|a] [python] [<env>] [for|in] {target}",
+        "(switch|change|swap|move) to [the|a] [python] [<env>] [for|in] {target} [<env>]",
         "(switch|change|swap) to [the|a] [python] {version} [for|in] [{target}]",
         "(switch|change) [the] (<env>|python) (for|of|in) {target} [to] [{version}]",
         "(switch|change) [the] (<env>|python) to {target}",
@@ -98,6 +106,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(create|make|build|set up|setup|init|initialise|initialize) [a|an] [new] [python] "
         "[{version}] <env> (in|at|under|into) {path}",
         "(create|make|build|set up|setup) [a|an] [new] [python] [{version}] <env> {path}",
+        "(create|make|build|set up|setup) [a|an] [new] [python] [{version}] <env> (called|named)"
+        " {target}",
         "new [python] <env> [with] [{version}]",
         "(python|py) -m venv [{path}]",
     ),
@@ -119,6 +129,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(restore|restore from|restore a|restore the) (backup|snapshot)",
         "(load|apply|use) [the] [{source}] (backup|snapshot) [{source}]",
         "restore [<env>]",
+        "(roll back|rollback|revert) [python] <env>",
     ),
     "export": (
         "(prepare|ready|get ready|set up|prep) [python] [<env>|machine|system|computer|everything"
@@ -135,9 +146,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "[an|the|a] [os|system|operating system|machine|computer] (reinstall|reinstallation"
         "|reinstalling|reformat|wipe|reset|migration|upgrade)",
         "(migrate|move) [my] [python] <env> to [a|another|new] (machine|computer|laptop)",
+        "[i am|i will] (going to|about to|want to|need to|planning to|will) (reinstall|reformat"
+        "|wipe|reset) [the|my] (os|system|operating system|machine|computer|laptop)",
     ),
     "import": (
-        "import [all|every] [python] [<env>] [configuration|config|bundle|export] [from] "
+        "(import|reimport|re-import) [all|every] [python] [<env>] [configuration|config|bundle"
+        "|export] [from] "
         "[{path}]",
         "(recreate|restore|rebuild|reinstall|bring back|set up) [python] <env> (after|following) "
         "[the|an|a] [os|system|operating system|machine] (reinstall|reinstallation|reformat"
@@ -163,6 +177,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(which|what) (backups|snapshots) (do i have|are there|exist|are available|have i got"
         "|have i made)",
         "(backups|snapshots)",
+        "(do i have|are there|have i got|have i made) [any] (backups|snapshots)",
         "how many (backups|snapshots) [do i have|are there]",
     ),
     "cleanup": (
@@ -189,6 +204,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(conflicts|conflict|clashes|clash|incompatibilities|problems|issues|errors) "
         "[in|of|for] [{target}]",
         "pip check [{target}]",
+        "(check|find|look for|detect|scan for|search for|are there) [for] [any] (conflicts"
+        "|conflict|clashes|incompatibilities) [in|of|for] [{target}]",
         "(verify|validate) [the] [installed] (dependencies|packages|requirements) [in|of|for] "
         "[{target}]",
         "(are there|do i have|any) (dependency|package|version) (conflicts|clashes)",
