@@ -197,13 +197,15 @@ class _Splitter:
                 break
         end = index
         if stack:
-            self._unterminated(start, end, stack, suspects)
+            self._unterminated(end, stack, suspects)
         self.chunks.append(_Chunk(start, self.repaired[start:end]))
         return end
 
-    def _unterminated(self, start: int, end: int, stack: list[tuple[int, int]],
+    def _unterminated(self, end: int, stack: list[tuple[int, int]],
                       suspects: list[tuple[int, int]]) -> None:
-        blamed = [s for s in reversed(suspects)][: len(stack)]
+        """One diagnostic and one repair per brace left open. A block whose `}` closed an outer
+        block's indentation is the likelier culprit than the outer block itself."""
+        blamed = list(reversed(suspects))[: len(stack)]
         blamed += stack[: len(stack) - len(blamed)]
         for line_index, _col in sorted(blamed):
             line = self.lines[line_index]
@@ -214,8 +216,6 @@ class _Splitter:
             self.diag("script.unterminated-block", f"unterminated block: {label} is never closed",
                       line_index, line.indent, "add '}' to close it", len(word or "x"))
             self._close_after(line_index, end)
-        for _ in range(len(stack) - len(blamed)):
-            self._close_at_end(end)
 
     def _close_after(self, opener: int, end: int) -> None:
         """Add the missing `}` after the block's body: before the next line indented no deeper."""
@@ -229,9 +229,6 @@ class _Splitter:
                 break
             last = index
         self._insert_closer(last)
-
-    def _close_at_end(self, end: int) -> None:
-        self._insert_closer(end - 1)
 
     def _insert_closer(self, index: int) -> None:
         text = self.repaired[index]
