@@ -1,4 +1,22 @@
-"""`ainlp parse TEXT | --file F | -`: a phrase's intent, or the AST of a block; runs nothing."""
+"""`ainlp parse TEXT | --file F | -`: a phrase's intent, or the AST of a block; runs nothing.
+
+A phrase prints the intent object of intents.md: {"kind": "phrase", "text", "intent", "slots",
+"confidence", "alternatives": [{"intent", "confidence"}], "template", "suggestions"?}.
+
+A block or script prints its AST, every node with a 1-based "span" {line, column, end_line,
+end_column}:
+    {"kind": "script", "source": "<text>" | file, "statements": [statement, ...]}
+    statement: {"type": "context", "name", "commands": [command, ...], "span"}
+             | {"type": "run", "command", "span"}
+             | phrase
+    command:   {"type": "command", "name", "clauses": [clause, ...], "span"}
+    clause:    {"type": "clause", "clause": "ACTION" | "RECOVERY" | "REPORT" | "EXPORT",
+                "value": call | phrase, "span"}
+    call:      {"type": "call", "name", "arguments": {name: value}, "span"}
+    phrase:    {"type": "phrase", "text", "intent": intent object, "span"}
+Values are JSON strings, numbers, booleans and lists. Syntax errors exit 2 with every
+diagnostic (file:line:col, the line, a caret) on stderr, or the error document with --json.
+"""
 
 from __future__ import annotations
 
