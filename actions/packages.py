@@ -11,24 +11,25 @@ _TARGET = Param("target", str, None,
                 "'project', 'all', an environment name or a path (default: the active Python)")
 
 
-def _documents(ctx: ActionContext, target: str | None) -> list[dict[str, Any]]:
+def _documents(ctx: ActionContext, target: str | None, judge: bool) -> list[dict[str, Any]]:
     from ainlp.core.discovery.select import select_environments
     from ainlp.core.packages.listing import package_document
 
     records = select_environments(ctx.world, None, target, default="active")
-    return [package_document(ctx.world, record) for record in records]
+    return [package_document(ctx.world, record, check_conflicts=judge) for record in records]
 
 
 def _result(name: str, docs: list[dict[str, Any]], *, judge: bool) -> Result:
-    conflicted = any(doc["conflicts"] or doc["unparsable"] or doc["unsupported"] for doc in docs)
+    broken = sum(len(d["conflicts"]) + len(d["unparsable"]) + len(d["unsupported"])
+                 for d in docs) if judge else 0
     data: dict[str, Any] = docs[0] if len(docs) == 1 else {
         "environments": docs,
         "summary": {"environments": len(docs),
                     "packages": sum(len(d["packages"]) for d in docs),
-                    "conflicts": sum(len(d["conflicts"]) for d in docs)},
+                    "broken": broken if judge else None},
     }
     data["checked"] = judge
-    return Result(name, data, problems_found=judge and conflicted)
+    return Result(name, data, problems_found=broken > 0)
 
 
 @action(
@@ -40,7 +41,7 @@ def _result(name: str, docs: list[dict[str, Any]], *, judge: bool) -> Result:
     phrases=("list packages", "what is installed in my venv", "show installed packages"),
 )
 def list_packages(ctx: ActionContext, target: str | None = None, check: bool = False) -> Result:
-    return _result("list_packages", _documents(ctx, target), judge=check)
+    return _result("list_packages", _documents(ctx, target, check), judge=check)
 
 
 @action(
@@ -51,4 +52,4 @@ def list_packages(ctx: ActionContext, target: str | None = None, check: bool = F
     phrases=("check packages", "are there broken requirements", "pip check my project"),
 )
 def check_packages(ctx: ActionContext, target: str | None = None) -> Result:
-    return _result("check_packages", _documents(ctx, target), judge=True)
+    return _result("check_packages", _documents(ctx, target, True), judge=True)

@@ -263,3 +263,13 @@ def test_wheels_for_another_python_are_unsupported(tmp_path: Path) -> None:
     assert tag_context(world, replace(record, version="2.7.18")) is None
     other = "win32" if sys.platform != "win32" else "linux"
     assert tag_context(replace(world, platform=other), record) is None
+
+
+def test_normalized_version_agrees_with_packaging() -> None:
+    from ainlp.core.packages.metadata import normalized_version
+    from packaging.version import Version
+
+    for text in ("1.0", "1.0-rc1", "01.2", "1.0.post1", "1.0+Local", "2!1.0", "1.0RC1",
+                 "v1.0", "1.0+abc.01", "1.0+01a.2", "1.0+00", "0.10", "1.0a1.dev3"):
+        assert normalized_version(text) == str(Version(text)), text
+    assert normalized_version("not a version") == "not a version"

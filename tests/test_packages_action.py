@@ -74,11 +74,13 @@ def test_list_and_check_documents(tmp_path: Path) -> None:
     assert [p["name"] for p in doc["packages"]] == ["app", "lib"]
     assert set(doc["packages"][0]) >= {"name", "version", "installer", "editable", "direct_url",
                                        "size", "requires"}
-    assert [(c["package"], c["dependency"], c["problem"], c["installed"])
-            for c in doc["conflicts"]] == [("app", "absent", "missing", None),
-                                           ("app", "lib", "version", "1.0")]
+    assert doc["conflicts"] is None and doc["checked"] is False  # not judged without --check
     checked = get_action("list_packages")(ctx, {"target": "project", "check": True})
     assert checked.exit_code == 1
+    assert [(c["package"], c["dependency"], c["problem"], c["installed"])
+            for c in checked.data["conflicts"]] == [("app", "absent", "missing", None),
+                                                    ("app", "lib", "version", "1.0")]
+    assert checked.data["unsupported"] == [] and checked.data["unparsable"] == []
     assert get_action("check_packages")(ctx, {"target": str(prefix)}).exit_code == 1
 
 

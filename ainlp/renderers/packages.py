@@ -64,6 +64,12 @@ def _render_one(out: Console, doc: dict[str, Any], *, listing: bool) -> None:
                           escape(package["installer"] or ""), human_size(package["size"]),
                           escape(origin))
         out.print(table)
+    count = len(doc["packages"])
+    for invalid in doc["invalid"]:
+        out.print(f"[yellow]![/] {escape(invalid['path'])}: {escape(invalid['error'])}")
+    if doc["conflicts"] is None:
+        out.print(f"{count} packages [dim](ainlp packages --check judges their requirements)[/]\n")
+        return
     for conflict in doc["conflicts"]:
         if conflict["problem"] == "missing":
             text = (f"{conflict['package']} {conflict['package_version']} requires "
@@ -79,9 +85,6 @@ def _render_one(out: Console, doc: dict[str, Any], *, listing: bool) -> None:
     for wheel in doc["unsupported"]:
         out.print(f"[red]✗[/] {escape(wheel['package'])} {escape(wheel['version'])} is a wheel "
                   f"for another Python or platform ({escape(', '.join(wheel['tags']))})")
-    for invalid in doc["invalid"]:
-        out.print(f"[yellow]![/] {escape(invalid['path'])}: {escape(invalid['error'])}")
-    count = len(doc["packages"])
     broken = len(doc["conflicts"]) + len(doc["unparsable"]) + len(doc["unsupported"])
     if broken:
         out.print(f"{count} packages, [red]{broken} broken requirements[/]\n")

@@ -14,24 +14,31 @@ from ainlp.core.packages.tags import tag_context
 from ainlp.core.world import World
 
 
-def package_document(world: World, record: EnvRecord) -> dict[str, Any]:
-    """What is installed in `record`, its conflicts, and metadata that could not be read."""
+def package_document(world: World, record: EnvRecord, *, check_conflicts: bool = True
+                     ) -> dict[str, Any]:
+    """What is installed in `record` and metadata that could not be read; with
+    `check_conflicts`, what pip check would report (else those keys are None: not checked)."""
     started = time.perf_counter()
     installed = installed_distributions(world, record)
-    result = check(installed.distributions, marker_environment(world, record),
-                   tag_context(world, record))
-    return {
+    doc: dict[str, Any] = {
         "environment": record.to_json(),
         "site_dirs": [{"path": str(p.path), "scope": p.scope} for p in installed.search_path],
         "packages": [package_json(dist) for dist in installed.distributions],
-        "conflicts": [c.to_json() for c in result.conflicts],
-        "unparsable": [{"package": u.package, "requirement": u.text, "error": u.error}
-                       for u in result.unparsable],
-        "unsupported": [{"package": u.package, "version": u.version, "tags": list(u.tags)}
-                        for u in result.unsupported],
+        "conflicts": None,
+        "unparsable": None,
+        "unsupported": None,
         "invalid": [{"path": str(d.path), "error": d.metadata_error} for d in installed.invalid],
-        "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
     }
+    if check_conflicts:
+        result = check(installed.distributions, marker_environment(world, record),
+                       tag_context(world, record))
+        doc["conflicts"] = [c.to_json() for c in result.conflicts]
+        doc["unparsable"] = [{"package": u.package, "requirement": u.text, "error": u.error}
+                             for u in result.unparsable]
+        doc["unsupported"] = [{"package": u.package, "version": u.version, "tags": list(u.tags)}
+                              for u in result.unsupported]
+    doc["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return doc
 
 
 def package_json(dist: Distribution) -> dict[str, Any]:
