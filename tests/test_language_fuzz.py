@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+from pathlib import Path
 
 from ainlp.core.errors import ScriptError
 from hypothesis import HealthCheck, given, settings
@@ -106,6 +108,36 @@ def test_random_phrases_give_an_intent(text: str) -> None:
         assert intent.suggestions and not intent.slots
     json.dumps(intent.to_json())
     match_command_words(text, ["diagnose_python_issues", "prepare_for_os_reinstall"])
+
+
+@functools.cache
+def _corpus_phrases() -> list[str]:
+    import yaml
+
+    corpus = Path(__file__).parent / "corpus"
+    return [case["text"] for name in ("phrases.yaml", "more_phrases.yaml")
+            for case in yaml.safe_load((corpus / name).read_text(encoding="utf-8"))]
+
+
+@st.composite
+def mutated_phrase(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from(_corpus_phrases()))
+    for _ in range(draw(st.integers(1, 4))):
+        where = draw(st.integers(0, len(text)))
+        piece = draw(st.sampled_from(["", " ", "x", "?", "'", '"', "3.1", "~/", "{", "\n", "é"]))
+        text = text[:where] + piece + text[where + draw(st.integers(0, 3)):]
+    return text
+
+
+@SETTINGS
+@given(mutated_phrase())
+def test_mutated_corpus_phrases_give_an_intent(text: str) -> None:
+    intent = match_phrase(text)
+    assert intent.name in INTENTS
+    assert 0.0 <= intent.confidence <= 1.0
+    assert intent.name == "unknown" or intent.template
+    with contextlib.suppress(ScriptError):
+        parse_text(text)
 
 
 @SETTINGS

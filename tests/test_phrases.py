@@ -178,6 +178,26 @@ def test_command_words_refuses_an_ambiguous_typo() -> None:
                                ["diagnose_python_issues", "diagnose_python_isles"]) is None
 
 
+def test_cli_parse_phrase_json_loads_neither_lark_nor_the_ast(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = ("import io, contextlib, sys, json\n"
+            "from ainlp.cli import main\n"
+            "out = io.StringIO()\n"
+            "with contextlib.redirect_stdout(out):\n"
+            "    main(['parse', 'diagnose python path problems', '--json'])\n"
+            "print(json.dumps([json.loads(out.getvalue()), sorted(sys.modules)]))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=tmp_path,
+                          env={**os.environ, "AINLP_HOME": str(tmp_path / "state")})
+    doc, modules = json.loads(done.stdout)
+    assert doc["intent"] == "diagnose"
+    assert not {m for m in modules if m.split(".")[0] in ("lark", "rich")}
+    assert "ainlp.language.ast" not in modules  # the cold path builds the document directly
+
+
 def test_cli_parse_phrase_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["parse", "diagnose", "python", "path", "problems", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
