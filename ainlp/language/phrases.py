@@ -1,11 +1,16 @@
 """The phrase matcher: templates per intent, aligned with a phrase's words, ranked by confidence.
 
 A template (see templates.py) compiles to a row of items: words (with alternatives), slots and
-"any words". A phrase is aligned with each candidate template by dynamic programming: matched
-words earn their weight, skipped filler costs little, a skipped content word or a missing required
-item costs its weight. The confidence is the share of the phrase and the template that lined up.
-The best intent wins only when it is strong enough and clearly ahead of the next one; otherwise
-the answer is `unknown`, with suggestions.
+"any words". A phrase is aligned with each candidate template by dynamic programming: a matched
+word earns its weight (filler such as "please" or "the" weighs a quarter, a corrected typo a bit
+less, a free-form name half) and a matched required item earns a point; a content word the
+template does not explain costs half a point, a required item the phrase lacks costs a point. The
+confidence is that score over the phrase's weight plus the template's required items: 1.0 when
+everything lines up. The best intent wins only when it is strong enough and clearly ahead of the
+next one; otherwise the answer is `unknown`, with suggestions.
+
+Only templates sharing a specific word with the phrase are tried, best upper bound first, and a
+template whose bound cannot beat its intent's best so far is skipped.
 """
 
 from __future__ import annotations
@@ -301,14 +306,8 @@ class _Phrase:
         self.item_matches: dict[int, dict[int, list[_Step]]] = {}  # id(item) -> start -> steps
 
     def keys(self) -> set[str]:
-        return {w for w in self.words} | {f for f in self.fixed if f}
-
-    def word_gain(self, j: int, word: str) -> float:
-        if self.words[j] == word:
-            return self.weights[j]
-        if self.fixed[j] == word:
-            return self.weights[j] * _TYPO_FACTOR
-        return -1.0
+        """The words a template may share with the phrase (as typed, and typo-corrected)."""
+        return set(self.words) | {f for f in self.fixed if f}
 
     def slot(self, name: str, j: int) -> list[_Match]:
         table = self._slots.get(name)
