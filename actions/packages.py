@@ -12,11 +12,14 @@ _TARGET = Param("target", str, None,
 
 
 def _documents(ctx: ActionContext, target: str | None, judge: bool) -> list[dict[str, Any]]:
+    from ainlp.core.discovery.records import EnvState
     from ainlp.core.discovery.select import select_environments
     from ainlp.core.packages.listing import package_document
 
     records = select_environments(ctx.world, None, target, default="active")
-    return [package_document(ctx.world, record, check_conflicts=judge) for record in records]
+    # a folder that is gone (known from the state database) has no packages to read
+    present = [r for r in records if r.state is not EnvState.MISSING] or list(records)
+    return [package_document(ctx.world, record, check_conflicts=judge) for record in present]
 
 
 def _result(name: str, docs: list[dict[str, Any]], *, judge: bool) -> Result:

@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from ainlp.core.discovery.records import EnvRecord, EnvState, Inventory, identity_key
+from ainlp.core.discovery.records import EnvRecord, Inventory, identity_key
 from ainlp.core.errors import BadInput
 from ainlp.core.world import World
 
@@ -40,7 +40,7 @@ def select_environments(world: World, inventory: InventorySource, target: str | 
                            "python3/python is on PATH", hint=_HINT)
         return (lazy.known(active),)
     if wanted is None or wanted == "all":
-        return tuple(e for e in lazy.get().environments if e.state is not EnvState.MISSING)
+        return lazy.get().environments  # missing ones too: doctor reports them
     if wanted == "project":
         found = project_environment(world)
         if found is None:
