@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from ainlp.actions.registry import ActionContext, get_action
-from ainlp.core.discovery.records import Inventory
+from ainlp.core.discovery.records import EnvState, Inventory
 from ainlp.core.discovery.select import active_environment, select_environments
 from ainlp.core.errors import BadInput
 
@@ -103,3 +103,23 @@ def test_cli_rich_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["packages", str(prefix), "--check"]) == 1
     out = capsys.readouterr().out
     assert "absent" in out and "2 broken requirements" in out
+
+
+def test_all_includes_missing_records_and_discovers_lazily(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    _, prefix = _project(tmp_path)
+    world = make_world(tmp_path)
+    (present,) = select_environments(world, Inventory((), 0.0, "off"), str(prefix))
+    gone = replace(present, prefix=tmp_path / "gone", state=EnvState.MISSING)
+    inventory = Inventory((present, gone), 0.0, "off")
+    calls: list[int] = []
+
+    def discover_once() -> Inventory:
+        calls.append(1)
+        return inventory
+
+    assert select_environments(world, discover_once, str(prefix)) == (present,)
+    assert calls == []  # a path needs no discovery
+    assert select_environments(world, discover_once, "all") == (present, gone)
+    assert calls == [1]
