@@ -130,17 +130,31 @@ class TypoIndex:
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self.words = frozenset(vocabulary)
-        self._index: dict[str, set[str]] = {}
+        self._by_length: dict[int, list[str]] = {}
         for word in self.words:
-            if allowed_typos(word) == 0:
+            if allowed_typos(word):
+                self._by_length.setdefault(len(word), []).append(word)
+        self._index: dict[str, set[str]] = {}
+        self._indexed: set[int] = set()
+
+    def _index_lengths(self, low: int, high: int) -> None:
+        """Index the vocabulary words of these lengths (built on demand: a cold process
+        correcting one word needs a few lengths, not all)."""
+        for length in range(low, high + 1):
+            if length in self._indexed:
                 continue
-            for key in {word} | _deletions(word):
-                self._index.setdefault(key, set()).add(word)
+            self._indexed.add(length)
+            for word in self._by_length.get(length, ()):
+                for key in {word} | _deletions(word):
+                    self._index.setdefault(key, set()).add(word)
 
     def correct(self, word: str) -> str | None:
         """The nearest vocabulary word within the allowed edits, or None (also when tied)."""
         if word in self.words or allowed_typos(word) == 0 or not word.isalpha():
             return None
+        # Keys are the word and its deletions (two deep for long words); a vocabulary word of
+        # length L is indexed under itself and its deletions: L runs from len-2 to len+1.
+        self._index_lengths(len(word) - 2, len(word) + 1)
         candidates: set[str] = set()
         for key in {word} | _deletions(word):
             candidates |= self._index.get(key, set())
