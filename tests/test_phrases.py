@@ -225,3 +225,44 @@ def test_match_phrase_returns_the_ast_intent() -> None:
     intent = match_phrase("list backups")
     assert isinstance(intent, Intent)
     assert intent.text == "list backups"
+
+
+def test_tokenize_keeps_paths_and_splits_contractions() -> None:
+    from ainlp.language.normalise import tokenize
+
+    words = [t.text for t in tokenize('What\'s wrong with "~/envs/web", ./env and .venv?')]
+    assert words == ["what", "is", "wrong", "with", "~/envs/web", "./env", "and", ".venv"]
+    assert [t.lower for t in tokenize("Export to ~/Out.")] == ["export", "to", "~/out"]
+    assert [t.text for t in tokenize("Export to ~/Out.")][-1] == "~/Out"
+
+
+def test_edit_distance_counts_a_swap_as_one() -> None:
+    from ainlp.language.normalise import edit_distance
+
+    assert edit_distance("diagnose", "diagnsoe") == 1
+    assert edit_distance("health", "helth") == 1
+    assert edit_distance("abc", "xyz") == 3
+    assert edit_distance("environment", "x", limit=2) == 3  # stops early past the limit
+
+
+def test_typo_index_corrects_only_clear_cases() -> None:
+    from ainlp.language.normalise import TypoIndex
+
+    index = TypoIndex(["fix", "six", "health", "import", "export", "fort", "port"])
+    assert index.correct("helth") == "health"
+    assert index.correct("xport") == "export"
+    assert index.correct("fxi") == "fix"  # three letters: a swap only
+    assert index.correct("fox") is None
+    assert index.correct("gort") is None  # fort and port are equally near: no guess
+    assert index.correct("zzzzzz") is None
+    assert index.correct("health") is None  # already a word
+
+
+@pytest.mark.parametrize(("text", "plain"), [
+    ("list backups", True), ("run the health check", True), ("RUN x", False),
+    ("CONTEXT a {", False), ("a # b", False), ("x\ny", False), ("", False), ("  ", False),
+])
+def test_is_plain_phrase(text: str, plain: bool) -> None:
+    from ainlp.language.normalise import is_plain_phrase
+
+    assert is_plain_phrase(text) is plain
