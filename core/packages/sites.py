@@ -53,16 +53,16 @@ def prefix_site_dirs(prefix: Path, minor: str | None, platform: str, *,
     if platform == "win32":
         found = [prefix / "Lib" / "site-packages"]
         return [p for p in found if p.is_dir()]
-    candidates: list[Path] = []
-    # site reads platlib (lib64 on Fedora) before purelib; a lib64 link to lib is one folder
-    lib64 = prefix / "lib64"
-    libs = ("lib64", "lib") if lib64.is_dir() and not lib64.is_symlink() else ("lib", "lib64")
-    for lib in libs:
-        for folder in _version_folders(prefix / lib, minor, implementation, free_threaded):
-            candidates.append(folder / "site-packages")
-    debian = _debian_dist_packages(prefix, minor)
-    candidates = debian + candidates if debian else candidates
-    candidates.append(prefix / "site-packages")  # PyPy before 3.8 keeps it at the top
+    # Debian's own Python reads dist-packages folders only (site-packages is for others)
+    candidates = _debian_dist_packages(prefix, minor)
+    if not candidates:
+        # site reads platlib (lib64 on Fedora) before purelib; a lib64 link to lib is one folder
+        lib64 = prefix / "lib64"
+        libs = ("lib64", "lib") if lib64.is_dir() and not lib64.is_symlink() else ("lib", "lib64")
+        for lib in libs:
+            for folder in _version_folders(prefix / lib, minor, implementation, free_threaded):
+                candidates.append(folder / "site-packages")
+        candidates.append(prefix / "site-packages")  # PyPy before 3.8 keeps it at the top
     unique: list[Path] = []
     for path in candidates:
         if path.is_dir() and path not in unique:
