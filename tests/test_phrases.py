@@ -250,10 +250,11 @@ def test_typo_index_corrects_only_clear_cases() -> None:
 
     index = TypoIndex(["fix", "six", "health", "import", "export", "fort", "port"])
     assert index.correct("helth") == "health"
-    assert index.correct("xport") == "export"
+    assert index.correct("exprot") == "export"
     assert index.correct("fxi") == "fix"  # three letters: a swap only
     assert index.correct("fox") is None
     assert index.correct("gort") is None  # fort and port are equally near: no guess
+    assert index.correct("xport") is None  # export and port too
     assert index.correct("zzzzzz") is None
     assert index.correct("health") is None  # already a word
 
