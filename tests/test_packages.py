@@ -273,3 +273,12 @@ def test_normalized_version_agrees_with_packaging() -> None:
                  "v1.0", "1.0+abc.01", "1.0+01a.2", "1.0+00", "0.10", "1.0a1.dev3"):
         assert normalized_version(text) == str(Version(text)), text
     assert normalized_version("not a version") == "not a version"
+
+
+def test_a_stray_line_in_the_headers_does_not_hide_the_package(tmp_path: Path) -> None:
+    prefix = tmp_path / "proj" / ".venv"
+    site = make_venv(prefix)
+    write(site / "odd-1.0.dist-info" / "METADATA",
+          "Metadata-Version: 2.1\nName: odd\nVersion: 1.0\nthis line is not a header\n")
+    installed = installed_distributions(make_world(tmp_path), record_of(prefix))
+    assert [d.name for d in installed.distributions] == ["odd"] and installed.invalid == ()

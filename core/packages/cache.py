@@ -27,7 +27,7 @@ from ainlp.core.packages.record import scan_missing
 from ainlp.core.packages.tags import TagContext, Unsupported
 
 CACHE_FILE = "packages-cache.json"
-_FORMAT = 3
+_FORMAT = 4
 _SECTIONS = ("dists", "checks", "records")
 _DIST_FIELDS = ("format", "name", "version", "requires", "requires_python", "installer",
                 "requested", "direct_url", "editable_location", "metadata_error", "wheel_tags")

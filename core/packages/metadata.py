@@ -118,7 +118,7 @@ def _read_headers(file: Path) -> tuple[dict[str, list[str]] | None, str | None]:
     from email.parser import HeaderParser
 
     message = HeaderParser().parsestr(head + "\n")
-    if message.defects or not message.keys():
+    if not message.keys():  # defects alone do not matter: pip reads what parses
         return None, f"{file.name} is not a metadata file (no 'Key: value' headers)"
     headers: dict[str, list[str]] = {}
     for key, value in message.items():
