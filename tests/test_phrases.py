@@ -267,3 +267,22 @@ def test_is_plain_phrase(text: str, plain: bool) -> None:
     from ainlp.language.normalise import is_plain_phrase
 
     assert is_plain_phrase(text) is plain
+
+
+def test_every_intent_has_templates_and_an_example_that_reaches_it() -> None:
+    from ainlp.language.phrases import compile_template
+    from ainlp.language.templates import EXAMPLES, TEMPLATES
+
+    assert set(TEMPLATES) == set(EXAMPLES) == INTENTS - {"unknown"}
+    for intent, texts in TEMPLATES.items():
+        for text in texts:
+            assert compile_template(intent, text).items
+        assert match_phrase(EXAMPLES[intent]).name == intent
+
+
+@pytest.mark.parametrize("bad", ["(a|b", "[a", "(a {slot})", "(a (b|c))"])
+def test_malformed_templates_are_refused(bad: str) -> None:
+    from ainlp.language.phrases import compile_template
+
+    with pytest.raises(ValueError):
+        compile_template("help", bad)
