@@ -24,6 +24,9 @@ _CONTRACTIONS = {
     "doesn't": ("does", "not"), "don't": ("do", "not"), "won't": ("will", "not"),
     "can't": ("can", "not"), "cannot": ("can", "not"), "i'm": ("i", "am"),
     "it's": ("it", "is"), "let's": ("let", "us"), "there's": ("there", "is"),
+    # the same, typed without the apostrophe
+    "cant": ("can", "not"), "dont": ("do", "not"), "doesnt": ("does", "not"),
+    "isnt": ("is", "not"), "wont": ("will", "not"), "arent": ("are", "not"),
 }
 
 _SPLIT = re.compile(r"[\s,;]+")

@@ -92,6 +92,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(switch|change) [the] (<env>|python) to {target}",
         "(use|activate|select|enable|pick|choose) [the] [python] <env> {target}",
         "(use|activate|select|enable|pick|choose) {target} [<env>]",
+        "(activate|enable|enter) [python] <env> [here]",
         "(use|select|pick|choose) {version} [for|in] [{target}]",
         "(use|select|pick|choose) {version} (globally|everywhere|by default|as default)",
         "(set|make) {version} [as] [the] (default|global) [python]",
@@ -116,8 +117,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "|everything] [now|state]",
         "(back up|backup|snapshot|save) [python] <env> {target}",
         "(back up|backup|snapshot|save) {target} [<env>] [now]",
-        "(create|make|take|do|run) [a|an] [new|full] [environment|env] (backup|snapshot|backups"
-        "|snapshots) [now]",
+        "(create|make|take|do|run|save) [a|an] [new|full] [environment|env] (backup|snapshot"
+        "|backups|snapshots) [of|for] [all|every] [<env>] [now]",
         "(create|make|take|do) [a|an] [new|full] (backup|snapshot) (of|for) [the] {target} "
         "[<env>]",
     ),
@@ -196,6 +197,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(what|which) (packages|libraries|modules|distributions) (are installed|do i have"
         "|are there|are in) [in] [{target}] [<env>]",
         "what is installed [in|on|into|inside] [{target}]",
+        "(packages|libraries|distributions|modules) (in|of|for|inside) {target}",
         "pip (list|freeze) [in|for] [{target}]",
     ),
     "check_packages": (
