@@ -83,6 +83,27 @@ def test_bad_token() -> None:
     )
 
 
+def test_unquoted_phrase_and_positional_argument() -> None:
+    text = (
+        "CONTEXT c {\n"
+        "    COMMAND k {\n"
+        "        ACTION: check environment health\n"
+        "        REPORT: generate_diagnostic_report(42)\n"
+        "    }\n"
+        "}\n"
+    )
+    assert rendered(text) == (
+        "demo.ainlp:3:23: expected '(' after the action name, found 'environment'\n"
+        "        ACTION: check environment health\n"
+        "                      ^\n"
+        '  hint: to say it in words, quote it: "check environment health"\n'
+        "demo.ainlp:4:44: expected an argument name=value or ')', found '42'\n"
+        "        REPORT: generate_diagnostic_report(42)\n"
+        "                                           ^\n"
+        "  hint: arguments are written name=value"
+    )
+
+
 def test_bad_character_under_tabs_keeps_the_caret_aligned() -> None:
     text = "CONTEXT c {\n\tCOMMAND k {\n\t\tACTION: f(x=@)\n\t}\n}\n"
     assert rendered(text, "tabs.ainlp") == (

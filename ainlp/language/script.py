@@ -32,7 +32,7 @@ ERROR_NAME = "__ainlp_error__"
 _MAX_ERRORS_PER_STATEMENT = 25
 
 _FIRST_WORD = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
-_WORD_AT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\S")
+_WORD_AT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d[\w.]*|\S")
 
 
 @dataclass
@@ -302,6 +302,19 @@ def _describe(error: UnexpectedInput, lines: Sequence[str]) -> tuple[str, str, s
         guess = closest(word, ("CONTEXT",)) if word else None
         hint = "did you mean CONTEXT?" if guess else "a block is CONTEXT name { COMMAND ... }"
         return "script.syntax", "a block must start with CONTEXT name {", hint, start
+    wanted_set = set(expected) - {"$END"}
+    shown = found if found in ("end of line", "end of the statement") else f"'{found}'"
+    if wanted_set == {"NAME", "STRING"}:
+        return ("script.syntax", f"expected an action call name(...) or a quoted phrase, found "
+                f"{shown}", None, column)
+    if wanted_set == {"LPAR"} and alpha:
+        value = line[:column].rsplit(":", 1)[-1].strip() + " " + line[column:].split("#")[0].strip()
+        return ("script.syntax", f"expected '(' after the action name, found {shown}",
+                f'to say it in words, quote it: "{value.strip()}"', column)
+    if "NAME" in wanted_set and "RPAR" in wanted_set and not alpha and found not in (
+            "end of line", "end of the statement"):
+        return ("script.syntax", f"expected an argument name=value or ')', found {shown}",
+                "arguments are written name=value", column)
     if {"STRING", "NUMBER"} <= set(expected):
         value_hint: str | None = None
         if alpha and found.lower() not in ("true", "false"):
