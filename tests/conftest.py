@@ -28,9 +28,12 @@ from ainlp.core.world import World  # noqa: E402
 def pytest_configure(config: pytest.Config) -> None:
     # What the suite writes to the state folder through World.current() or the grammar loader
     # (Lark's grammar cache) goes to a temporary AINLP_HOME, never the user's.
+    import shutil
     import tempfile
 
-    os.environ["AINLP_HOME"] = tempfile.mkdtemp(prefix="ainlp-test-home-")
+    home = tempfile.mkdtemp(prefix="ainlp-test-home-")
+    os.environ["AINLP_HOME"] = home
+    config.add_cleanup(lambda: shutil.rmtree(home, ignore_errors=True))
 
 
 def make_world(
