@@ -10,6 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from conftest import make_world
 
 from ainlp.cli import main
 from ainlp.language import parse_text
@@ -90,6 +91,23 @@ def test_lark_cache_without_ainlp_home_goes_to_xdg_data_home(tmp_path: Path) -> 
     assert list((data / "ainlp" / "cache").glob("grammar-*.cache"))
     source = resources.files("ainlp.grammar")
     assert not [p for p in source.iterdir() if p.name.endswith(".cache")]
+
+
+@pytest.mark.parametrize("platform", ["linux", "darwin", "win32"])
+@pytest.mark.parametrize("env", [
+    {"AINLP_HOME": "/s/ainlp"}, {"XDG_DATA_HOME": "/x"}, {}, {"LOCALAPPDATA": "/l"},
+    {"AINLP_HOME": "", "XDG_DATA_HOME": "/x", "LOCALAPPDATA": "/l"},
+])
+def test_grammar_state_dir_follows_the_world_rule(tmp_path: Path, env: dict[str, str],
+                                                  platform: str) -> None:
+    from dataclasses import replace
+
+    from ainlp.language.grammar import state_dir
+
+    world = replace(make_world(tmp_path, env=env), platform=platform)
+    if not env.get("AINLP_HOME"):
+        world = world.with_env(AINLP_HOME=None)
+    assert state_dir(world.env, world.home, platform) == world.state_dir
 
 
 def test_seed_script_parses_into_the_ast() -> None:
