@@ -12,4 +12,5 @@ CHECK_MODULES: tuple[str, ...] = (
     "envvars",
     "interpreters",
     "packages",
+    "discovered",
 )

@@ -1,0 +1,42 @@
+"""Every problem discovery can report has a health check, so doctor shows all of them."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from ainlp.core.discovery import EnvKind, EnvRecord, Inventory, Problem
+from ainlp.core.health import run_checks
+from ainlp.core.health.registry import checks
+from conftest import REPO, make_world
+
+
+def discovery_problem_ids() -> set[str]:
+    ids = set()
+    for source in (REPO / "core" / "discovery").rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Problem"
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                ids.add(node.args[0].value)
+    return ids
+
+
+def test_every_discovery_problem_has_a_check() -> None:
+    ids = discovery_problem_ids()
+    assert len(ids) >= 10
+    assert ids <= set(checks())
+
+
+def test_discovered_problems_become_findings(tmp_path: Path) -> None:
+    world = make_world(tmp_path)
+    records = tuple(
+        EnvRecord(kind=EnvKind.UNKNOWN, prefix=tmp_path / name, executable=None,
+                  found_by=("test",)).with_problem(Problem(problem, "seen", "do this"))
+        for name, problem in [("a", "conda.no-interpreter"), ("b", "venv.cfg-missing"),
+                              ("c", "windows.store-stub"), ("d", "windows.registry-stale"),
+                              ("e", "macos.xcode-stub")]
+    )
+    report = run_checks(world, inventory=Inventory(records, 0.0, "off"))
+    found = {(f.id, Path(f.subject).name) for f in report.findings if f.subject}
+    assert {("conda.no-interpreter", "a"), ("venv.cfg-missing", "b"), ("windows.store-stub", "c"),
+            ("windows.registry-stale", "d"), ("macos.xcode-stub", "e")} <= found
