@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ainlp.render import renderer
 
@@ -21,7 +21,7 @@ def render_environments(out: Console, result: Result) -> None:
 
     doc = result.data
     table = Table(box=None, pad_edge=False, show_edge=False)
-    for column in ("", "kind", "version", "name", "prefix"):
+    for column in ("", "kind", "version", "name", "where"):
         table.add_column(column, overflow="fold")
     for env in doc["environments"]:
         table.add_row(
@@ -29,7 +29,7 @@ def render_environments(out: Console, result: Result) -> None:
             env["kind"],
             env["version"] or "?",
             escape(env["name"] or ""),
-            escape(env["prefix"]),
+            escape(_where(env)),
         )
         for problem in env["problems"]:
             table.add_row(
@@ -45,6 +45,13 @@ def render_environments(out: Console, result: Result) -> None:
         f"\n{summary['total']} environments: {summary['ok']} ok, {summary['broken']} broken, "
         f"{summary['missing']} missing [dim]({doc['elapsed_ms']:.0f} ms, cache {doc['cache']})[/]"
     )
+
+
+def _where(env: dict[str, Any]) -> str:
+    """An environment is its folder; a bare interpreter (/usr holds several) is its file."""
+    if env["kind"] in ("system", "homebrew", "unknown") and env["executable"]:
+        return str(env["executable"])
+    return str(env["prefix"])
 
 
 @renderer("which_python")

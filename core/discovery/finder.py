@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -35,6 +36,7 @@ _SOURCE_TRUST = {
 }
 
 Progress = Callable[[EnvRecord], None]
+_DIGITS = re.compile(r"(\d+)")
 
 
 def discover(
@@ -63,12 +65,25 @@ def discover(
         cache.save()
     records = _adopt_base_versions(records)
 
-    records.sort(key=lambda r: (KIND_PRIORITY[r.kind], str(r.prefix), r.executable or Path()))
+    records.sort(key=_display_order)
     if on_record is not None:
         for record in records:
             on_record(record)
     status = "off" if cache is None else _cache_status(cache, refresh)
     return Inventory(tuple(records), (time.perf_counter() - started) * 1000, status)
+
+
+def _display_order(record: EnvRecord) -> tuple[int, list[tuple[int, str]], list[tuple[int, str]]]:
+    """By kind, then by path with numbers compared as numbers (3.9 before 3.10)."""
+    return (
+        KIND_PRIORITY[record.kind],
+        _natural(str(record.prefix)),
+        _natural(str(record.executable or "")),
+    )
+
+
+def _natural(text: str) -> list[tuple[int, str]]:
+    return [(int(part), "") if part.isdigit() else (-1, part) for part in _DIGITS.split(text)]
 
 
 def _canonical(record: EnvRecord) -> EnvRecord:
