@@ -202,6 +202,18 @@ def test_a_quote_in_a_phrase_line_is_just_a_character() -> None:
     assert script.statements[0].to_json()["text"] == 'say "hello'
 
 
+def test_deeply_nested_lists_are_an_error_not_a_crash() -> None:
+    deep = "[" * 5000 + "]" * 5000
+    text = f"CONTEXT c {{\n  COMMAND k {{\n    ACTION: f(x={deep})\n    REPORT: g()\n  }}\n}}\n"
+    script, diagnostics = parse_script(text, "deep.ainlp")
+    assert [(d.message, d.span.line, d.span.column) for d in diagnostics] == [
+        ("lists nested more than 16 deep", 3, 31)]
+    assert script.commands["k"].clauses[0].kind == "REPORT"
+    ok = "[" * 16 + "]" * 16
+    _script, fine = parse_script(text.replace(deep, ok), "deep.ainlp")
+    assert fine == []
+
+
 def test_error_from_builds_one_script_error_with_every_diagnostic() -> None:
     _script, diagnostics = parse_script(SEVERAL, "many.ainlp")
     error = error_from(diagnostics, "many.ainlp", SEVERAL)

@@ -30,6 +30,7 @@ CLAUSES = ("ACTION", "RECOVERY", "REPORT", "EXPORT")
 # Replaces a broken block header, so the block's body is still parsed and checked.
 ERROR_NAME = "__ainlp_error__"
 _MAX_ERRORS_PER_STATEMENT = 25
+_MAX_NESTING = 16  # lists in lists: deeper than any argument needs, shallow enough to recurse
 
 _FIRST_WORD = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
 _WORD_AT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d[\w.]*|\S")
@@ -329,6 +330,33 @@ def _describe(error: UnexpectedInput, lines: Sequence[str]) -> tuple[str, str, s
     return "script.syntax", f"unexpected {shown}{wanted}", None, column
 
 
+def _too_deep(lines: Sequence[str]) -> tuple[int, int] | None:
+    """Where `[` first nests deeper than the limit (strings and comments skipped), if anywhere."""
+    depth = 0
+    for index, text in enumerate(lines):
+        in_string = False
+        i = 0
+        while i < len(text):
+            ch = text[i]
+            if in_string:
+                if ch == "\\":
+                    i += 1
+                elif ch == '"':
+                    in_string = False
+            elif ch == '"':
+                in_string = True
+            elif ch == "#":
+                break
+            elif ch == "[":
+                depth += 1
+                if depth > _MAX_NESTING:
+                    return index, i
+            elif ch == "]":
+                depth = max(depth - 1, 0)
+            i += 1
+    return None
+
+
 class _StatementParser:
     """Parses one chunk, recovering from each syntax error by neutralising its line."""
 
@@ -347,6 +375,16 @@ class _StatementParser:
         from ainlp.language.transform import AstBuilder
 
         reported = set(self.noted)  # one diagnostic per line: the rest would be echoes
+        while (deep := _too_deep(self.lines)) is not None:
+            index, column = deep
+            if index not in reported:
+                reported.add(index)
+                line = self.chunk.start + index + 1
+                self.diagnostics.append(Diagnostic(
+                    "script.syntax", f"lists nested more than {_MAX_NESTING} deep",
+                    Span(line, column + 1, line, column + 2), "flatten the value"))
+            if not self._blank(index, 0):
+                return []
         for _attempt in range(_MAX_ERRORS_PER_STATEMENT):
             text = "\n".join(self.lines)
             try:
