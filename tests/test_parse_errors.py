@@ -207,7 +207,7 @@ def test_deeply_nested_lists_are_an_error_not_a_crash() -> None:
     text = f"CONTEXT c {{\n  COMMAND k {{\n    ACTION: f(x={deep})\n    REPORT: g()\n  }}\n}}\n"
     script, diagnostics = parse_script(text, "deep.ainlp")
     assert [(d.message, d.span.line, d.span.column) for d in diagnostics] == [
-        ("lists nested more than 16 deep", 3, 31)]
+        ("lists nested more than 16 deep", 3, 33)]
     assert script.commands["k"].clauses[0].kind == "REPORT"
     ok = "[" * 16 + "]" * 16
     _script, fine = parse_script(text.replace(deep, ok), "deep.ainlp")
