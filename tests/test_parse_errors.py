@@ -214,6 +214,14 @@ def test_deeply_nested_lists_are_an_error_not_a_crash() -> None:
     assert fine == []
 
 
+@pytest.mark.parametrize("number", ["9" * 5000, "1234567890123456789", "1e9999", "1.2.3"])
+def test_numbers_too_long_for_an_argument_are_an_error_not_a_crash(number: str) -> None:
+    text = f"CONTEXT c {{\n  COMMAND k {{\n    ACTION: f(x={number})\n  }}\n}}\n"
+    _script, diagnostics = parse_script(text, "n.ainlp")
+    assert [(d.code, d.span.line, d.span.column) for d in diagnostics] == [("script.syntax", 3, 19)]
+    assert len(diagnostics[0].message) < 120
+
+
 def test_error_from_builds_one_script_error_with_every_diagnostic() -> None:
     _script, diagnostics = parse_script(SEVERAL, "many.ainlp")
     error = error_from(diagnostics, "many.ainlp", SEVERAL)

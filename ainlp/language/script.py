@@ -271,6 +271,8 @@ def _describe(error: UnexpectedInput, lines: Sequence[str]) -> tuple[str, str, s
     line = lines[error.line - 1] if 0 < error.line <= len(lines) else ""
     match = _WORD_AT.match(line, column)
     found = match.group(0) if match else "end of line"
+    if len(found) > 40:
+        found = found[:40] + "…"
     if isinstance(error, UnexpectedToken) and error.token.type == "$END":
         found = "end of the statement"
     alpha = found[:1].isalpha() or found[:1] == "_"
@@ -369,7 +371,7 @@ class _StatementParser:
         self.diagnostics: list[Diagnostic] = []
 
     def parse(self) -> list[Statement]:
-        from lark.exceptions import UnexpectedInput, UnexpectedToken
+        from lark.exceptions import UnexpectedInput, UnexpectedToken, VisitError
 
         from ainlp.language.grammar import parser
         from ainlp.language.transform import AstBuilder
@@ -403,7 +405,14 @@ class _StatementParser:
                 if not self._neutralise(index, error.column - 1):
                     return []
                 continue
-            script = AstBuilder(self.source, line_offset=self.chunk.start).transform(tree)
+            try:
+                script = AstBuilder(self.source, line_offset=self.chunk.start).transform(tree)
+            except VisitError as error:  # the grammar should make this impossible; if not, say so
+                line = self.chunk.start + 1
+                self.diagnostics.append(Diagnostic(
+                    "script.syntax", f"cannot read this statement: {error.orig_exc}",
+                    Span(line, 1, line, 2), None))
+                return []
             return list(script.statements)
         return []
 
