@@ -47,7 +47,7 @@ SETTINGS = settings(max_examples=200, deadline=None,
 PIECES = st.sampled_from([
     "{", "}", '"', "(", ")", "[", "]", ",", ":", "=", "#", "\n", "\t", " ", "\\", "\r",
     "CONTEXT", "COMMAND", "ACTION", "RECOVERY", "REPORT", "EXPORT", "RUN", "true", "1.5",
-    "name", "x", "é", "\u00a0", "\x00",
+    "name", "x", "é", "\u00a0", "\x00", "[" * 40, "]" * 40, "9" * 60, "1e999", "-", ".",
 ])
 
 
