@@ -23,6 +23,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "<list> [all|every] [installed] [{kind}] (<env>|<py>) [{version}] [on|in] [this|my] "
         "[machine|computer|system|laptop]",
         "<list> [all|every] [installed] {kind} [<env>|<py>]",
+        "<list> [all|every] [installed] {version} {kind} [<env>|<py>]",
         "(find|locate|discover|search for|look for|detect|scan for) [all|every] [{kind}] "
         "(<env>|<py>) [{version}]",
         "(find|locate|discover|search for|look for) [python|version] {version}",
@@ -49,7 +50,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     "diagnose": (
         "(diagnose|check|test|inspect|examine|analyze|analyse|audit|troubleshoot|debug|scan) "
-        "[python] [{topic}] [<problems>]",
+        "[python] [{topic}] [<problems>] [in|for|of|with] [{target}]",
         "(diagnose|check|test|inspect|examine|analyze|analyse|audit|troubleshoot|debug) "
         "[the] [python] <env> [health|problems|issues]",
         "(diagnose|check|test|inspect|examine|audit|troubleshoot) [python] <env> {target} "
@@ -90,6 +91,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(switch|change|swap) to [the|a] [python] {version} [for|in] [{target}]",
         "(switch|change) [the] (<env>|python) (for|of|in) {target} [to] [{version}]",
         "(switch|change) [the] (<env>|python) to {target}",
+        "(switch|change|set|move) {target} to [python] {version}",
         "(use|activate|select|enable|pick|choose) [the] [python] <env> {target}",
         "(use|activate|select|enable|pick|choose) {target} [<env>]",
         "(activate|enable|enter) [python] <env> [here]",
@@ -105,7 +107,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(create|make|build|set up|setup|init|initialise|initialize|add) [a|an] [new] [python] "
         "[{version}] <env> [for|in] {target}",
         "(create|make|build|set up|setup|init|initialise|initialize) [a|an] [new] [python] "
-        "[{version}] <env> (in|at|under|into) {path}",
+        "[{version}] <env> [with|using|on] [python] [{version}] (in|at|under|into) {path}",
         "(create|make|build|set up|setup) [a|an] [new] [python] [{version}] <env> {path}",
         "(create|make|build|set up|setup) [a|an] [new] [python] [{version}] <env> (called|named)"
         " {target}",
