@@ -45,6 +45,8 @@ _MISSING_COST = 1.0  # a required template item absent from the phrase
 
 _VERSION = re.compile(r"^(?:(python|py|cpython|pypy)-?)?v?(\d+(?:\.\d+){0,2}\+?)$")
 _VERSION_PREFIX = frozenset({"python", "py", "cpython", "pypy", "version"})
+_NAME_CUES = frozenset({"in", "into", "inside", "for", "to", "of", "on", "from", "called",
+                        "named", "is", "are"})
 _DETERMINERS = frozenset({"my", "the", "a", "an", "our", "your", "his", "her", "their"})
 _NAME = re.compile(r"^[A-Za-z0-9_][\w.\-]*$")
 _SNAPSHOT_ID = re.compile(r"^\d{8}-\d{6}(-\d+)?$|^[a-f0-9]{8,}$")
@@ -350,8 +352,18 @@ class _Phrase:
             if (_NAME.match(token.text) and token.lower not in vocabulary()
                     and not _VERSION.match(token.lower) and not self.fixed[j]
                     and not self._owned_thing(j)):
-                return [(j + 1, weight * _NAME_FACTOR, token.text)]
+                # "check mail", "backup phone": a bare word after a verb may name anything; it
+                # fills the slot but earns nothing unless a cue says it names an environment.
+                factor = _NAME_FACTOR if self._named_environment(j) else 0.0
+                return [(j + 1, weight * factor, token.text)]
         return []
+
+    def _named_environment(self, j: int) -> bool:
+        """Whether the words around a name say it is an environment's: "environment datasci",
+        "datasci env", "in datasci", "to datasci", "called api", "is datasci healthy"."""
+        before = self.words[j - 1] if j > 0 else ""
+        after = self.words[j + 1] if j + 1 < self.n else ""
+        return before in _NAME_CUES or before in _generic_words() or after in _generic_words()
 
     def _owned_thing(self, j: int) -> bool:
         """"my car", "the oven": a word after an article or possessive names a thing, not an

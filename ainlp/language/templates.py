@@ -91,7 +91,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(switch|change|swap) to [the|a] [python] {version} [for|in] [{target}]",
         "(switch|change) [the] (<env>|python) (for|of|in) {target} [to] [{version}]",
         "(switch|change) [the] (<env>|python) to {target}",
-        "(switch|change|set|move) {target} to [python] {version}",
+        "(switch|change|set|move) [the] [<env>] {target} [<env>] to [python] {version}",
         "(use|activate|select|enable|pick|choose) [the] [python] <env> {target}",
         "(use|activate|select|enable|pick|choose) {target} [<env>]",
         "(activate|enable|enter) [python] <env> [here]",
@@ -188,7 +188,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "[all|every] (broken|stale|dead|orphaned|missing|invalid|corrupt|corrupted|unused) "
         "[python] [<env>|<py>|records|entries]",
         "(clean up|cleanup|tidy up|tidy|prune) [all|every] [python] [<env>|<py>]",
-        "(clean up|cleanup|tidy up|prune) {target}",
+        "(clean up|cleanup|tidy up|prune) [the] {target} [<env>]",
         "(forget|remove|delete|drop) [broken] [<env>] (records|entries)",
     ),
     "list_packages": (
