@@ -445,7 +445,8 @@ def _align(template: _Template, phrase: _Phrase) -> tuple[float, dict[str, str]]
         skip_item = 0.0 if item.optional else -_MISSING_COST
         matches = _matches_of(item, phrase)
         if not matches:
-            # Skipping a token is free, so scores never grow with j: skipping the item is best.
+            # Starting later never pays (below[j] >= below[j+1] - cost[j], as skipping word j is
+            # one of its options), so with nothing to match here skipping the item is best.
             score[i] = [value + skip_item for value in below]
             how[i] = [_SKIP_ITEM] * (n + 1)
             continue
