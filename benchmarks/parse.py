@@ -130,9 +130,11 @@ def grammar_loads(runs: int) -> tuple[float, float, float, float]:
         env["AINLP_HOME"] = home
         for cached in (False, True):
             code = _FRESH_LOAD.format(cached=cached)
-            subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+            # cwd: away from a checkout, whose ainlp/ would shadow the installed package
+            argv = [sys.executable, "-c", code]
+            subprocess.run(argv, env=env, cwd=home, check=True, capture_output=True)
             fresh[cached] = statistics.median(
-                json.loads(subprocess.run([sys.executable, "-c", code], env=env, check=True,
+                json.loads(subprocess.run(argv, env=env, cwd=home, check=True,
                                           capture_output=True, text=True).stdout)
                 for _ in range(runs))
     grammar.parser()
@@ -163,12 +165,12 @@ def process_times(runs: int) -> dict[str, float]:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["AINLP_HOME"] = home
         for argv in commands.values():  # warm bytecode and grammar caches; check it works
-            subprocess.run(argv, env=env, check=True, capture_output=True)
+            subprocess.run(argv, env=env, cwd=home, check=True, capture_output=True)
         samples: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(runs):
             for name, argv in commands.items():
                 start = time.perf_counter()
-                subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
+                subprocess.run(argv, env=env, cwd=home, check=True, stdout=subprocess.DEVNULL)
                 samples[name].append(time.perf_counter() - start)
     return {name: statistics.median(values) * 1e3 for name, values in samples.items()}
 
