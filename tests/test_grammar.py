@@ -272,3 +272,28 @@ def test_commands_are_looked_up_by_lower_case_name() -> None:
     script = parsed("CONTEXT a {\n COMMAND Mixed_Case {\n }\n}")
     assert isinstance(script.commands["mixed_case"], CommandDef)
     assert script.commands["mixed_case"].name == "Mixed_Case"
+
+
+def test_human_rendering_of_a_script() -> None:
+    import io
+
+    from rich.console import Console
+
+    from ainlp.commands.parse import with_intents
+    from ainlp.renderers.language import render_script
+
+    buffer = io.StringIO()
+    render_script(with_intents(parsed(SEED)),
+                  Console(file=buffer, width=100, color_system=None, highlight=False))
+    assert buffer.getvalue() == (
+        "t.ainlp\n"
+        "├── CONTEXT python_environment_management  line 2\n"
+        "│   ├── COMMAND diagnose_python_issues  line 3\n"
+        "│   │   ├── ACTION: run_environment_health_check()\n"
+        "│   │   ├── RECOVERY: apply_automatic_recovery_strategies()\n"
+        "│   │   └── REPORT: generate_diagnostic_report()\n"
+        "│   └── COMMAND prepare_for_os_reinstall  line 9\n"
+        "│       ├── ACTION: create_comprehensive_backup()\n"
+        '│       └── EXPORT: environment_configuration_and_instructions(path="~/aios-export")\n'
+        "├── RUN diagnose_python_issues  line 15\n"
+        '└── "diagnose python path problems" → diagnose  line 16\n')

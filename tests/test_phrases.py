@@ -286,3 +286,29 @@ def test_malformed_templates_are_refused(bad: str) -> None:
 
     with pytest.raises(ValueError):
         compile_template("help", bad)
+
+
+def _rendered(draw: Any) -> str:
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    draw(Console(file=buffer, width=80, color_system=None, highlight=False))
+    return buffer.getvalue()
+
+
+def test_human_rendering_of_an_intent_and_an_unknown() -> None:
+    from ainlp.renderers.language import render_intent
+
+    known = match_phrase("use python 3.12 for this project")
+    assert _rendered(lambda out: render_intent(known, debug=True, out=out)) == (
+        "switch  confidence 1.00\n"
+        "  target: project\n"
+        "  version: 3.12\n"
+        "  template: (use|select|pick|choose) {version} [for|in] [{target}]\n")
+    unknown = match_phrase("delete all my files")
+    assert _rendered(lambda out: render_intent(unknown, out=out)) == (
+        "unknown — not understood well enough to act on: delete all my files\n"
+        'did you mean: "remove broken environments"\n'
+        f"  also: cleanup {unknown.alternatives[0][1]:.2f}\n")
