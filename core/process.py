@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import subprocess
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,8 @@ def run_process(
     The child gets its own session, so killing the group also takes any grandchild
     that still holds our pipes open.
     """
+    import subprocess  # only when something runs: a warm `ainlp find` runs nothing
+
     args = tuple(argv)
     try:
         proc = subprocess.Popen(
@@ -81,6 +84,8 @@ def run_process(
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    import signal
+
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):

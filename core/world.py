@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ainlp.core.paths import state_dir_for
 from ainlp.core.process import Runner, run_process
 
 
@@ -60,14 +61,7 @@ class World:
         """AINLP_HOME, else the platform's user data folder for ainlp."""
         if self.state_dir_override is not None:
             return self.state_dir_override
-        if self.env.get("AINLP_HOME"):
-            return Path(self.env["AINLP_HOME"])
-        if self.platform == "win32" and self.env.get("LOCALAPPDATA"):
-            return Path(self.env["LOCALAPPDATA"]) / "ainlp"
-        if self.platform == "darwin":
-            return self.home / "Library" / "Application Support" / "ainlp"
-        data = self.env.get("XDG_DATA_HOME")
-        return (Path(data) if data else self.home / ".local" / "share") / "ainlp"
+        return Path(state_dir_for(self.env, str(self.home), self.platform))
 
     def with_env(self, **changes: str | None) -> World:
         env = dict(self.env)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import platform
-import sys
 import venv
 from dataclasses import replace
 from pathlib import Path
@@ -25,7 +24,11 @@ from ainlp.core.discovery.locators.tools import (
     UvPythonLocator,
     UvToolLocator,
 )
-from ainlp.core.discovery.locators.tools_config import load_toml, read_poetry_config
+from ainlp.core.discovery.locators.tools_config import (
+    load_toml,
+    parse_toml,
+    read_poetry_config,
+)
 from ainlp.core.discovery.records import EnvRecord
 from ainlp.core.discovery.resolve import real
 from ainlp.core.world import World
@@ -414,17 +417,16 @@ def test_poetry_config_defaults(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("without_tomllib", [False, True])
-def test_toml_reading_with_and_without_tomllib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              without_tomllib: bool) -> None:
-    if without_tomllib:
-        monkeypatch.setitem(sys.modules, "tomllib", None)  # as on Python 3.10
-    path = write(tmp_path / "c.toml", 'cache-dir = "/a#b"  # note\nn = 3\n\n[virtualenvs]\n'
-                 'in-project = true\ncreate = false\n[venv]\nlocation = \'~/v\'\n'
-                 'virtualenvs.path = "p"\n')
-    assert load_toml(path) == {"cache-dir": "/a#b", "n": 3,
-                               "virtualenvs": {"in-project": True, "create": False},
-                               "venv": {"location": "~/v", "virtualenvs": {"path": "p"}}}
-    assert load_toml(write(tmp_path / "bad.toml", "this is not toml\n")) is None
+def test_toml_reading_with_and_without_tomllib(tmp_path: Path, without_tomllib: bool) -> None:
+    text = ('cache-dir = "/a#b"  # note\nn = 3\n\n[virtualenvs]\n'
+            'in-project = true\ncreate = false\n[venv]\nlocation = \'~/v\'\n'
+            'virtualenvs.path = "p"\n')
+    builtin = not without_tomllib  # without: as on Python 3.10
+    assert parse_toml(text, builtin=builtin) == {
+        "cache-dir": "/a#b", "n": 3, "virtualenvs": {"in-project": True, "create": False},
+        "venv": {"location": "~/v", "virtualenvs": {"path": "p"}}}
+    assert parse_toml("this is not toml\n", builtin=builtin) is None
+    assert load_toml(write(tmp_path / "c.toml", text)) == parse_toml(text)
     assert load_toml(tmp_path / "absent.toml") is None
 
 

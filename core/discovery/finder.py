@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from ainlp.core.discovery import snapshot
 from ainlp.core.discovery.cache import ProbeCache
 from ainlp.core.discovery.locators import Locator, all_locators
 from ainlp.core.discovery.probe import ProbeResult, probe_many
@@ -47,8 +49,40 @@ def discover(
     locators: Iterable[Locator] | None = None,
     on_record: Progress | None = None,
 ) -> Inventory:
-    """Every interpreter and environment of the world, each once, broken ones included."""
+    """Every interpreter and environment of the world, each once, broken ones included.
+
+    A full discovery with the cache on also saves the inventory snapshot that answers the
+    next warm `ainlp find --json` (see snapshot.py), with a record of what it read.
+    """
     started = time.perf_counter()
+    keep_snapshot = use_cache and locators is None
+    recorder = snapshot.Recorder()
+    seen = (
+        replace(world, env=snapshot.RecordingEnv(world.env, recorder)) if keep_snapshot else world
+    )
+    with snapshot.Recording(recorder) if keep_snapshot else contextlib.nullcontext():
+        inventory = _discover(seen, refresh, use_cache, locators, started)
+    if keep_snapshot:
+        snapshot.save(
+            str(world.state_dir),
+            inventory.to_json(),
+            recorder,
+            env=world.env,
+            cwd=str(world.cwd),
+            home=str(world.home),
+            root=str(world.root),
+            platform=world.platform,
+            now=world.clock(),
+        )
+    if on_record is not None:
+        for record in inventory.environments:
+            on_record(record)
+    return inventory
+
+
+def _discover(
+    world: World, refresh: bool, use_cache: bool, locators: Iterable[Locator] | None, started: float
+) -> Inventory:
     merged: dict[str, EnvRecord] = {}
     for locator in locators if locators is not None else all_locators():
         for record in locator.locate(world):
@@ -66,9 +100,6 @@ def discover(
     records = _adopt_base_versions(records)
 
     records.sort(key=_display_order)
-    if on_record is not None:
-        for record in records:
-            on_record(record)
     status = "off" if cache is None else _cache_status(cache, refresh)
     return Inventory(tuple(records), (time.perf_counter() - started) * 1000, status)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
@@ -144,6 +143,8 @@ def identity_key(prefix: Path, executable: Path | None, kind: EnvKind) -> str:
 
 
 def env_id(prefix: Path, executable: Path | None, kind: EnvKind) -> str:
+    import hashlib
+
     key = identity_key(prefix, executable, kind)
     return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
@@ -164,7 +165,7 @@ class Inventory:
     def to_json(self) -> dict[str, Any]:
         return {
             "environments": [env.to_json() for env in self.environments],
+            "summary": self.summary,
             "elapsed_ms": round(self.elapsed_ms, 1),
             "cache": self.cache,
-            "summary": self.summary,
         }

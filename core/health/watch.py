@@ -117,8 +117,9 @@ def watch(
     yields nothing. Stops after `max_polls` polls (None: until the caller stops iterating).
     """
     report = run_checks(world, target=target, topic=topic)
-    yield WatchEvent("initial", report)
+    # fingerprint before the first event is out: a change made right after it must count
     seen = fingerprint(world, report)
+    yield WatchEvent("initial", report)
     polls = 0
     while max_polls is None or polls < max_polls:
         sleep(interval)

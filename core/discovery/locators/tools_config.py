@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,14 +28,22 @@ def load_toml(path: Path) -> dict[str, Any] | None:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
+    return parse_toml(text)
+
+
+def parse_toml(text: str, *, builtin: bool = sys.version_info >= (3, 11)) -> dict[str, Any] | None:
+    """TOML text as a dict with tomllib, or with our small reader where there is none (3.10)."""
+    if sys.version_info < (3, 11):
         return _mini_toml(text)
+    if not builtin:
+        return _mini_toml(text)
+    import tomllib  # type: ignore[import-not-found, unused-ignore]  # 3.11+; mypy checks as 3.10
+
     try:
-        return tomllib.loads(text)
+        data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return None
+    return data
 
 
 _TABLE = re.compile(r"^\[([A-Za-z0-9_.\-\"' ]+)\]$")

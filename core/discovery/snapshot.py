@@ -1,0 +1,261 @@
+"""The inventory snapshot: the last discovery's document, kept with what it was read from.
+
+A warm `ainlp find --json` is answered from it when nothing discovery depends on has
+changed: the environment variables it read, the files it opened and the folders it listed
+(seen through an audit hook while discovery runs), every ancestor folder of those (a
+folder's mtime moves when an entry appears or goes), each environment's own files (prefix,
+pyvenv.cfg, conda-meta, the executable and its link chain), the current folder and its
+parents, and the code of discovery itself. Checking that is a few hundred `lstat` calls and
+needs none of the engine: this module imports only os, sys, time and marshal, and the
+document is kept as JSON text, ready to print.
+
+Discovery also asks "does this path exist?" with plain stat calls, which no audit event
+reports; a path that appears under a folder nobody listed could go unseen. The snapshot is
+therefore trusted for SNAPSHOT_TTL seconds at most, and `--refresh` always looks again.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator, Mapping
+
+TYPE_CHECKING = False  # typing itself costs a warm `find` several milliseconds
+if TYPE_CHECKING:
+    from typing import Any
+
+SNAPSHOT_FILE = "inventory-snapshot.json"
+SNAPSHOT_TTL = 300.0
+_FORMAT = 1
+_VOLATILE_ENV = frozenset({"PWD", "OLDPWD", "SHLVL", "_", "COLUMNS", "LINES", "TERM"})
+_FIXED_ROOTS = ("/", "/opt", "/usr", "/usr/local", "/home", "/Library/Frameworks")
+
+
+class Recorder:
+    """What one discovery read: environment variables, opened files, listed folders."""
+
+    def __init__(self) -> None:
+        self.paths: set[str] = set()
+        self.env_keys: set[str] = set()
+        self.whole_env = False
+
+
+_active: Recorder | None = None
+_hook_installed = False
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    recorder = _active
+    if recorder is None or event not in ("open", "os.listdir", "os.scandir"):
+        return
+    path = args[0] if args else None
+    if path is None and event != "open":
+        path = "."
+    if isinstance(path, (str, bytes, os.PathLike)):
+        recorder.paths.add(os.path.abspath(os.fsdecode(path)))
+
+
+class Recording:
+    """Record what the code inside reads (one recorder at a time, per process)."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+
+    def __enter__(self) -> Recorder:
+        global _active, _hook_installed
+        if not _hook_installed:
+            # audit hooks cannot be removed: it stays, and is idle outside a recording
+            sys.addaudithook(_audit)
+            _hook_installed = True
+        _active = self.recorder
+        return self.recorder
+
+    def __exit__(self, *exc: object) -> None:
+        global _active
+        _active = None
+
+
+class RecordingEnv(Mapping[str, str]):
+    """The world's environment, noting every variable discovery looks at."""
+
+    def __init__(self, env: Mapping[str, str], recorder: Recorder) -> None:
+        self._env = env
+        self._recorder = recorder
+
+    def __getitem__(self, key: str) -> str:
+        self._recorder.env_keys.add(key)
+        return self._env[key]
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self._recorder.env_keys.add(key)
+        return key in self._env
+
+    def __iter__(self) -> Iterator[str]:
+        self._recorder.whole_env = True
+        return iter(self._env)
+
+    def __len__(self) -> int:
+        self._recorder.whole_env = True
+        return len(self._env)
+
+
+def _stat(path: str) -> str | None:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_size}:{st.st_ino}"
+
+
+def _with_ancestors(paths: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for path in paths:
+        while path not in out:
+            out.add(path)
+            parent = os.path.dirname(path)
+            if parent == path:
+                break
+            path = parent
+    return out
+
+
+def _link_chain(path: str) -> list[str]:
+    chain = [path]
+    for _ in range(40):
+        try:
+            target = os.readlink(path)
+        except OSError:
+            break
+        path = os.path.normpath(os.path.join(os.path.dirname(path), target))
+        chain.append(path)
+    return chain
+
+
+def _code_files() -> list[str]:
+    here = os.path.dirname(os.path.abspath(__file__))
+    folders = [here, os.path.join(here, "locators")]
+    return folders + [
+        os.path.join(f, n) for f in folders for n in sorted(os.listdir(f)) if n.endswith(".py")
+    ]
+
+
+def _environment_paths(document: Mapping[str, Any]) -> list[str]:
+    paths: list[str] = []
+    for env in document.get("environments", []):
+        prefix = env["prefix"]
+        paths += [prefix, os.path.join(prefix, "pyvenv.cfg"), os.path.join(prefix, "conda-meta")]
+        for exe in (env.get("executable"), env.get("base_executable")):
+            if exe:
+                paths += _link_chain(exe)
+    return paths
+
+
+def _cwd_chain(cwd: str) -> list[str]:
+    chain = [cwd]
+    while os.path.dirname(chain[-1]) != chain[-1]:
+        chain.append(os.path.dirname(chain[-1]))
+    return chain
+
+
+def _rerooted(root: str, absolute: str) -> str:
+    return absolute if root == "/" else os.path.join(root, absolute.lstrip("/"))
+
+
+def save(
+    state_dir: str,
+    document: Mapping[str, Any],
+    recorder: Recorder,
+    *,
+    env: Mapping[str, str],
+    cwd: str,
+    home: str,
+    root: str,
+    platform: str,
+    now: float,
+) -> None:
+    """Keep `document` with the fingerprint of everything it depends on."""
+    watched = recorder.paths | set(_environment_paths(document)) | set(_cwd_chain(cwd))
+    watched |= {home, *(_rerooted(root, p) for p in _FIXED_ROOTS)}
+    state = os.path.abspath(state_dir)
+    paths = sorted(
+        p
+        for p in _with_ancestors(watched) | set(_code_files())
+        if p != state and not p.startswith(state + os.sep)  # we write there ourselves
+    )
+    env_used: dict[str, str | None]
+    if recorder.whole_env:
+        env_used = {k: v for k, v in env.items() if k not in _VOLATILE_ENV}
+    else:
+        env_used = {k: env.get(k) for k in sorted(recorder.env_keys)}
+    import json
+
+    body = {k: v for k, v in document.items() if k not in ("elapsed_ms", "cache")}
+    snapshot = {
+        "format": _FORMAT,
+        "python": sys.hexversion,  # marshal's format is the interpreter's own
+        "saved_at": now,
+        "cwd": cwd,
+        "home": home,
+        "root": root,
+        "platform": platform,
+        "whole_env": recorder.whole_env,
+        "env": env_used,
+        "paths": [[p, _stat(p)] for p in paths],
+        "document": json.dumps(body)[:-1],  # an open object: elapsed_ms and cache follow
+    }
+    try:
+        os.makedirs(state, exist_ok=True)
+        tmp = os.path.join(state, f"{SNAPSHOT_FILE}.tmp{os.getpid()}")
+        with open(tmp, "wb") as handle:
+            marshal.dump(snapshot, handle)
+        os.replace(tmp, os.path.join(state, SNAPSHOT_FILE))  # atomic: never half a file
+    except OSError:
+        return  # only costs speed next time
+
+
+def fresh_document(
+    state_dir: str,
+    *,
+    env: Mapping[str, str],
+    cwd: str,
+    home: str,
+    root: str = "/",
+    platform: str = sys.platform,
+    now: float | None = None,
+) -> str | None:
+    """The saved JSON document, without its closing brace, if nothing it depends on
+    changed since; else None."""
+    try:
+        with open(os.path.join(state_dir, SNAPSHOT_FILE), "rb") as handle:
+            snapshot = marshal.load(handle)
+        if not isinstance(snapshot, dict) or snapshot.get("format") != _FORMAT:
+            return None
+        if snapshot.get("python") != sys.hexversion:
+            return None
+        age = (time.time() if now is None else now) - float(snapshot["saved_at"])
+        if not 0 <= age <= SNAPSHOT_TTL:
+            return None
+        if (snapshot["cwd"], snapshot["home"], snapshot["root"], snapshot["platform"]) != (
+            cwd,
+            home,
+            root,
+            platform,
+        ):
+            return None
+        saved_env = snapshot["env"]
+        if snapshot["whole_env"]:
+            current = {k: v for k, v in env.items() if k not in _VOLATILE_ENV}
+            if current != saved_env:
+                return None
+        elif any(env.get(key) != value for key, value in saved_env.items()):
+            return None
+        for path, key in snapshot["paths"]:
+            if _stat(path) != key:
+                return None
+        document = snapshot["document"]
+    except (OSError, ValueError, EOFError, KeyError, TypeError):
+        return None  # a damaged snapshot is no snapshot: discovery runs
+    return document if isinstance(document, str) and document.startswith("{") else None
