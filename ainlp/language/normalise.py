@@ -15,7 +15,7 @@ FILLER = frozenset((
     "let", "us", "let's", "just", "now", "quickly", "the", "a", "an", "my", "our", "your",
     "some", "any", "of", "for", "to", "this", "that", "those", "these", "it", "its", "all",
     "hey", "hi", "hello", "ok", "okay", "so", "then", "also", "thanks", "thank", "really",
-    "actually", "currently",
+    "actually", "currently", "oops", "hmm", "um", "uh", "well", "sorry",
 ))
 
 _CONTRACTIONS = {

@@ -30,11 +30,14 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(what|which) [{kind}] (<env>|<py>) (are installed|do i have|are there|exist|are available"
         "|have i got|can you find|are on this machine)",
         "where are [all] (<env>|<py>)",
+        "(what|which) [{kind}] (<env>|<py>) (are|exist|do i have|are there) ...",
         "how many (<env>|<py>) [do i have|are there|are installed]",
     ),
     "which_python": (
         "which (python|python3|python2|py|{version}) [will run|runs|is used|gets used|is active"
-        "|is running|do i get|will be used|is it|am i using|is that|is first|executes]",
+        "|is running|do i get|will be used|is it|am i using|is that|is first|executes"
+        "|would run|would be used|would start] [here]",
+        "(what|which) (python|python3|interpreter) is [first] (on|in) [my|the] path",
         "(where|where is|where's|which one is) (python|python3|{version})",
         "what (python|interpreter|python version|version of python) (will run|runs|is used"
         "|gets used|is active|am i using|do i get|is running|will be used)",
@@ -59,7 +62,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "[health|<problems>]",
         "(diagnose|check|inspect|find|detect|look for|scan for) [python] [{topic}] "
         "(problems|issues|errors|trouble) [in|with|of] [{target}]",
-        "[run|start|do|perform] [a|the] [full] [python] [<env>] health (check|checks|checkup)",
+        "[run|start|do|perform] [a|the] [full] [python] [<env>] health (check|checks|checkup) "
+        "[on|of|for|in] [all|every] [<env>|{target}]",
+        "(check|test|inspect|examine) [the] health (of|for) [the] ({target}|<env>|<py>|python) "
+        "[<env>]",
+        "(anything|something) wrong with (python|{topic}|<env>|<py>|{target}) [<env>]",
         "(run|start) [the] (doctor|diagnostics|diagnosis|checks)",
         "is {target} [python] [<env>] (healthy|ok|okay|fine|working|broken|good|sane)",
         "(is|are) [python] [<env>] (healthy|ok|okay|fine|working|broken|good|sane)",
@@ -119,6 +126,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "|everything] [now|state]",
         "(back up|backup|snapshot|save) [python] <env> {target}",
         "(back up|backup|snapshot|save) {target} [<env>] [now]",
+        "back (everything|all|it|them|<env>) up [now]",
         "(create|make|take|do|run|save) [a|an] [new|full] [environment|env] (backup|snapshot"
         "|backups|snapshots) [of|for] [all|every] [<env>] [now]",
         "(create|make|take|do) [a|an] [new|full] (backup|snapshot) (of|for) [the] {target} "
@@ -138,7 +146,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(prepare|ready|get ready|set up|prep) [python] [<env>|machine|system|computer|everything"
         "|laptop] (for|before) [an|the|a] [os|system|operating system|machine|computer] "
         "(reinstall|reinstallation|reinstalling|reformat|wipe|reset|migration|upgrade)",
-        "export [all|every] [python] [<env>] [configuration|config|setup|settings|state] "
+        "export [all|every] [python] [<env>|everything] [configuration|config|setup|settings"
+        "|state] "
         "[and instructions] [to|into|in|at] [{path}]",
         "(write|create|make|build|generate) [an|a] [portable] (export|bundle|export bundle) "
         "[to|in|at|into] [{path}]",
@@ -149,6 +158,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "[an|the|a] [os|system|operating system|machine|computer] (reinstall|reinstallation"
         "|reinstalling|reformat|wipe|reset|migration|upgrade)",
         "(migrate|move) [my] [python] <env> to [a|another|new] (machine|computer|laptop)",
+        "(prepare|get ready) for (migrating|moving|migration|a move) [to] [a|another|new] "
+        "(machine|computer|laptop)",
+        "bundle [up] [python] <env> ...",
         "[i am|i will] (going to|about to|want to|need to|planning to|will) (reinstall|reformat"
         "|wipe|reset) [the|my] (os|system|operating system|machine|computer|laptop)",
     ),
@@ -218,7 +230,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     "help": (
         "help [me] [please]",
-        "what can (you|i) (do|say|ask|type)",
+        "what (can|should|could) (you|i) (do|say|ask|type)",
         "how (do|can) i (use|start|begin) [this|you|ainlp]",
         "how does (this|it|ainlp) work",
         "(show|list|give me) [the] [some] (commands|examples|help|usage|options)",
