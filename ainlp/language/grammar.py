@@ -21,37 +21,28 @@ if TYPE_CHECKING:
 __all__ = ["cache_file", "parser", "state_dir"]
 
 
-def _state_dir(env: Mapping[str, str], home: str, platform: str) -> str:
-    if env.get("AINLP_HOME"):
-        return env["AINLP_HOME"]
-    if platform == "win32" and env.get("LOCALAPPDATA"):
-        return os.path.join(env["LOCALAPPDATA"], "ainlp")
-    if platform == "darwin":
-        return os.path.join(home, "Library", "Application Support", "ainlp")
-    return os.path.join(env.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share"), "ainlp")
-
-
 def _home(env: Mapping[str, str]) -> str:
     return env.get("HOME") or os.path.expanduser("~")
 
 
 def state_dir(env: Mapping[str, str] | None = None, home: Path | None = None,
               platform: str | None = None) -> Path:
-    """AINLP_HOME, else the platform's user data folder for ainlp.
-
-    The rule of World.state_dir (a test holds the two together), without importing the engine's
-    World and its process machinery: loading the grammar should not cost 10 ms of imports.
-    """
+    """AINLP_HOME, else the platform's user data folder for ainlp (World.state_dir's rule,
+    without importing World and its process machinery)."""
     from pathlib import Path
 
+    from ainlp.core.paths import state_dir_for
+
     env = os.environ if env is None else env
-    return Path(_state_dir(env, str(home) if home else _home(env), platform or sys.platform))
+    return Path(state_dir_for(env, str(home) if home else _home(env), platform or sys.platform))
 
 
 def _cache_file() -> str:
     import lark
 
-    directory = _state_dir(os.environ, _home(os.environ), sys.platform)
+    from ainlp.core.paths import state_dir_for
+
+    directory = state_dir_for(os.environ, _home(os.environ), sys.platform)
     # Named after the Lark version: its table format may change between versions.
     return os.path.join(directory, "cache", f"grammar-lark-{lark.__version__}.cache")
 
