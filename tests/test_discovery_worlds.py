@@ -259,3 +259,16 @@ def test_real_machine_pyenv_versions_and_system_python(tmp_path: Path) -> None:
     if system.exists():
         (record,) = [e for e in inventory.environments if e.executable == system]
         assert record.version == real_version(system)
+
+
+def test_pyenv_version_through_a_linked_root_and_path_is_one_record(tmp_path: Path) -> None:
+    real_root = make_pyenv(tmp_path, {"3.12.4": "3.12.4"})
+    linked = tmp_path / "home" / "linked-pyenv" / "versions"
+    linked.mkdir(parents=True)
+    (linked / "3.12.4").symlink_to(real_root / "versions" / "3.12.4")
+    world = make_world(tmp_path, path=[linked / "3.12.4" / "bin"],
+                       env={"PYENV_ROOT": str(linked.parent)})
+    (env,) = discover(world, locators=[PyenvLocator(), PathLocator()],
+                      use_cache=False).environments
+    assert (env.kind, env.version, set(env.found_by)) == (EnvKind.PYENV, "3.12.4",
+                                                          {"pyenv", "path"})

@@ -89,7 +89,7 @@ def _discover(
             canonical = _canonical(record)
             key = identity_key(canonical.prefix, canonical.executable, canonical.kind)
             merged[key] = merge(merged[key], canonical) if key in merged else canonical
-    records = _adopt_base_versions(list(merged.values()))
+    records = _adopt_base_versions(_fold_interpreters(merged))
 
     cache = ProbeCache(world.state_dir) if use_cache else None
     if cache is not None and not refresh:
@@ -102,6 +102,16 @@ def _discover(
     records.sort(key=_display_order)
     status = "off" if cache is None else _cache_status(cache, refresh)
     return Inventory(tuple(records), (time.perf_counter() - started) * 1000, status)
+
+
+def _fold_interpreters(merged: dict[str, EnvRecord]) -> list[EnvRecord]:
+    """A bare interpreter whose prefix another locator knows as an environment is that
+    environment (a pyenv version reached through a linked PYENV_ROOT, say): one record."""
+    for key, record in list(merged.items()):
+        environment = str(record.prefix)
+        if key != environment and environment in merged:
+            merged[environment] = merge(merged[environment], merged.pop(key))
+    return list(merged.values())
 
 
 def _display_order(record: EnvRecord) -> tuple[int, list[tuple[int, str]], list[tuple[int, str]]]:
