@@ -29,26 +29,15 @@ _CONTEXT_HEADER = re.compile(r"\s*context\b", re.IGNORECASE)
 
 def open_braces(text: str) -> int:
     """How many `{` are still open, outside strings and comments."""
+    from ainlp.language.script import code_characters
+
     depth = 0
     for line in text.split("\n"):
-        in_string = False
-        i = 0
-        while i < len(line):
-            ch = line[i]
-            if in_string:
-                if ch == "\\":
-                    i += 1
-                elif ch == '"':
-                    in_string = False
-            elif ch == '"':
-                in_string = True
-            elif ch == "#":
-                break
-            elif ch == "{":
+        for _, ch in code_characters(line):
+            if ch == "{":
                 depth += 1
             elif ch == "}":
                 depth -= 1
-            i += 1
     return depth
 
 

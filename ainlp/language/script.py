@@ -332,30 +332,37 @@ def _describe(error: UnexpectedInput, lines: Sequence[str]) -> tuple[str, str, s
     return "script.syntax", f"unexpected {shown}{wanted}", None, column
 
 
+def code_characters(line: str) -> Iterator[tuple[int, str]]:
+    """(column, character) of one line, skipping strings (with their escapes) and comments."""
+    in_string = False
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if in_string:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "#":
+            return
+        else:
+            yield i, ch
+        i += 1
+
+
 def _too_deep(lines: Sequence[str]) -> tuple[int, int] | None:
     """Where `[` first nests deeper than the limit (strings and comments skipped), if anywhere."""
     depth = 0
     for index, text in enumerate(lines):
-        in_string = False
-        i = 0
-        while i < len(text):
-            ch = text[i]
-            if in_string:
-                if ch == "\\":
-                    i += 1
-                elif ch == '"':
-                    in_string = False
-            elif ch == '"':
-                in_string = True
-            elif ch == "#":
-                break
-            elif ch == "[":
+        for i, ch in code_characters(text):
+            if ch == "[":
                 depth += 1
                 if depth > _MAX_NESTING:
                     return index, i
             elif ch == "]":
                 depth = max(depth - 1, 0)
-            i += 1
     return None
 
 
