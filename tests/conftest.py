@@ -100,3 +100,23 @@ def ainlp_command() -> str:
     """The `ainlp` console script of the environment running the tests."""
     beside = Path(sys.executable).parent / "ainlp"
     return str(beside) if beside.exists() else "ainlp"
+
+
+def make_venv(prefix: Path, python: Path | None = None) -> Path:
+    """A real venv (no pip) made by one of the machine's Pythons, the newest by default."""
+    import subprocess
+
+    base = python or real_pythons()[0]
+    subprocess.run([str(base), "-m", "venv", "--without-pip", str(prefix)], check=True)
+    return prefix
+
+
+def real_version(python: Path) -> str:
+    """What the interpreter itself says its version is."""
+    import subprocess
+
+    out = subprocess.run(
+        [str(python), "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+        check=True, capture_output=True, text=True,
+    )
+    return out.stdout.strip()

@@ -13,24 +13,11 @@ from ainlp.core.discovery import EnvKind, EnvState, discover
 from ainlp.core.discovery.cache import CACHE_FILE
 from ainlp.core.discovery.locators.path import PathLocator
 from ainlp.core.discovery.locators.pyenv import PyenvLocator, selected_versions
-from conftest import make_world, real_pythons, write
+from conftest import make_venv, make_world, real_pythons, real_version, write
 
 BASE_PYTHON = real_pythons()[0]
 
 
-def make_venv(prefix: Path, python: Path = BASE_PYTHON) -> Path:
-    subprocess.run([str(python), "-m", "venv", "--without-pip", str(prefix)], check=True)
-    return prefix
-
-
-def real_version(python: Path) -> str:
-    out = subprocess.run(
-        [str(python), "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout.strip()
 
 
 def by_prefix(inventory_envs: tuple, prefix: Path):  # type: ignore[no-untyped-def]

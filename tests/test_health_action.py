@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from ainlp.actions.registry import ActionContext, for_intent, get_action
 from ainlp.core.errors import BadInput
-from conftest import make_world
-from test_health_support import make_venv
+from conftest import make_venv, make_world
 
 
 def test_action_is_reached_by_diagnose() -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from ainlp.core.health import checks, selected_checks
-from test_health_support import AINLP, env_without_ainlp_leaks, make_venv, script
+from conftest import make_venv
+from test_health_support import AINLP, env_without_ainlp_leaks, script
 
 
 def doctor(tmp_path: Path, *args: str, path: list[Path] | None = None,

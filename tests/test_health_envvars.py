@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_world, write
-from test_health_support import EMPTY, ids, make_venv, run_one
+from conftest import make_venv, make_world, write
+from test_health_support import EMPTY, ids, run_one
 
 
 def test_pythonhome(tmp_path: Path) -> None:

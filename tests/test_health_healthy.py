@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 from ainlp.core.health import Severity, run_checks
-from conftest import make_world, real_pythons
-from test_health_support import make_venv
+from conftest import make_venv, make_world, real_pythons
 
 # true notes about a fresh `--without-pip` venv: it has no pip; its Python may be past its
 # end of life or lack Tk; nothing else may be reported

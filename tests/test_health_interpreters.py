@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from ainlp.core.world import World
-from conftest import make_world, real_pythons, write
-from test_health_support import fake_base, ids, make_venv, run_one, script, wrapper_base
+from conftest import make_venv, make_world, real_pythons, write
+from test_health_support import fake_base, ids, run_one, script, wrapper_base
 
 SAYS_MISSING = "#!/bin/sh\nprintf -- '--ainlp-modules--{names}--ainlp-modules--'\n"
 

@@ -6,8 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from ainlp.core.world import World
-from conftest import make_world, write
-from test_health_support import BASE, EMPTY, ids, make_venv, script
+from conftest import make_venv, make_world, write
+from test_health_support import BASE, EMPTY, ids, script
 
 SHIM = ('#!/usr/bin/env bash\nset -e\nexport PYENV_ROOT="{root}"\n'
         'exec "{root}/libexec/pyenv" exec "$program" "$@"\n')

@@ -23,10 +23,6 @@ EMPTY = Inventory((), 0.0, "off")
 AINLP = [sys.executable, "-c", "import sys; from ainlp.cli import main; sys.exit(main())"]
 
 
-def make_venv(prefix: Path, python: Path = BASE) -> Path:
-    subprocess.run([str(python), "-m", "venv", "--without-pip", str(prefix)], check=True)
-    return prefix
-
 
 def run_one(world: World, check_id: str, *, target: str | None = None,
             inventory: Inventory | None = None) -> list[Finding]:

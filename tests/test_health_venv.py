@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import make_world, real_pythons, write
-from test_health_support import BASE, BASE_MINOR, fake_base, ids, make_venv, run_one, script
+from conftest import make_venv, make_world, real_pythons, write
+from test_health_support import BASE, BASE_MINOR, fake_base, ids, run_one, script
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from ainlp.core.health import Finding, Severity
 from ainlp.core.health.watch import difference, fingerprint, watch
-from conftest import make_world
-from test_health_support import make_venv, script
+from conftest import make_venv, make_world
+from test_health_support import script
 
 
 def finding(id: str, subject: str = "/x", message: str = "m") -> Finding:

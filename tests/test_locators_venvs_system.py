@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from ainlp.core.discovery.locators.virtualenvs import (
 )
 from ainlp.core.discovery.records import EnvKind, EnvRecord, EnvState, Inventory, Manager
 from ainlp.core.world import World
-from conftest import make_world, real_pythons, write
+from conftest import make_venv, make_world, real_pythons, real_version, write
 
 BASE_PYTHON = real_pythons()[0]
 
@@ -31,19 +30,6 @@ BASE_PYTHON = real_pythons()[0]
 Row = tuple[str, str | None, str | None, str, tuple[str, ...], tuple[str, ...], str]
 
 
-def make_venv(prefix: Path, python: Path = BASE_PYTHON) -> Path:
-    subprocess.run([str(python), "-m", "venv", "--without-pip", str(prefix)], check=True)
-    return prefix
-
-
-def real_version(python: Path) -> str:
-    out = subprocess.run(
-        [str(python), "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout.strip()
 
 
 BASE_VERSION = real_version(BASE_PYTHON)
