@@ -75,3 +75,16 @@ def test_fingerprint_sees_path_and_env_changes(tmp_path: Path) -> None:
     after = fingerprint(world, report)
     (venv / "pyvenv.cfg").write_text((venv / "pyvenv.cfg").read_text() + "extra = 1\n")
     assert fingerprint(world, report) != after
+
+
+def test_a_broken_conda_env_appearing_anywhere_discovery_looks_is_seen(tmp_path: Path) -> None:
+    """The watch list is what discovery read, not a guess: a new conda env under an install
+    in HOME (a place no fixed list named) triggers a re-check."""
+    install = tmp_path / "home" / "miniforge3"
+    (install / "conda-meta").mkdir(parents=True)
+    (install / "envs").mkdir()
+    world = make_world(tmp_path)
+    sleep, _ = steps(lambda: (install / "envs" / "empty" / "conda-meta").mkdir(parents=True))
+    events = list(watch(world, interval=0.1, max_polls=2, sleep=sleep))
+    assert [e.kind for e in events] == ["initial", "changed"]
+    assert "conda.no-interpreter" in {f.id for f in events[1].new}

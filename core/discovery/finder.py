@@ -63,10 +63,21 @@ def discover(
     with snapshot.Recording(recorder) if keep_snapshot else contextlib.nullcontext():
         inventory = _discover(seen, refresh, use_cache, locators, started)
     if keep_snapshot:
+        document = inventory.to_json()
+        paths = snapshot.dependencies(
+            recorder,
+            document,
+            state_dir=str(world.state_dir),
+            cwd=str(world.cwd),
+            home=str(world.home),
+            root=str(world.root),
+        )
+        inventory = replace(inventory, depends_on=tuple(paths))
         snapshot.save(
             str(world.state_dir),
-            inventory.to_json(),
+            document,
             recorder,
+            paths,
             env=world.env,
             cwd=str(world.cwd),
             home=str(world.home),

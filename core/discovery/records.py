@@ -154,6 +154,8 @@ class Inventory:
     environments: tuple[EnvRecord, ...]
     elapsed_ms: float
     cache: str  # "cold" | "warm" | "partial" | "off"
+    # every path whose change can change this inventory (empty when it was not recorded)
+    depends_on: tuple[str, ...] = ()
 
     @property
     def summary(self) -> dict[str, int]:

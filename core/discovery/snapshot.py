@@ -164,10 +164,31 @@ def _rerooted(root: str, absolute: str) -> str:
     return absolute if root == "/" else os.path.join(root, absolute.lstrip("/"))
 
 
+def dependencies(
+    recorder: Recorder,
+    document: Mapping[str, Any],
+    *,
+    state_dir: str,
+    cwd: str,
+    home: str,
+    root: str,
+) -> list[str]:
+    """Every path whose change can change a discovery's answer (see the module docstring)."""
+    watched = recorder.paths | set(_environment_paths(document)) | set(_cwd_chain(cwd))
+    watched |= {home, *(_rerooted(root, p) for p in _FIXED_ROOTS)}
+    state = os.path.abspath(state_dir)
+    return sorted(
+        p
+        for p in _with_ancestors(watched) | set(_code_files())
+        if p != state and not p.startswith(state + os.sep)  # we write there ourselves
+    )
+
+
 def save(
     state_dir: str,
     document: Mapping[str, Any],
     recorder: Recorder,
+    paths: Iterable[str],
     *,
     env: Mapping[str, str],
     cwd: str,
@@ -176,15 +197,8 @@ def save(
     platform: str,
     now: float,
 ) -> None:
-    """Keep `document` with the fingerprint of everything it depends on."""
-    watched = recorder.paths | set(_environment_paths(document)) | set(_cwd_chain(cwd))
-    watched |= {home, *(_rerooted(root, p) for p in _FIXED_ROOTS)}
+    """Keep `document` with the fingerprint of `paths`, everything it depends on."""
     state = os.path.abspath(state_dir)
-    paths = sorted(
-        p
-        for p in _with_ancestors(watched) | set(_code_files())
-        if p != state and not p.startswith(state + os.sep)  # we write there ourselves
-    )
     env_used: dict[str, str | None]
     if recorder.whole_env:
         env_used = {k: v for k, v in env.items() if k not in _VOLATILE_ENV}

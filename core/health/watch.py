@@ -49,19 +49,31 @@ def _stat(path: Path) -> str | None:
 
 
 def watched_paths(world: World, report: HealthReport) -> list[Path]:
-    """Everything whose change can change a finding: env folders, PATH, locator roots."""
-    from ainlp.core.discovery.locators.pyenv import pyenv_root
+    """Everything whose change can change a finding.
 
-    paths: list[Path] = list(world.path_dirs)
+    What discovery read (recorded while it ran, see discovery/snapshot.py), plus what the
+    checks read beyond it: each environment's bin and site-packages, and pip's config files.
+    """
+    paths = [Path(p) for p in report.inventory.depends_on] or _discovery_roots(world)
     for env in report.inventory.environments:
         prefix = env.prefix
         paths += [prefix, prefix / "pyvenv.cfg", prefix / "bin", prefix / "Scripts",
-                  prefix / "conda-meta", prefix / "lib"]
+                  prefix / "lib"]
         paths += sorted(prefix.glob("lib/python*/site-packages"))
         if env.executable is not None:
             paths.append(env.executable)
         if env.base_executable is not None:
             paths += [env.base_executable, env.base_executable.parent]
+    home = world.home
+    paths += [home / ".config" / "pip" / "pip.conf", home / ".pip" / "pip.conf"]
+    return list(dict.fromkeys(paths))
+
+
+def _discovery_roots(world: World) -> list[Path]:
+    """Where discovery looks, for an inventory that was not recorded (tests inject those)."""
+    from ainlp.core.discovery.locators.pyenv import pyenv_root
+
+    paths: list[Path] = list(world.path_dirs)
     root = pyenv_root(world)
     paths += [root / "versions", root / "version", root / "shims"]
     folder = world.cwd
@@ -72,11 +84,10 @@ def watched_paths(world: World, report: HealthReport) -> list[Path]:
         folder = folder.parent
     home = world.home
     paths += [home / ".virtualenvs", home / ".conda" / "environments.txt",
-              home / ".local" / "share" / "uv", home / ".local" / "pipx" / "venvs",
-              home / ".config" / "pip" / "pip.conf", home / ".pip" / "pip.conf"]
+              home / ".local" / "share" / "uv", home / ".local" / "pipx" / "venvs"]
     if world.env.get("WORKON_HOME"):
         paths.append(Path(world.env["WORKON_HOME"]))
-    return list(dict.fromkeys(paths))
+    return paths
 
 
 def fingerprint(world: World, report: HealthReport) -> Fingerprint:
