@@ -12,6 +12,10 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+TYPE_CHECKING = False  # typing is not worth its import time here
+if TYPE_CHECKING:
+    from typing import NoReturn
+
 
 @dataclass(frozen=True)
 class ActionCommand:
@@ -95,8 +99,17 @@ COMMANDS: dict[str, Command] = {
 }
 
 
-def _common_options() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as BadInput, so --json gets its error document."""
+
+    def error(self, message: str) -> NoReturn:
+        from ainlp.core.errors import BadInput
+
+        raise BadInput(message, hint=f"{self.prog} --help shows the usage")
+
+
+def _common_options() -> _Parser:
+    common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true", help="one JSON document on stdout")
     common.add_argument("--debug", action="store_true", help="show tracebacks")
     return common
@@ -108,13 +121,13 @@ def _chosen(argv: Sequence[str]) -> str | None:
 
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     common = _common_options()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ainlp",
         description="Find, diagnose and repair Python interpreters and environments.",
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=_version())
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     chosen = _chosen(argv)
     for name, command in COMMANDS.items():
         sub_parser = sub.add_parser(

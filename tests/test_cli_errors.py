@@ -1,0 +1,51 @@
+"""Usage errors: one line on stderr, exit 2, and with --json exactly one error document."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import ainlp_command
+
+
+def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HOME": str(tmp_path), "AINLP_HOME": str(tmp_path / "state")}
+    return subprocess.run([ainlp_command(), *args], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, stdin=subprocess.DEVNULL, timeout=60)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["nosuch"], ["find", "--bogus"], ["doctor", "--topic", "nope"], ["find", "--kind", "bogus"],
+     ["which", "3.12", "extra"]],
+)
+def test_usage_errors_with_json_give_one_error_document(tmp_path: Path, args: list[str]) -> None:
+    done = run(tmp_path, *args, "--json")
+    assert done.returncode == 2
+    doc = json.loads(done.stdout)
+    assert set(doc) == {"error"}
+    assert set(doc["error"]) == {"code", "message", "hint", "where"}
+    assert doc["error"]["code"] == "input.invalid"
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_usage_error_for_people_is_one_line_with_a_hint(tmp_path: Path) -> None:
+    done = run(tmp_path, "find", "--bogus")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("ainlp: ") and "(hint: " in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_no_command_without_a_terminal_prints_help_and_exits_2(tmp_path: Path) -> None:
+    done = run(tmp_path)
+    assert done.returncode == 2
+    assert "usage: ainlp" in done.stderr
+
+
+def test_version_and_help_exit_0(tmp_path: Path) -> None:
+    assert run(tmp_path, "--version").stdout.startswith("ainlp ")
+    assert run(tmp_path, "find", "--help").returncode == 0
