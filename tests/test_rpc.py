@@ -1,0 +1,458 @@
+"""`ainlp serve`: LSP frames on stdin/stdout, JSON-RPC 2.0 requests, errors, notifications."""
+
+from __future__ import annotations
+
+import io
+import json
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ainlp_command, make_venv, write
+
+from ainlp.rpc import MAX_FRAME, FrameError, FrameWriter, encode_frame, read_frame
+
+Message = dict[str, Any]
+
+
+def frame(message: object) -> bytes:
+    return encode_frame(message)
+
+
+def raw_frame(body: bytes) -> bytes:
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def request(id: int | str | None, method: str, params: object = None) -> Message:
+    message: Message = {"jsonrpc": "2.0", "id": id, "method": method}
+    if params is not None:
+        message["params"] = params
+    return message
+
+
+def all_frames(data: bytes) -> list[Any]:
+    """Every frame of a byte stream; fails if anything else is in it."""
+    stream = io.BytesIO(data)
+    found = []
+    while (body := read_frame(stream)) is not None:
+        found.append(json.loads(body))
+    return found
+
+
+def environ(tmp_path: Path, path: list[Path] | None = None, **extra: str) -> dict[str, str]:
+    (tmp_path / "home").mkdir(exist_ok=True)
+    env = {"HOME": str(tmp_path / "home"), "AINLP_HOME": str(tmp_path / "state"),
+           "PATH": ":".join(str(p) for p in path or []), "LANG": "C.UTF-8"}
+    env.update(extra)
+    return env
+
+
+def serve(tmp_path: Path, data: bytes, path: list[Path] | None = None,
+          argv: list[str] | None = None) -> tuple[list[Any], subprocess.CompletedProcess[bytes]]:
+    done = subprocess.run(argv or [ainlp_command(), "serve"], input=data, capture_output=True,
+                          env=environ(tmp_path, path), cwd=tmp_path, timeout=120)
+    assert b"Traceback" not in done.stderr, done.stderr.decode()
+    return all_frames(done.stdout), done
+
+
+def replies(messages: list[Any]) -> dict[Any, Message]:
+    return {m["id"]: m for m in messages if isinstance(m, dict) and "id" in m}
+
+
+def error_of(reply: Message, code: int) -> dict[str, Any]:
+    """The error document in `data`, after checking the code and the document's shape."""
+    assert "result" not in reply, reply
+    assert reply["error"]["code"] == code, reply
+    document = reply["error"]["data"]["error"]
+    assert set(document) >= {"code", "message", "hint", "where"}
+    assert document["message"]
+    return dict(document)
+
+
+# --- framing ----------------------------------------------------------------------------------
+
+
+def test_frames_round_trip_with_utf8_lengths_and_tolerated_headers() -> None:
+    messages = [{"text": "héllo ✓"}, [1, 2], "x"]
+    data = b"".join(encode_frame(m) for m in messages)
+    assert all_frames(data) == messages
+    body = json.dumps({"a": "é"}, ensure_ascii=False).encode()
+    odd = (b"\r\n" + b"content-length: %d\r\nContent-Type: application/vscode-jsonrpc; "
+           b"charset=utf-8\r\n\r\n" % len(body) + body + b"Content-Length: 2\n\n{}")
+    assert all_frames(odd) == [{"a": "é"}, {}]
+
+
+def test_a_path_that_is_not_utf8_still_makes_a_valid_frame() -> None:
+    name = b"/tmp/caf\xe9".decode("utf-8", "surrogateescape")
+    data = encode_frame({"prefix": name})
+    data.decode("ascii")
+    assert all_frames(data) == [{"prefix": name}]
+
+
+def test_end_of_input_between_frames_is_none() -> None:
+    assert read_frame(io.BytesIO(b"")) is None
+    assert read_frame(io.BytesIO(b"\r\n\r\n")) is None
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"Content-Length: 10\r\n\r\n{}", "2 of 10 bytes"),
+        (b"Content-Length: 10\r\n", "inside a frame header"),
+        (b"Content-Len", "inside a frame header"),
+        (b"Hello world\r\n\r\n", "not a header line"),
+        (b"Content-Type: text/json\r\n\r\n{}", "without Content-Length"),
+        (b"Content-Length: -3\r\n\r\n", "not a byte count"),
+        (b"Content-Length: 1e3\r\n\r\n", "not a byte count"),
+        (b"Content-Length: 99999999999999999999\r\n\r\n", "not a byte count"),
+        (b"X-" + b"a" * 2000 + b": 1\r\n\r\n", "longer than"),
+        (b"".join(b"X-%d: 1\r\n" % i for i in range(40)) + b"\r\n", "header lines"),
+    ],
+)
+def test_unreadable_frames_are_fatal_errors(data: bytes, words: str) -> None:
+    with pytest.raises(FrameError) as caught:
+        read_frame(io.BytesIO(data))
+    assert caught.value.fatal
+    assert words in caught.value.message
+
+
+def test_a_frame_over_the_limit_is_skipped_and_the_next_one_read() -> None:
+    stream = io.BytesIO(raw_frame(b"[" + b"1," * 50 + b"1]") + frame({"next": True}))
+    with pytest.raises(FrameError) as caught:
+        read_frame(stream, limit=64)
+    assert not caught.value.fatal
+    assert caught.value.code == -32600
+    assert read_frame(stream, limit=64) == json.dumps({"next": True}).encode()
+    with pytest.raises(FrameError) as truncated:
+        read_frame(io.BytesIO(b"Content-Length: 100\r\n\r\n" + b"x" * 80), limit=64)
+    assert truncated.value.fatal
+
+
+def test_writer_stops_quietly_when_the_peer_is_gone() -> None:
+    out = io.BytesIO()
+    writer = FrameWriter(out)
+    writer.send({"a": 1})
+    assert all_frames(out.getvalue()) == [{"a": 1}]
+    out.close()
+    writer.send({"a": 2})
+    assert writer.closed
+
+
+# --- the service, as a program talks to it ----------------------------------------------------
+
+
+def test_parse_and_execute(tmp_path: Path) -> None:
+    block = ("CONTEXT Daily {\n  COMMAND Check {\n    ACTION: run_environment_health_check()\n"
+             "  }\n}\nRUN Check\n")
+    data = b"".join(frame(m) for m in [
+        request(1, "parse", {"text": "diagnose python path problems"}),
+        request(2, "parse", {"text": block}),
+        request(3, "parse", {"text": "CONTEXT {"}),
+        request(4, "execute", {"text": "make me a sandwich with extra cheese"}),
+        request(5, "execute", {"text": "which python"}),
+        request(6, "execute", {"text": "back up my environments"}),
+        request(7, "execute", {"text": "back up my environments", "apply": True}),
+        request(8, "execute", {"intent": {"intent": "which_python", "slots": {}}}),
+        request(9, "execute", {"intent": {"intent": "no_such_intent"}}),
+        request("ten", "execute", {"text": block}),
+    ]) + frame({"jsonrpc": "2.0", "method": "exit"})
+    messages, done = serve(tmp_path, data)
+    assert done.returncode == 0
+    got = replies(messages)
+    assert len(got) == 10
+
+    intent = got[1]["result"]
+    assert intent["kind"] == "phrase"
+    assert intent["intent"] == "diagnose"
+    assert intent["slots"] == {"topic": "path"}
+    script = got[2]["result"]
+    assert script["kind"] == "script"
+    assert [s["type"] for s in script["statements"]] == ["context", "run"]
+    assert error_of(got[3], -32001)["code"].startswith("script.")
+
+    unknown = error_of(got[4], -32001)
+    assert unknown["code"] == "phrase.unknown"
+    assert got[4]["error"]["data"]["intent"]["intent"] == "unknown"
+
+    which = got[5]["result"]
+    assert which["action"] == "which_python"
+    assert which["intent"]["intent"] == "which_python"
+    assert set(which) >= {"arguments", "result", "problems_found", "failed", "exit_code"}
+    assert got[8]["result"]["action"] == "which_python"
+    assert "no_such_intent" in error_of(got[9], -32001)["message"]
+
+    plan = got[6]["result"]
+    assert plan["applied"] == [] and plan["snapshot"] is None
+    assert plan["plan"]["id"]
+    assert [s["action"] for s in plan["plan"]["steps"]] == ["create_comprehensive_backup"]
+    assert plan["changes_machine"] is True
+    # applying runs the action, whose engine is not there yet: an error, never a fake success
+    assert error_of(got[7], -32002)["code"] == "action.not-available"
+
+    ran = got["ten"]["result"]
+    assert ran["kind"] == "script"
+    assert [s["steps"][0]["action"] for s in ran["statements"]] == ["run_environment_health_check"]
+
+
+def test_plans_are_applied_by_id_and_state_changing_methods_say_not_available(
+        tmp_path: Path) -> None:
+    first = b"".join(frame(m) for m in [
+        request(1, "execute", {"text": "undo the last change"}),
+    ])
+    messages, _ = serve(tmp_path, first)
+    plan_id = replies(messages)[1]["result"]["plan"]["id"]
+    data = b"".join(frame(m) for m in [
+        request(1, "execute", {"text": "undo the last change"}),
+        request(2, "apply", {"plan_id": plan_id}),
+        request(3, "apply", {"plan_id": plan_id}),  # a plan is applied once
+        request(4, "plan", {"target": "all"}),
+        request(5, "snapshot", {}),
+        request(6, "restore", {"source": "latest"}),
+        request(7, "export", {"path": str(tmp_path / "bundle")}),
+        request(8, "import", {"path": str(tmp_path / "bundle")}),
+    ])
+    got = replies(serve(tmp_path, data)[0])
+    assert got[1]["result"]["plan"]["id"] == plan_id
+    assert error_of(got[2], -32002)["code"] == "action.not-available"
+    assert plan_id in error_of(got[3], -32001)["message"]
+    for id in (4, 5, 6, 7, 8):
+        assert error_of(got[id], -32002)["code"] == "action.not-available"
+    assert not (tmp_path / "bundle").exists()
+
+
+def test_protocol_errors_get_replies_and_the_service_carries_on(tmp_path: Path) -> None:
+    data = b"".join([
+        raw_frame(b"{not json"),
+        raw_frame(b"\xff\xfe"),
+        frame(request(1, "no_such_method")),
+        frame({"jsonrpc": "1.0", "id": 2, "method": "parse"}),
+        frame({"jsonrpc": "2.0", "id": 3}),
+        frame({"jsonrpc": "2.0", "id": 4.5, "method": "parse"}),
+        frame(42),
+        frame(request(5, "parse", {"text": "x", "extra": 1})),
+        frame(request(6, "parse", {"text": 7})),
+        frame(request(7, "parse", ["list pythons"])),
+        frame(request(8, "parse")),
+        frame(request(9, "execute", {"text": "which python", "intent": {"intent": "help"}})),
+        frame(request(10, "find", {"refresh": "yes"})),
+        frame(request(11, "doctor", {"topic": "not-a-topic"})),
+        frame(request(12, "doctor", {"target": "no-such-environment"})),
+        frame(request(13, "apply", {"plan_id": "nope"})),
+        frame({"jsonrpc": "2.0", "method": "no_such_notification"}),
+        frame(request(14, "parse", {"text": "list python interpreters"})),
+    ])
+    messages, done = serve(tmp_path, data)
+    assert done.returncode == 0
+    nulls = [m for m in messages if m.get("id") is None]
+    assert [m["error"]["code"] for m in nulls] == [-32700, -32700, -32600, -32600]
+    error_of(nulls[0], -32700)
+    got = replies(messages)
+    assert error_of(got[1], -32601)["code"] == "rpc.method-not-found"
+    error_of(got[2], -32600)
+    error_of(got[3], -32600)
+    for id in (5, 6, 7, 8, 9, 10):
+        assert error_of(got[id], -32602)["code"] == "rpc.invalid-params", id
+    for id in (11, 12, 13):
+        error_of(got[id], -32001)
+    assert got[14]["result"]["intent"] == "list_environments"
+    assert len(messages) == len(nulls) + 13  # no reply to a notification
+
+
+def test_batches_are_answered_in_one_array(tmp_path: Path) -> None:
+    data = frame([
+        request(1, "parse", {"text": "list python interpreters"}),
+        {"jsonrpc": "2.0", "method": "parse", "params": {"text": "help"}},
+        {"jsonrpc": "2.0", "id": 2},
+        request(3, "no_such_method"),
+    ]) + frame([]) + frame([{"jsonrpc": "2.0", "method": "parse", "params": {"text": "x"}}])
+    messages, done = serve(tmp_path, data)
+    assert done.returncode == 0
+    assert len(messages) == 2  # the batch of notifications only gets no reply
+    batch, empty = messages
+    assert [r.get("id") for r in batch] == [1, 2, 3]
+    assert batch[0]["result"]["intent"] == "list_environments"
+    assert batch[1]["error"]["code"] == -32600
+    assert batch[2]["error"]["code"] == -32601
+    assert error_of(empty, -32600)["message"] == "an empty batch"
+
+
+def test_shutdown_then_exit(tmp_path: Path) -> None:
+    data = b"".join([
+        frame(request(1, "shutdown")),
+        frame(request(2, "parse", {"text": "help"})),
+        frame({"jsonrpc": "2.0", "method": "exit"}),
+        frame(request(3, "parse", {"text": "help"})),  # never read
+    ])
+    messages, done = serve(tmp_path, data)
+    assert done.returncode == 0
+    got = replies(messages)
+    assert got[1] == {"jsonrpc": "2.0", "id": 1, "result": None}
+    assert error_of(got[2], -32600)["code"] == "rpc.shutting-down"
+    assert 3 not in got
+
+
+def test_end_of_input_answers_what_came_and_exits_0(tmp_path: Path) -> None:
+    messages, done = serve(tmp_path, frame(request(1, "parse", {"text": "help"})))
+    assert done.returncode == 0
+    assert replies(messages)[1]["result"]["intent"] == "help"
+    messages, done = serve(tmp_path, b"")
+    assert (messages, done.returncode) == ([], 0)
+
+
+@pytest.mark.parametrize("tail", [b"Hello world\r\n\r\n{}", b"Content-Length: 50\r\n\r\n{\"a\"",
+                                  b"Content-Length: lots\r\n\r\n{}"])
+def test_an_unreadable_frame_gets_an_error_and_ends_the_service(tmp_path: Path,
+                                                                tail: bytes) -> None:
+    data = frame(request(1, "parse", {"text": "help"})) + tail + frame(request(2, "shutdown"))
+    messages, done = serve(tmp_path, data)
+    assert done.returncode == 1
+    assert replies(messages)[1]["result"]["intent"] == "help"
+    assert error_of(messages[-1], -32700)["code"] == "rpc.bad-frame"
+    assert messages[-1]["id"] is None
+    assert 2 not in replies(messages)
+
+
+def test_a_frame_over_16_mib_is_refused_and_the_next_one_answered(tmp_path: Path) -> None:
+    big = raw_frame(b'"' + b"a" * MAX_FRAME + b'"')
+    messages, done = serve(tmp_path, big + frame(request(1, "parse", {"text": "help"})))
+    assert done.returncode == 0
+    assert error_of(messages[0], -32600)["code"] == "rpc.bad-frame"
+    assert replies(messages)[1]["result"]["intent"] == "help"
+
+
+def test_stray_prints_of_actions_and_children_never_reach_stdout(tmp_path: Path) -> None:
+    code = ("import os, sys\n"
+            "import ainlp.commands.serve as serve\n"
+            "parse = serve._parse\n"
+            "def noisy(*args):\n"
+            "    print('stray print')\n"
+            "    os.system('echo stray child')\n"
+            "    return parse(*args)\n"
+            "serve._parse = noisy\n"
+            "from ainlp.cli import main\n"
+            "sys.exit(main(['serve']))\n")
+    messages, done = serve(tmp_path, frame(request(1, "parse", {"text": "help"})),
+                           path=[Path("/usr/bin"), Path("/bin")],
+                           argv=[sys.executable, "-c", code])
+    assert done.returncode == 0
+    assert replies(messages)[1]["result"]["intent"] == "help"
+    assert b"stray print" in done.stderr
+    assert b"stray child" in done.stderr
+
+
+def test_find_sends_each_environment_before_its_result(tmp_path: Path) -> None:
+    venv = make_venv(tmp_path / "home" / ".virtualenvs" / "good1")
+    data = frame(request(1, "find", {"refresh": True})) + frame(request(2, "find"))
+    messages, done = serve(tmp_path, data, path=[venv / "bin"])
+    assert done.returncode == 0, done.stderr.decode()
+    first = messages[: next(i for i, m in enumerate(messages) if m.get("id") == 1) + 1]
+    notes = [m for m in first if "id" not in m]
+    result = first[-1]["result"]
+    assert set(result) >= {"environments", "summary", "elapsed_ms", "cache"}
+    records = [n["params"]["record"] for n in notes if n["method"] == "environment"]
+    assert records == result["environments"]
+    good = [r for r in records if r["prefix"] == str(venv.resolve())]
+    assert [(r["kind"], r["name"], r["state"]) for r in good] == [("venv", "good1", "ok")]
+    progress = [n["params"] for n in notes if n["method"] == "progress"]
+    assert all(set(p) == {"id", "message", "done", "total"} and p["id"] == 1 for p in progress)
+    assert progress[-1]["done"] == progress[-1]["total"] == len(records)
+    assert {n["params"]["id"] for n in notes} == {1}
+    second = replies(messages)[2]["result"]
+    assert [e["id"] for e in second["environments"]] == [e["id"] for e in records]
+
+
+def test_doctor(tmp_path: Path) -> None:
+    venv = make_venv(tmp_path / "v")
+    data = b"".join(frame(m) for m in [
+        request(1, "doctor", {"target": str(venv)}),
+        request(2, "doctor", {"target": str(venv), "topic": "venv"}),
+    ])
+    messages, done = serve(tmp_path, data, path=[venv / "bin"])
+    assert done.returncode == 0
+    got = replies(messages)
+    report = got[1]["result"]
+    assert set(report) == {"findings", "checks_run", "summary"}
+    assert report["summary"]["error"] == 0
+    assert {f["subject"] for f in report["findings"]} <= {str(venv)}
+    assert 0 < got[2]["result"]["checks_run"] < report["checks_run"]
+
+
+# --- cancel, with a live service --------------------------------------------------------------
+
+
+class Live:
+    """`ainlp serve` with frames read as they come."""
+
+    def __init__(self, tmp_path: Path, path: list[Path]) -> None:
+        self.proc = subprocess.Popen([ainlp_command(), "serve"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=environ(tmp_path, path), cwd=tmp_path)
+        self.frames: queue.Queue[Any] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        while (body := read_frame(self.proc.stdout)) is not None:  # type: ignore[arg-type]
+            self.frames.put(json.loads(body))
+        self.frames.put(None)
+
+    def send(self, message: object) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(frame(message))
+        self.proc.stdin.flush()
+
+    def next(self) -> Any:
+        return self.frames.get(timeout=60)
+
+    def until(self, id: object) -> list[Any]:
+        seen = [self.next()]
+        while not (isinstance(seen[-1], dict) and seen[-1].get("id") == id):
+            assert seen[-1] is not None, "the service ended"
+            seen.append(self.next())
+        return seen
+
+    def close(self) -> int:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        return self.proc.wait(timeout=60)
+
+
+@pytest.fixture
+def slow_world(tmp_path: Path) -> Iterator[Live]:
+    """A PATH whose interpreters take 1.5 s to answer a probe: a find that can be cancelled."""
+    bin_dir = tmp_path / "bin"
+    for minor in (8, 9):
+        write(bin_dir / f"python3.{minor}", "#!/bin/sh\nsleep 1.5\n", 0o755)
+    live = Live(tmp_path, [bin_dir])
+    yield live
+    if live.proc.poll() is None:
+        live.proc.kill()
+        live.proc.wait()
+
+
+def test_cancel_a_running_find_and_a_queued_request(slow_world: Live) -> None:
+    live = slow_world
+    live.send(request(1, "find", {"refresh": True}))
+    started = live.next()
+    assert started["method"] == "progress" and started["params"]["id"] == 1
+    live.send(request(2, "doctor"))
+    live.send(request(3, "cancel", {"id": 2}))
+    assert live.until(3)[-1]["result"] == {"cancelled": True}
+    live.send(request(4, "cancel", {"id": 1}))
+    assert live.until(4)[-1]["result"] == {"cancelled": True}
+    live.send(request(5, "cancel", {"id": 99}))
+    seen = live.until(5)
+    assert seen[-1]["result"] == {"cancelled": False}
+    for id in (1, 2):
+        found = [m for m in seen if m.get("id") == id] or [live.until(id)[-1]]
+        assert error_of(found[0], -32003)["code"] == "request.cancelled"
+    live.send(request(6, "parse", {"text": "help"}))
+    assert live.until(6)[-1]["result"]["intent"] == "help"
+    live.send(request(7, "cancel", {"id": 6}))
+    assert live.until(7)[-1]["result"] == {"cancelled": False}  # already answered
+    assert live.close() == 0
