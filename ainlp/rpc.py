@@ -40,6 +40,7 @@ from ainlp.core.world import World
 MAX_FRAME = 16 * 1024 * 1024  # bytes of one message body
 MAX_HEADER_LINE = 1024
 MAX_HEADERS = 32
+MAX_PLANS = 64  # plans kept for `apply {plan_id}`
 _SKIP_CHUNK = 64 * 1024
 
 PARSE_ERROR = -32700
@@ -446,7 +447,10 @@ class Service:
     # plans shown now, applied by a later `apply {plan_id}` ------------------------------------
 
     def remember(self, plan_id: str, apply: Callable[[Call], Any]) -> None:
+        self._plans.pop(plan_id, None)
         self._plans[plan_id] = apply
+        while len(self._plans) > MAX_PLANS:  # a long session keeps only its newest plans
+            del self._plans[next(iter(self._plans))]
 
     def take_plan(self, plan_id: str) -> Callable[[Call], Any]:
         try:

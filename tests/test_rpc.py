@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import queue
+import shutil
 import subprocess
 import sys
 import threading
@@ -13,9 +15,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ainlp_command, make_venv, write
+from conftest import ainlp_command, make_venv, make_world, write
 
-from ainlp.rpc import MAX_FRAME, FrameError, FrameWriter, encode_frame, read_frame
+from ainlp.commands.serve import methods
+from ainlp.rpc import (
+    MAX_FRAME,
+    Call,
+    FrameError,
+    FrameWriter,
+    Method,
+    Service,
+    Strict,
+    encode_frame,
+    read_frame,
+)
+from ainlp.rpc import serve as serve_streams
 
 Message = dict[str, Any]
 
@@ -345,6 +359,38 @@ def test_stray_prints_of_actions_and_children_never_reach_stdout(tmp_path: Path)
     assert b"stray child" in done.stderr
 
 
+def test_a_bug_in_a_method_is_an_internal_error_and_the_service_carries_on(
+        tmp_path: Path) -> None:
+    code = ("import sys\n"
+            "import ainlp.commands.serve as serve\n"
+            "def broken(*args):\n"
+            "    raise RuntimeError('boom')\n"
+            "serve._find = broken\n"
+            "from ainlp.cli import main\n"
+            "sys.exit(main(['serve']))\n")
+    data = frame(request(1, "find")) + frame(request(2, "parse", {"text": "help"}))
+    done = subprocess.run([sys.executable, "-c", code], input=data, capture_output=True,
+                          env=environ(tmp_path), cwd=tmp_path, timeout=120)
+    assert done.returncode == 0
+    got = replies(all_frames(done.stdout))
+    assert "boom" in error_of(got[1], -32603)["message"]
+    assert got[2]["result"]["intent"] == "help"
+    assert b"RuntimeError: boom" in done.stderr  # the traceback, for the bug report
+
+
+def test_an_intent_from_parse_is_executed_as_given(tmp_path: Path) -> None:
+    messages, _ = serve(tmp_path, frame(request(1, "parse", {"text": "which python 3.99"})))
+    intent = replies(messages)[1]["result"]
+    assert intent["slots"] == {"version": "3.99"}
+    data = frame(request(2, "execute", {"intent": intent})) + frame(request(3, "exit"))
+    messages, done = serve(tmp_path, data)
+    assert done.returncode == 0
+    got = replies(messages)
+    assert got[2]["result"]["arguments"] == {"version": "3.99"}
+    assert got[2]["result"]["failed"] is True  # nothing runs for 3.99: a result, not an error
+    assert got[3]["result"] is None
+
+
 def test_find_sends_each_environment_before_its_result(tmp_path: Path) -> None:
     venv = make_venv(tmp_path / "home" / ".virtualenvs" / "good1")
     data = frame(request(1, "find", {"refresh": True})) + frame(request(2, "find"))
@@ -426,8 +472,10 @@ class Live:
 def slow_world(tmp_path: Path) -> Iterator[Live]:
     """A PATH whose interpreters take 1.5 s to answer a probe: a find that can be cancelled."""
     bin_dir = tmp_path / "bin"
+    sleep = shutil.which("sleep")
+    assert sleep is not None
     for minor in (8, 9):
-        write(bin_dir / f"python3.{minor}", "#!/bin/sh\nsleep 1.5\n", 0o755)
+        write(bin_dir / f"python3.{minor}", f"#!/bin/sh\nexec {sleep} 1.5\n", 0o755)
     live = Live(tmp_path, [bin_dir])
     yield live
     if live.proc.poll() is None:
@@ -456,3 +504,53 @@ def test_cancel_a_running_find_and_a_queued_request(slow_world: Live) -> None:
     live.send(request(7, "cancel", {"id": 6}))
     assert live.until(7)[-1]["result"] == {"cancelled": False}  # already answered
     assert live.close() == 0
+
+
+# --- cancel while a method runs, in process (deterministic) -----------------------------------
+
+
+class _Output(io.BytesIO):
+    def close(self) -> None:  # keep what was written readable after the service ends
+        pass
+
+
+def test_a_cancel_while_a_method_runs_drops_its_result_unless_it_changes_things(
+        tmp_path: Path) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def slow(service: Service, params: Strict, call: Call) -> dict[str, bool]:
+        started.set()
+        assert release.wait(30)
+        return {"done": True}
+
+    table = {**methods(), "slow": Method(Strict, slow),
+             "change": Method(Strict, slow, lambda params: True)}
+    read_end, write_end = os.pipe()
+    out = _Output()
+    reader = os.fdopen(read_end, "rb")
+    server = threading.Thread(
+        target=lambda: serve_streams(reader, out, table, lambda: make_world(tmp_path)))
+    server.start()
+
+    def run_and_cancel(id: int, method: str) -> None:
+        started.clear()
+        release.clear()
+        os.write(write_end, frame(request(id, method)))
+        assert started.wait(30)
+        os.write(write_end, frame(request(id + 100, "cancel", {"id": id})))
+        for _ in range(3000):  # the cancel is answered while the method still runs
+            if any(m.get("id") == id + 100 for m in all_frames(out.getvalue())):
+                break
+            threading.Event().wait(0.01)
+        release.set()
+
+    run_and_cancel(1, "slow")
+    run_and_cancel(2, "change")
+    os.close(write_end)
+    server.join(30)
+    assert not server.is_alive()
+    got = replies(all_frames(out.getvalue()))
+    assert got[101]["result"] == {"cancelled": True}
+    assert error_of(got[1], -32003)["code"] == "request.cancelled"
+    assert got[102]["result"] == {"cancelled": False}  # it runs and changes things: it finishes
+    assert got[2]["result"] == {"done": True}
