@@ -41,6 +41,7 @@ MAX_FRAME = 16 * 1024 * 1024  # bytes of one message body
 MAX_HEADER_LINE = 1024
 MAX_HEADERS = 32
 MAX_PLANS = 64  # plans kept for `apply {plan_id}`
+MAX_QUEUED = 1024  # requests read ahead of the one running
 _SKIP_CHUNK = 64 * 1024
 
 PARSE_ERROR = -32700
@@ -291,7 +292,8 @@ class Service:
     methods: Mapping[str, Method]
     world: Callable[[], World] = World.current
     shutting_down: bool = False
-    _queue: queue.Queue[object] = field(default_factory=queue.Queue)
+    # bounded: a client that writes without reading its replies is slowed, not buffered
+    _queue: queue.Queue[object] = field(default_factory=lambda: queue.Queue(MAX_QUEUED))
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _entries: dict[int, _Entry] = field(default_factory=dict)
     _count: int = 0

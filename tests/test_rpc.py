@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from conftest import ainlp_command, make_venv, make_world, write
 
-from ainlp.commands.serve import methods
+from ainlp.commands.serve import frames_only, methods
 from ainlp.rpc import (
     MAX_FRAME,
     Call,
@@ -554,3 +554,18 @@ def test_a_cancel_while_a_method_runs_drops_its_result_unless_it_changes_things(
     assert error_of(got[1], -32003)["code"] == "request.cancelled"
     assert got[102]["result"] == {"cancelled": False}  # it runs and changes things: it finishes
     assert got[2]["result"] == {"done": True}
+
+
+def test_frames_only_without_file_descriptors(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    stdin = io.TextIOWrapper(io.BytesIO(frame(request(1, "parse", {"text": "help"}))))
+    stdout = io.TextIOWrapper(_Output())
+    monkeypatch.setattr(sys, "stdin", stdin)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    with frames_only() as (reader, writer):
+        assert sys.stdout is sys.stderr
+        print("stray")
+        code = serve_streams(reader, writer, methods(), lambda: make_world(tmp_path))
+    assert sys.stdout is stdout
+    assert code == 0
+    assert replies(all_frames(stdout.buffer.getvalue()))[1]["result"]["intent"] == "help"
