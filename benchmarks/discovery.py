@@ -1,6 +1,9 @@
 """Discovery speed and memory: `ainlp find` cold and warm beside uv and findpython.
 
-    python benchmarks/discovery.py [--runs 10] [--world-size 50]
+    python benchmarks/discovery.py [--runs 10] [--world-size 50] [--ainlp PATH]
+
+Without --ainlp it installs this checkout into a fresh venv (as a user's `pip install .`
+does, bytecode compiled) and measures that.
 
 Prints tables for this machine and for a generated world of about 50 environments
 (venvs, conda trees, pipx venvs, pyenv versions, broken ones), plus a world with a
@@ -50,9 +53,16 @@ def count_uv(out: str) -> str:
         return count_lines(out)
 
 
-def bench(title: str, env: dict[str, str], runs: int, cwd: str) -> list[Measure]:
-    ainlp = tool("ainlp")
-    assert ainlp, "install ainlp first (pip install .)"
+def install_ainlp(base: Path) -> str:
+    venv_dir = base / "ainlp-venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv_dir)], check=True)
+    checkout = Path(__file__).resolve().parent.parent
+    subprocess.run([str(venv_dir / "bin" / "python"), "-m", "pip", "install", "-q",
+                    str(checkout)], check=True, capture_output=True)
+    return str(venv_dir / "bin" / "ainlp")
+
+
+def bench(title: str, env: dict[str, str], runs: int, cwd: str, ainlp: str) -> list[Measure]:
     state = Path(env["AINLP_HOME"])
     results = [measure("python -c pass", [sys.executable, "-c", "pass"], runs=runs, env=env)]
     results.append(measure(
@@ -60,6 +70,8 @@ def bench(title: str, env: dict[str, str], runs: int, cwd: str) -> list[Measure]
         before_each=lambda: shutil.rmtree(state, ignore_errors=True), count=count_ainlp))
     results.append(measure("ainlp find --json (warm)", [ainlp, "find", "--json"], runs=runs,
                            env=env, cwd=cwd, count=count_ainlp))
+    results.append(measure("ainlp find --json --refresh", [ainlp, "find", "--json", "--refresh"],
+                           runs=runs, env=env, cwd=cwd, count=count_ainlp))
     uv = tool("uv")
     if uv:
         uv_cache = Path(env["UV_CACHE_DIR"])
@@ -129,7 +141,10 @@ def generate_world(base: Path, size: int) -> dict[str, str]:
             exe.unlink()
             exe.symlink_to("/gone/bin/python3")
         made += 1
-    return {"HOME": str(home), "PATH": "/usr/local/bin:/usr/bin:/bin",
+    # every Python's bin folder on PATH, as on a machine where people add them: uv and
+    # findpython see (and must run) the same interpreters we read
+    bins = ":".join(str(p / "bin") for p in sorted(pyenv_versions.iterdir()))
+    return {"HOME": str(home), "PATH": f"{bins}:/usr/local/bin:/usr/bin:/bin",
             "PYENV_ROOT": str(home / ".pyenv")}
 
 
@@ -137,17 +152,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--world-size", type=int, default=50)
+    parser.add_argument("--ainlp", help="the ainlp to measure (default: install this checkout)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
+        ainlp = args.ainlp or install_ainlp(base)
         common = {"AINLP_HOME": str(base / "state"), "UV_CACHE_DIR": str(base / "uv-cache"),
                   "UV_PYTHON_INSTALL_DIR": str(base / "uv-python"), "UV_NO_CONFIG": "1"}
         machine = {**os.environ, **common}
-        bench("This machine", machine, args.runs, cwd=tmp)
+        bench("This machine", machine, args.runs, cwd=tmp, ainlp=ainlp)
 
         world = {**os.environ, **common, **generate_world(base / "world", args.world_size)}
         world.pop("VIRTUAL_ENV", None)
-        bench(f"Generated world (~{args.world_size} environments)", world, args.runs, cwd=tmp)
+        bench(f"Generated world (~{args.world_size} environments)", world, args.runs, cwd=tmp,
+              ainlp=ainlp)
 
         hang = base / "hang" / "bin"
         hang.mkdir(parents=True)
@@ -155,7 +173,7 @@ def main() -> None:
         (hang / "python3").chmod(0o755)
         hostile = {**world, "PATH": f"{hang}:{world['PATH']}"}
         bench("Generated world + a python3 on PATH that hangs", hostile, max(3, args.runs // 3),
-              cwd=tmp)
+              cwd=tmp, ainlp=ainlp)
 
 
 if __name__ == "__main__":
