@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ainlp.actions.registry import ActionContext, Param, action
 from ainlp.actions.result import Result
 from ainlp.core.discovery import discover
@@ -26,6 +28,19 @@ def kinds_for(kind: str) -> tuple[str, ...]:
     return wanted
 
 
+_VERSION_QUERY = re.compile(r"^(?:python|py)?\s*(\d+(?:\.\d+){0,2}(?:(?:a|b|rc)\d+|-dev|t)?)$",
+                            re.IGNORECASE)
+
+
+def version_query(text: str) -> str:
+    """"3.12", "python3.12", "py 3.12" -> "3.12"; anything else is bad input."""
+    match = _VERSION_QUERY.match(text.strip())
+    if not match:
+        raise BadInput(f"{text[:40]!r} is not a Python version",
+                       hint="give a version such as 3.12, 3.11.7 or 3")
+    return match.group(1)
+
+
 def version_matches(version: str | None, wanted: str) -> bool:
     """ "3.12" matches 3.12.x; "3" matches every 3.x; "3.12.1" matches only itself."""
     if version is None:
@@ -48,6 +63,7 @@ def list_environments(
     ctx: ActionContext, version: str | None = None, kind: str | None = None, refresh: bool = False
 ) -> Result:
     wanted_kinds = kinds_for(kind) if kind else None
+    version = version_query(version) if version else None
     inventory = discover(ctx.world, refresh=refresh)
     doc = inventory.to_json()
     envs = doc["environments"]
@@ -74,5 +90,5 @@ def list_environments(
 def which_python(ctx: ActionContext, version: str | None = None) -> Result:
     from ainlp.core.discovery.which import explain
 
-    answer = explain(ctx.world, version)
+    answer = explain(ctx.world, version_query(version) if version else None)
     return Result("which_python", answer, failed=not answer["resolved"])

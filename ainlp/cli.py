@@ -156,8 +156,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     json_mode = "--json" in args_list
     try:
         if _chosen(args_list) is None and not {"-h", "--help", "--version"} & set(args_list):
-            if sys.stdin.isatty() and sys.stdout.isatty():
+            if sys.stdin.isatty() and sys.stdout.isatty() and not json_mode:
                 args_list = ["shell", *args_list]
+            elif json_mode:
+                from ainlp.core.errors import BadInput
+
+                raise BadInput("no command given", hint="ainlp --help lists the commands")
             else:
                 build_parser(args_list).print_help(sys.stderr)
                 return 2

@@ -49,3 +49,22 @@ def test_no_command_without_a_terminal_prints_help_and_exits_2(tmp_path: Path) -
 def test_version_and_help_exit_0(tmp_path: Path) -> None:
     assert run(tmp_path, "--version").stdout.startswith("ainlp ")
     assert run(tmp_path, "find", "--help").returncode == 0
+
+
+def test_no_command_with_json_gives_an_error_document(tmp_path: Path) -> None:
+    done = run(tmp_path, "--json")
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["error"]["message"] == "no command given"
+
+
+@pytest.mark.parametrize("args", [["find", "--version", "abc"], ["which", "banana"]])
+def test_a_version_that_is_not_one_is_bad_input(tmp_path: Path, args: list[str]) -> None:
+    done = run(tmp_path, *args, "--json")
+    assert done.returncode == 2
+    assert "not a Python version" in json.loads(done.stdout)["error"]["message"]
+
+
+def test_version_spellings_are_normalised(tmp_path: Path) -> None:
+    for spelling in ("3.12", "python3.12", "py3.12"):
+        done = run(tmp_path, "find", "--version", spelling, "--json")
+        assert done.returncode == 0, done.stderr

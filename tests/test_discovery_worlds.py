@@ -259,3 +259,30 @@ def test_pyenv_version_through_a_linked_root_and_path_is_one_record(tmp_path: Pa
                       use_cache=False).environments
     assert (env.kind, env.version, set(env.found_by)) == (EnvKind.PYENV, "3.12.4",
                                                           {"pyenv", "path"})
+
+
+def test_symlink_loop_on_path_is_named_a_loop_in_an_unknown_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "loop" / "bin"
+    folder.mkdir(parents=True)
+    (folder / "python3").symlink_to("python3b")
+    (folder / "python3b").symlink_to("python3")
+    world = make_world(tmp_path, path=[folder])
+    (env,) = discover(world, locators=[PathLocator()], use_cache=False).environments
+    assert env.kind is EnvKind.UNKNOWN
+    (problem,) = env.problems
+    assert problem.id == "env.dangling-interpreter"
+    assert "symlink loop" in problem.message
+    assert "rebuild" not in problem.hint
+
+
+def test_python_in_a_system_prefix_is_system_elsewhere_unknown(tmp_path: Path) -> None:
+    system_bin = tmp_path / "root" / "usr" / "local" / "bin"
+    other_bin = tmp_path / "tools" / "bin"
+    for folder in (system_bin, other_bin):
+        write(folder / "python3.12", "#!/bin/sh\n", 0o755)
+        write(folder.parent / "include" / "python3.12" / "patchlevel.h",
+              '#define PY_VERSION "3.12.2"\n')
+    world = make_world(tmp_path, path=[system_bin, other_bin])
+    kinds = {e.prefix.name: e.kind for e in
+             discover(world, locators=[PathLocator()], use_cache=False).environments}
+    assert kinds == {"local": EnvKind.SYSTEM, "tools": EnvKind.UNKNOWN}

@@ -76,3 +76,16 @@ def test_which_cli_json_exit_codes(tmp_path: Path) -> None:
     )
     assert missing.returncode == 1
     assert json.loads(missing.stdout)["resolved"] is False
+
+
+def test_shim_without_the_command_in_the_selected_version_says_why(tmp_path: Path) -> None:
+    root = make_pyenv(tmp_path, {"3.12.4": "3.12.4", "3.11.9": "3.11.9"})
+    (root / "versions" / "3.12.4" / "bin" / "python3.12").symlink_to("python3")
+    write(root / "shims" / "python3.12", (root / "shims" / "python3").read_text(), 0o755)
+    write(root / "version", "3.11.9\n")
+    world = make_world(tmp_path, path=[root / "shims"])
+    (answer,) = explain(world, "3.12")["commands"]
+    assert answer["executable"] is None
+    assert not any("no `python3.12` in any PATH folder" in r for r in answer["reasons"])
+    assert any("3.12.4" in r and "pyenv shell" in r for r in answer["reasons"])
+    assert answer["shadowed"] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -110,14 +111,23 @@ def _check_executable(record: EnvRecord) -> EnvRecord:
             )
         )
     if exe.is_symlink() and not exe.exists():
-        return record.with_problem(
-            Problem(
-                "env.dangling-interpreter",
-                f"{exe} is a symlink to {os.readlink(exe)}, which does not exist",
-                "Its Python was uninstalled or moved: rebuild the environment (ainlp fix).",
-            )
-        )
+        looped = _is_link_loop(exe)
+        what = (f"{exe} is a symlink loop" if looped
+                else f"{exe} is a symlink to {os.readlink(exe)}, which does not exist")
+        bare = record.kind in (EnvKind.SYSTEM, EnvKind.HOMEBREW, EnvKind.UNKNOWN)
+        hint = (f"Remove or repair the link in {exe.parent}, or reinstall that Python."
+                if bare else
+                "Its Python was uninstalled or moved: rebuild the environment (ainlp fix).")
+        return record.with_problem(Problem("env.dangling-interpreter", what, hint))
     return record
+
+
+def _is_link_loop(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def interpreter_record(

@@ -52,13 +52,21 @@ def _explain_command(world: World, name: str) -> dict[str, Any]:
             continue
         matches.append(_describe(world, candidate, index, folder))
     winner = next((m for m in matches if m["executable"]), None)
+    if winner is not None:
+        reasons = winner["reasons"]
+    elif matches:  # only shims that fell through: say why, not that nothing is there
+        reasons = [*matches[0]["reasons"], "nothing after it on PATH has it either"]
+    else:
+        reasons = [f"no `{name}` in any PATH folder"]
     return {
         "command": name,
         "executable": winner["executable"] if winner else None,
         "version": winner["version"] if winner else None,
         "kind": winner["kind"] if winner else None,
-        "reasons": winner["reasons"] if winner else [f"no `{name}` in any PATH folder"],
-        "shadowed": [m for m in matches if m is not winner],
+        "reasons": reasons,
+        "shadowed": [m for m in matches if m is not winner and m is not matches[0]]
+        if winner is None
+        else [m for m in matches if m is not winner],
     }
 
 
@@ -70,9 +78,9 @@ def _describe(world: World, candidate: Path, index: int, folder: Path) -> dict[s
         chosen = ", ".join(selection.versions)
         reasons.append(f"it is a pyenv shim; pyenv selects {chosen} (from {selection.origin})")
         if target is None:
+            reasons.append(_fall_through_reason(world, candidate.name, selection.versions))
             reasons.append(
-                "`system` or an uninstalled version is selected: the shim falls "
-                "through to the next PATH entries"
+                "the shim therefore falls through to the next PATH entries"
             )
             return {
                 "path": str(candidate),
@@ -104,3 +112,21 @@ def _describe(world: World, candidate: Path, index: int, folder: Path) -> dict[s
         "kind": record.kind.value,
         "reasons": reasons,
     }
+
+
+def _fall_through_reason(world: World, name: str, selected: tuple[str, ...]) -> str:
+    """Why a shim found nothing: `system` selected, a version not installed, or no such file."""
+    versions = pyenv_root(world) / "versions"
+    if "system" in selected:
+        return "`system` is selected: pyenv hands the command to the next PATH entries"
+    missing = [v for v in selected if not (versions / v).is_dir()]
+    if missing:
+        return f"the selected {', '.join(missing)} is not installed (pyenv versions lists them)"
+    try:
+        having = sorted(p.name for p in versions.iterdir() if (p / "bin" / name).exists())
+    except OSError:
+        having = []
+    offer = (f"; installed versions that have it: {', '.join(having)} "
+             f"(`pyenv shell {having[-1]}` selects one here)") if having else ""
+    return f"no selected version ({', '.join(selected)}) has `{name}`{offer}"
+

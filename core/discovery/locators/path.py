@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ainlp.core.discovery import static
 from ainlp.core.discovery.locators import register_locator
 from ainlp.core.discovery.locators.pyenv import is_shim, pyenv_root, resolve_shim
-from ainlp.core.discovery.records import EnvRecord
+from ainlp.core.discovery.records import EnvKind, EnvRecord
 from ainlp.core.discovery.resolve import classify, prefix_of_executable, real
 from ainlp.core.world import World
 
@@ -46,10 +47,23 @@ class PathLocator:
             if not (prefix / "pyvenv.cfg").exists() and not (prefix / "conda-meta").is_dir():
                 prefix = prefix_of_executable(resolved)
                 exe = resolved
-            yield classify(
+            record = classify(
                 prefix,
                 self.name,
                 executable=exe,
                 pyenv_versions=real(versions) if versions.exists() else versions,
                 platform=world.platform,
             )
+            if record.kind is EnvKind.SYSTEM and not _is_system_prefix(world, record.prefix):
+                record = replace(record, kind=EnvKind.UNKNOWN)  # some folder on PATH
+            yield record
+
+
+_SYSTEM_PREFIXES = ("/usr", "/usr/local", "/", "/opt/local", "/opt/homebrew",
+                    "/home/linuxbrew/.linuxbrew")
+
+
+def _is_system_prefix(world: World, prefix: Path) -> bool:
+    """The operating system's or a package manager's prefix, or an /opt/NAME install."""
+    places = {real(world.system_path(p)) for p in _SYSTEM_PREFIXES}
+    return prefix in places or prefix.parent == real(world.system_path("/opt"))
