@@ -175,3 +175,32 @@ def test_not_writable(tmp_path: Path, venv: Path) -> None:
         assert ids(world, "env.not-writable", target=str(venv)) == set()
     finally:
         site.chmod(0o755)
+
+
+def test_pip_checks_skip_environments_that_cannot_run(tmp_path: Path) -> None:
+    """QA #9: no `<env>/bin/python -m ensurepip` hint for an env whose python cannot start."""
+    from ainlp.core.health import run_checks
+
+    gone = tmp_path / "gone" / "bin"
+    empty = fake_venv(tmp_path / "empty", f"home = {BASE.parent}\nversion = 3.11.1\n")
+    orphan = fake_venv(tmp_path / "orphan", f"home = {gone}\nversion = 3.9.1\n", gone / "python3")
+    looped = fake_venv(tmp_path / "looped", f"home = {BASE.parent}\nversion = 3.11.1\n",
+                       tmp_path / "looped" / "bin" / "python3")
+    (looped / "bin" / "python3").symlink_to(looped / "bin" / "python")
+    for env in (empty, orphan, looped):
+        script(env / "bin" / "pip", str(env / "bin" / "python"))  # pip-unrunnable's trigger
+        write(env / "lib" / "python3.11" / "site-packages" / "pip-24.0.dist-info" / "METADATA",
+              "Metadata-Version: 2.1\nName: pip\nVersion: 24.0\n")  # packages.pip-broken's
+    world = make_world(tmp_path)
+    for env, broken_id in ((empty, "env.no-interpreter"), (orphan, "venv.base-missing"),
+                           (looped, "env.dangling-interpreter")):
+        report = run_checks(world, target=str(env))
+        found = {f.id for f in report.findings}
+        assert broken_id in found, (env, found)
+        assert not found & {"venv.pip-missing", "venv.pip-unrunnable", "packages.pip-broken"}
+        assert not [f for f in report.findings if str(env / "bin" / "python") + " " in f.hint]
+        shutil.rmtree(env / "bin")
+        (env / "bin").mkdir()
+        assert "venv.pip-missing" not in {f.id for f in run_checks(world, target=str(env)).findings}
+    runnable = make_venv(tmp_path / "runnable")
+    assert ids(world, "venv.pip-missing", target=str(runnable)) == {"venv.pip-missing"}

@@ -27,6 +27,18 @@ def is_venv_record(record: EnvRecord) -> bool:
     return (record.prefix / "pyvenv.cfg").is_file()
 
 
+# what discovery proved about an environment that means its python cannot start
+_CANNOT_RUN = frozenset({"env.no-interpreter", "env.dangling-interpreter",
+                         "interpreter.unrunnable", "venv.base-missing"})
+
+
+def can_run(record: EnvRecord) -> bool:
+    """Whether the environment's python can start: a hint that runs it only helps then."""
+    if record.executable is None or any(p.id in _CANNOT_RUN for p in record.problems):
+        return False
+    return os.path.exists(record.executable)  # false for a dangling link or a loop
+
+
 def bin_dir(prefix: Path, platform: str) -> Path:
     return prefix / ("Scripts" if platform == "win32" else "bin")
 

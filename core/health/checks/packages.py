@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ainlp.core.discovery import static
 from ainlp.core.discovery.records import EnvRecord, EnvState
-from ainlp.core.health.checks._common import minor_of, stdlib_dir, subject_of
+from ainlp.core.health.checks._common import can_run, minor_of, stdlib_dir, subject_of
 from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding, Severity
 from ainlp.core.health.registry import CheckFunc, get_check, health_check
@@ -30,6 +30,12 @@ _MODULE_SUFFIXES = (".py", ".pyc", ".pyd", ".so")
 def _environments(ctx: CheckContext) -> Iterator[EnvRecord]:
     return (env for env in ctx.environments
             if env.state is not EnvState.MISSING and env.prefix.is_dir())
+
+
+def _runnable(ctx: CheckContext) -> Iterator[EnvRecord]:
+    """The environments whose python can start: the checks whose hints run it look only
+    at these (a broken environment's own finding says to rebuild it first)."""
+    return (env for env in _environments(ctx) if can_run(env))
 
 
 def _cache(ctx: CheckContext) -> PackageCache:
@@ -106,7 +112,7 @@ def _externally_managed(ctx: CheckContext, env: EnvRecord) -> bool:
 @_saving
 def requirement_missing(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.requirement-missing")
-    for env in _environments(ctx):
+    for env in _runnable(ctx):
         for conflict in _checked(ctx, env).conflicts:
             if conflict.problem == "missing":
                 yield spec.finding(
@@ -130,7 +136,7 @@ def requirement_missing(ctx: CheckContext) -> Iterator[Finding]:
 @_saving
 def requirement_version(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.requirement-version")
-    for env in _environments(ctx):
+    for env in _runnable(ctx):
         for conflict in _checked(ctx, env).conflicts:
             if conflict.problem == "version":
                 yield spec.finding(
@@ -155,7 +161,7 @@ def requirement_version(ctx: CheckContext) -> Iterator[Finding]:
 @_saving
 def requirement_unparsable(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.requirement-unparsable")
-    for env in _environments(ctx):
+    for env in _runnable(ctx):
         for bad in _checked(ctx, env).unparsable:
             yield spec.finding(subject_of(env),
                                f"{bad.package} declares {bad.text!r}, which is not a valid "
@@ -180,7 +186,7 @@ def requirement_unparsable(ctx: CheckContext) -> Iterator[Finding]:
 @_saving
 def wheel_unsupported(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.wheel-unsupported")
-    for env in _environments(ctx):
+    for env in _runnable(ctx):
         for wheel in _checked(ctx, env).unsupported:
             yield spec.finding(subject_of(env),
                                f"{wheel.package} {wheel.version} is a wheel for "
@@ -207,7 +213,7 @@ def requires_python(ctx: CheckContext) -> Iterator[Finding]:
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     spec = get_check("packages.requires-python")
-    for env in _environments(ctx):
+    for env in _runnable(ctx):
         version = full_version(env.version) if _exact(env.version) else None
         if version is None:
             continue
@@ -266,7 +272,7 @@ def invalid_metadata(ctx: CheckContext) -> Iterator[Finding]:
 def record_files_missing(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.record-files-missing")
     cache = _cache(ctx)
-    for env in _environments(ctx):
+    for env in _runnable(ctx):
         for dist in _installed(ctx, env).distributions:
             if dist.installer is None:
                 continue  # no INSTALLER: an OS package manager put it there and moves files
@@ -293,7 +299,7 @@ def record_files_missing(ctx: CheckContext) -> Iterator[Finding]:
 @_saving
 def editable_source_missing(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.editable-source-missing")
-    for env in _environments(ctx):
+    for env in _runnable(ctx):
         installed = _installed(ctx, env)
         for dist in installed.distributions:
             source = dist.editable_location
@@ -340,7 +346,7 @@ def _egg_links(installed: Installed) -> Iterator[tuple[Path, Path]]:
 @_saving
 def user_site_shadowing(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.user-site-shadowing")
-    for env in _environments(ctx):
+    for env in _runnable(ctx):
         installed = _installed(ctx, env)
         winners = installed.by_name()
         for hidden in installed.shadowed:
@@ -515,7 +521,7 @@ def _findable(name: str, roots: list[Path]) -> bool:
 @_saving
 def pip_broken(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.pip-broken")
-    for env in _environments(ctx):
+    for env in _runnable(ctx):
         pip = _installed(ctx, env).by_name().get("pip")
         if pip is None:
             continue

@@ -11,6 +11,7 @@ from ainlp.core.discovery.records import EnvRecord
 from ainlp.core.discovery.resolve import real
 from ainlp.core.health.checks._common import (
     bin_dir,
+    can_run,
     is_venv_record,
     minor_of,
     subject_of,
@@ -286,6 +287,8 @@ def pip_missing(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("venv.pip-missing")
     platform = ctx.world.platform
     for env in _venvs(ctx):
+        if not can_run(env):
+            continue  # its hint runs the venv's python; the interpreter's finding comes first
         if not _pip_scripts(env.prefix, platform) and not _has_pip_module(env.prefix, platform):
             yield spec.finding(str(env.prefix), "no pip installed (normal for uv venvs)",
                                f"{bin_dir(env.prefix, platform) / 'python'} -m ensurepip "
@@ -305,6 +308,8 @@ def pip_unrunnable(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("venv.pip-unrunnable")
     platform = ctx.world.platform
     for env in _venvs(ctx):
+        if not can_run(env):
+            continue
         scripts = _pip_scripts(env.prefix, platform)
         if scripts and not _has_pip_module(env.prefix, platform):
             yield spec.finding(str(env.prefix),
