@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ainlp.core.world import World
 from conftest import make_venv, make_world, write
-from test_health_support import BASE, EMPTY, ids, script
+from test_health_support import BASE, EMPTY, ids, run_one, script
 
 SHIM = ('#!/usr/bin/env bash\nset -e\nexport PYENV_ROOT="{root}"\n'
         'exec "{root}/libexec/pyenv" exec "$program" "$@"\n')
@@ -157,3 +157,26 @@ def test_windows_store_alias(tmp_path: Path) -> None:
     # never on other platforms
     assert ids(replace(alone, platform="linux"), "path.windows-store-alias",
                inventory=EMPTY) == set()
+
+
+def _mismatch_hint(world: World) -> str:
+    found = run_one(world, "path.pip-mismatch")
+    assert [f.id for f in found] == ["path.pip-mismatch"]
+    return found[0].hint
+
+
+def test_pip_mismatch_hint_words_the_actual_path(tmp_path: Path) -> None:
+    """QA #10: never "put X first on PATH" when X is first already."""
+    a = make_venv(tmp_path / "a")
+    b = make_venv(tmp_path / "b")
+    script(a / "bin" / "pip3", str(a / "bin" / "python3"))
+    # python3 runs b's, which is first on PATH and has no pip3: only `python3 -m pip` helps
+    hint = _mismatch_hint(make_world(tmp_path, path=[b / "bin", a / "bin"]))
+    assert hint.startswith("use `python3 -m pip`")
+    assert "PATH" not in hint and str(b / "bin") not in hint
+    # a later folder holds the pip3 that matches python3: name it, before the pip's folder
+    script(b / "bin" / "pip3", str(b / "bin" / "python3"))
+    tools = tmp_path / "tools"
+    script(tools / "pip3", str(a / "bin" / "python3"))
+    hint = _mismatch_hint(make_world(tmp_path, path=[tools, b / "bin", a / "bin"]))
+    assert hint.endswith(f"or put {b / 'bin'} before {tools} on PATH"), hint

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +81,15 @@ def command_names(name: str, platform: str) -> tuple[str, ...]:
 
 def find_command(world: World, name: str, *, resolve_shims: bool = True) -> Path | None:
     """The file `name` runs from PATH, like a shell (a pyenv shim followed to its target)."""
+    return next((found for _, found in commands_on_path(world, name,
+                                                        resolve_shims=resolve_shims)), None)
+
+
+def commands_on_path(world: World, name: str, *,
+                     resolve_shims: bool = True) -> Iterator[tuple[Path, Path]]:
+    """(PATH folder, the file it runs) for each folder with a runnable `name`, in PATH order;
+    the first is what a shell runs. A pyenv shim is followed to its target; a shim that
+    selects `system` execs the next one on PATH, so it yields nothing."""
     from ainlp.core.discovery.locators.pyenv import is_shim, resolve_shim
 
     for folder in world.path_dirs:
@@ -89,11 +99,11 @@ def find_command(world: World, name: str, *, resolve_shims: bool = True) -> Path
                 continue
             if resolve_shims and is_shim(candidate):
                 target, _ = resolve_shim(world, candidate)
-                if target is None:
-                    break  # `system`: the shim execs the next one on PATH
-                return target
-            return candidate
-    return None
+                if target is not None:
+                    yield folder, target
+                break
+            yield folder, candidate
+            break
 
 
 def _runnable(path: Path, platform: str) -> bool:

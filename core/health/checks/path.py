@@ -10,6 +10,7 @@ from ainlp.core.discovery.resolve import prefix_of_executable, real
 from ainlp.core.health.checks._common import (
     bin_dir,
     command_names,
+    commands_on_path,
     find_command,
     read_shebang,
     same_dir,
@@ -225,8 +226,21 @@ def pip_mismatch(ctx: CheckContext) -> Iterator[Finding]:
             yield spec.finding(
                 pip_name, f"`{pip_name}` ({pip}) installs for {bound}, but `{python_name}` "
                           f"runs {python}",
-                f"use `{python_name} -m pip`, or put {python.parent} first on PATH")
+                _pip_mismatch_hint(ctx, pip_name, python_name, python))
             return
+
+
+def _pip_mismatch_hint(ctx: CheckContext, pip_name: str, python_name: str,
+                       python: Path) -> str:
+    """`python -m pip`, and the PATH change only when a later folder has the matching pip."""
+    hint = f"use `{python_name} -m pip`, which installs for the `{python_name}` you run"
+    wanted = _identity(python)
+    found = list(commands_on_path(ctx.world, pip_name))  # found[0] is `pip`'s folder
+    for folder, candidate in found[1:]:
+        bound = _interpreter_of_script(candidate)
+        if bound is not None and bound.exists() and _identity(bound) == wanted:
+            return f"{hint}, or put {folder} before {found[0][0]} on PATH"
+    return hint
 
 
 @health_check(
