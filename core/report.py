@@ -12,6 +12,7 @@ import os
 import platform as host
 import time
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from ainlp.core.discovery.records import Inventory
@@ -80,9 +81,9 @@ def _path_summary(world: World) -> dict[str, Any]:
     for folder in world.path_dirs:
         key = os.path.normpath(str(folder))
         exists = folder.is_dir()
-        commands = [name for name in _PYTHON_NAMES if exists and (folder / name).exists()]
+        commands, broken = _python_commands(world, folder) if exists else ([], [])
         entries.append({"path": str(folder), "exists": exists, "duplicate": key in seen,
-                        "python_commands": commands})
+                        "python_commands": commands, "broken_commands": broken})
         seen.add(key)
     return {
         "entries": entries,
@@ -91,6 +92,29 @@ def _path_summary(world: World) -> dict[str, Any]:
         "duplicates": sum(1 for e in entries if e["duplicate"]),
         "with_python": sum(1 for e in entries if e["python_commands"]),
     }
+
+
+def _python_commands(world: World, folder: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The python and pip commands of a PATH folder that run, and those that cannot (a
+    dangling link, a loop, a file without the x bit) with the reason; a folder named
+    python3 is no command. Pythons are the names discovery looks for on PATH."""
+    from ainlp.core.discovery.static import python_executables
+    from ainlp.core.health.checks._common import command_file, command_names
+
+    candidates = [exe.name for exe in python_executables(folder)]
+    candidates += [name for base in _PYTHON_NAMES for name in command_names(base, world.platform)
+                   if name not in candidates]
+    runs: list[str] = []
+    broken: list[dict[str, str]] = []
+    for name in candidates:
+        found = command_file(folder / name, world.platform)
+        if found is None:
+            continue
+        if found.problem is None:
+            runs.append(name)
+        else:
+            broken.append({"name": name, "problem": found.problem})
+    return runs, broken
 
 
 def _variables(world: World) -> dict[str, Any]:
@@ -187,7 +211,7 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
     lines += ["| # | folder | python commands | note |", "|---|---|---|---|"]
     for index, entry in enumerate(path["entries"], start=1):
         lines.append(f"| {index} | `{_md(entry['path'])}` | "
-                     f"{', '.join(entry['python_commands'])} | {_path_note(entry)} |")
+                     f"{', '.join(entry['python_commands'])} | {_md(_path_note(entry))} |")
     lines.append("")
     variables = doc["variables"]
     if variables["values"] or variables["pip_variables"]:
@@ -322,6 +346,7 @@ def _path_note(entry: Mapping[str, Any]) -> str:
         notes.append("missing")
     if entry["duplicate"]:
         notes.append("repeated")
+    notes += [f"{item['name']}: {item['problem']}" for item in entry.get("broken_commands", ())]
     return ", ".join(notes)
 
 

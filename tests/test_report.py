@@ -35,6 +35,7 @@ def _world(tmp_path: Path) -> tuple[World, Inventory]:
     bin_dir = home / ".local" / "bin"
     bin_dir.mkdir(parents=True)
     (bin_dir / "python3").write_text("")
+    (bin_dir / "python3").chmod(0o755)
     world = make_world(tmp_path, path=[bin_dir, tmp_path / "nowhere", bin_dir],
                        env={"PIP_INDEX_URL": "https://user:secret@example/simple",
                             "VIRTUAL_ENV": str(home / "proj" / ".venv")})
@@ -67,6 +68,40 @@ def test_document_shape_order_and_home_relative_paths(tmp_path: Path) -> None:
     dumped = json.dumps(doc)
     assert str(world.home) not in dumped
     assert "secret" not in dumped and "PIP_INDEX_URL" in dumped
+
+
+def test_path_table_counts_only_commands_that_run(tmp_path: Path) -> None:
+    """QA #4: a folder named python3 is no command; a link loop or a dangling link is a
+    command that cannot run, shown with a note."""
+    folder = tmp_path / "bin_dir"
+    (folder / "python3").mkdir(parents=True)
+    loop = tmp_path / "bin_loop"
+    loop.mkdir()
+    (loop / "python3").symlink_to(loop / "python3b")
+    (loop / "python3b").symlink_to(loop / "python3")
+    dangling = tmp_path / "bin_dangling"
+    dangling.mkdir()
+    (dangling / "pip3").symlink_to(tmp_path / "gone" / "pip3")
+    (dangling / "python").write_text("#!/bin/sh\n")  # no x bit: the shell skips it
+    good = tmp_path / "bin_good"
+    good.mkdir()
+    (good / "python3.12").write_text("#!/bin/sh\n")
+    (good / "python3.12").chmod(0o755)
+    (good / "python3").symlink_to("python3.12")
+    world = make_world(tmp_path, path=[folder, loop, dangling, good])
+    doc = build_report(world, Inventory((), 1.0, "off"), [], checks_run=0, tool_version="9")
+    rows = {Path(e["path"]).name: e for e in doc["path"]["entries"]}
+    assert rows["bin_dir"]["python_commands"] == [] and rows["bin_dir"]["broken_commands"] == []
+    assert rows["bin_loop"]["python_commands"] == []
+    assert rows["bin_loop"]["broken_commands"] == [{"name": "python3", "problem": "symlink loop"}]
+    assert [b["name"] for b in rows["bin_dangling"]["broken_commands"]] == ["python", "pip3"]
+    assert "does not exist" in rows["bin_dangling"]["broken_commands"][1]["problem"]
+    assert rows["bin_good"]["python_commands"] == ["python3", "python3.12"]
+    assert doc["path"]["with_python"] == 1
+    markdown = render_markdown(doc)
+    assert "| 1 | `" + str(folder) + "` |  |  |" in markdown
+    assert "python3: symlink loop" in markdown
+    assert "python3: symlink loop" in render_text(doc)
 
 
 def test_home_relative_touches_only_whole_path_parts() -> None:

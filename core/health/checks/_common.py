@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,9 +109,43 @@ def commands_on_path(world: World, name: str, *,
 
 
 def _runnable(path: Path, platform: str) -> bool:
-    if platform == "win32":
-        return path.is_file()
-    return path.is_file() and os.access(path, os.X_OK)
+    found = command_file(path, platform)
+    return found is not None and found.problem is None
+
+
+@dataclass(frozen=True, slots=True)
+class CommandFile:
+    """A file a shell would consider when it looks a command up in a PATH folder."""
+
+    path: Path
+    problem: str | None  # None when it runs; else why it cannot ("symlink loop", ...)
+
+
+def command_file(path: Path, platform: str) -> CommandFile | None:
+    """What `path` is as a command: None when there is nothing to run there (no entry, a
+    folder, a device), else the file with the reason it cannot run, if any. A link counts
+    by what it points to; a dangling link and a loop are commands that cannot run."""
+    try:
+        link = os.path.islink(path)
+        st = os.stat(path)
+    except OSError as exc:
+        if not os.path.islink(path):
+            return None
+        if exc.errno == errno.ELOOP:
+            return CommandFile(path, "symlink loop")
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return CommandFile(path, f"symlink to {target}, which does not exist")
+        return CommandFile(path, f"symlink to {target}, which cannot be read")
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    if platform != "win32" and not os.access(path, os.X_OK):
+        return CommandFile(path, "not executable" if not link else
+                           f"symlink to {os.readlink(path)}, which is not executable")
+    return CommandFile(path, None)
 
 
 def same_dir(a: Path, b: Path) -> bool:
