@@ -4,5 +4,5 @@ from __future__ import annotations
 
 TOPICS: tuple[str, ...] = (
     "path", "pip", "packages", "ssl", "venv", "conda", "pyenv", "permissions",
-    "shell", "env", "interpreter", "windows", "macos",
+    "shell", "env", "interpreter", "windows", "macos", "state",
 )

@@ -1,0 +1,138 @@
+"""Checks of AINLP's own state folder: can its caches be written there, and read back."""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ainlp.core.health.context import CheckContext
+from ainlp.core.health.findings import Finding, Severity
+from ainlp.core.health.registry import get_check, health_check
+
+_STATE = ("state",)
+# a cache bigger than this is only checked for its first and last byte: the check must stay
+# cheap, and the files' own loaders read them in full anyway
+_PARSE_LIMIT = 4 * 1024 * 1024
+
+
+@health_check(
+    "state.unwritable", severity=Severity.WARNING, topics=_STATE,
+    title="AINLP cannot write its state folder",
+    explanation="The state folder (AINLP_HOME, else the platform's user data folder for "
+                "ainlp) is a file or a device, lies under a file, or is not writable: a "
+                "read-only mount, another user's folder.",
+    why="AINLP keeps its discovery and package caches and the inventory snapshot there: "
+        "without them every `find` and `doctor` probes every interpreter and reads every "
+        "package again, which is slower. Backups and the history of changes live there too.",
+    repair="No automatic repair: set AINLP_HOME to a folder you can write to (or make the "
+           "folder writable for you).",
+)
+def unwritable(ctx: CheckContext) -> Iterator[Finding]:
+    if not ctx.machine_wide:
+        return
+    state = ctx.world.state_dir
+    problem = unwritable_reason(state)
+    if problem is not None:
+        yield get_check("state.unwritable").finding(
+            str(state),
+            f"the state folder {state} {problem}: caches and the inventory snapshot are off, "
+            "so AINLP is slower",
+            "set AINLP_HOME to a folder you can write to")
+
+
+def unwritable_reason(state: Path) -> str | None:
+    """Why no file can be created in `state` (or in the folder that would hold it, when it
+    does not exist yet); None when one can. Tried for real, with a temporary file removed
+    at once."""
+    if os.path.islink(state) and not os.path.exists(state):
+        return f"is a link to {os.readlink(state)}, which does not exist"
+    if os.path.exists(state) and not os.path.isdir(state):
+        return "is not a folder"
+    place = state
+    while not os.path.lexists(place):
+        if place.parent == place:
+            break
+        place = place.parent
+    if place != state and not os.path.isdir(place):
+        return f"cannot be created: {place} is not a folder"
+    import tempfile
+
+    try:
+        handle, name = tempfile.mkstemp(prefix=".ainlp-write-test-", dir=place)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            reason = os.strerror(exc.errno).lower()
+        elif exc.errno == errno.ENOENT:  # an existing folder that takes no files (/proc)
+            reason = "it takes no new files"
+        where = "is not writable" if place == state else f"cannot be created in {place}"
+        return f"{where} ({reason})"
+    os.close(handle)
+    os.unlink(name)
+    return None
+
+
+def _json_damaged(path: Path, size: int) -> bool:
+    if size > _PARSE_LIMIT:
+        with path.open("rb") as handle:
+            head = handle.read(64).lstrip()
+            handle.seek(-64, os.SEEK_END)
+            tail = handle.read().rstrip()
+        return not (head.startswith(b"{") and tail.endswith(b"}"))
+    import json
+
+    try:
+        return not isinstance(json.loads(path.read_bytes()), dict)
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError both are
+        return True
+
+
+def _marshal_damaged(path: Path, size: int) -> bool:
+    if size > _PARSE_LIMIT:
+        return False
+    import marshal
+
+    try:
+        return not isinstance(marshal.loads(path.read_bytes()), dict)
+    except (ValueError, EOFError, TypeError):
+        return True
+
+
+def _state_files() -> tuple[tuple[str, Callable[[Path, int], bool]], ...]:
+    from ainlp.core.discovery.cache import CACHE_FILE as DISCOVERY_CACHE
+    from ainlp.core.discovery.snapshot import SNAPSHOT_FILE
+    from ainlp.core.packages.cache import CACHE_FILE as PACKAGES_CACHE
+
+    return ((DISCOVERY_CACHE, _json_damaged), (PACKAGES_CACHE, _json_damaged),
+            (SNAPSHOT_FILE, _marshal_damaged))
+
+
+@health_check(
+    "state.damaged", severity=Severity.INFO, topics=_STATE,
+    title="A cache file of AINLP cannot be read",
+    explanation="A cache in the state folder (discovery-cache.json, packages-cache.json, "
+                "inventory-snapshot.json) is not in the format AINLP writes: cut short by a "
+                "full disk or a crash, or overwritten by something else.",
+    why="AINLP ignores the file, so that run is as slow as the first one; it writes a new "
+        "file afterwards, so the note goes away by itself unless the folder cannot be written.",
+    repair="No repair needed: the file is rebuilt on the next run (delete it if the note "
+           "stays).",
+)
+def damaged(ctx: CheckContext) -> Iterator[Finding]:
+    if not ctx.machine_wide:
+        return
+    spec = get_check("state.damaged")
+    state = ctx.world.state_dir
+    for name, is_damaged in _state_files():
+        path = state / name
+        try:
+            size = path.stat().st_size
+            if not path.is_file() or not is_damaged(path, size):
+                continue
+        except OSError:
+            continue  # absent or unreadable: nothing was ignored that could be read
+        yield spec.finding(str(path), f"{path} cannot be read: the file was ignored and will "
+                                      "be rebuilt",
+                           f"nothing to do; delete {path} if this note stays")
