@@ -106,3 +106,18 @@ def test_damaged_packages_cache_is_seen_before_the_package_checks_rewrite_it(
     report = run_checks(_with_state(tmp_path, state), inventory=EMPTY)
     assert [f.subject for f in report.findings if f.id == "state.damaged"] == [
         str(state / "packages-cache.json")]
+
+
+def test_a_state_folder_that_cannot_be_made_under_a_read_only_one(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        if os.access(locked, os.W_OK):
+            pytest.skip("the permission bits do not stop this user (root)")
+        found = run_one(_with_state(tmp_path, locked / "a" / "state"), "state.unwritable",
+                        inventory=EMPTY)
+        assert [f.message.split(":")[1].strip() for f in found] == [
+            f"{locked} is not writable"]
+    finally:
+        locked.chmod(0o755)

@@ -43,32 +43,38 @@ def unwritable(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def unwritable_reason(state: Path) -> str | None:
-    """Why no file can be created in `state` (or in the folder that would hold it, when it
-    does not exist yet); None when one can. Tried for real, with a temporary file removed
-    at once."""
+    """Why AINLP cannot write in `state`; None when it can.
+
+    An existing folder is tried for real, with a temporary file removed at once. A folder
+    not made yet (AINLP makes it on its first save) is judged by the permissions of the
+    nearest folder above it: we write only to the state folder, never beside it.
+    """
     if os.path.islink(state) and not os.path.exists(state):
         return f"is a link to {os.readlink(state)}, which does not exist"
-    if os.path.exists(state) and not os.path.isdir(state):
-        return "is not a folder"
-    place = state
-    while not os.path.lexists(place):
-        if place.parent == place:
-            break
+    if os.path.exists(state):
+        return _cannot_create_in(state) if os.path.isdir(state) else "is not a folder"
+    place = state.parent
+    while not os.path.lexists(place) and place.parent != place:
         place = place.parent
-    if place != state and not os.path.isdir(place):
+    if not os.path.isdir(place):
         return f"cannot be created: {place} is not a folder"
+    if not os.access(place, os.W_OK | os.X_OK):
+        return f"cannot be created: {place} is not writable"
+    return None
+
+
+def _cannot_create_in(folder: Path) -> str | None:
     import tempfile
 
     try:
-        handle, name = tempfile.mkstemp(prefix=".ainlp-write-test-", dir=place)
+        handle, name = tempfile.mkstemp(prefix=".ainlp-write-test-", dir=folder)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             reason = os.strerror(exc.errno).lower()
         elif exc.errno == errno.ENOENT:  # an existing folder that takes no files (/proc)
             reason = "it takes no new files"
-        where = "is not writable" if place == state else f"cannot be created in {place}"
-        return f"{where} ({reason})"
+        return f"is not writable ({reason})"
     os.close(handle)
     os.unlink(name)
     return None
