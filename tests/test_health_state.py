@@ -121,3 +121,15 @@ def test_a_state_folder_that_cannot_be_made_under_a_read_only_one(tmp_path: Path
             f"{locked} is not writable"]
     finally:
         locked.chmod(0o755)
+
+
+def test_a_big_cache_is_checked_by_its_ends_only(tmp_path: Path) -> None:
+    from ainlp.core.health.checks import state as module
+
+    state = tmp_path / "state"
+    big = "{" + " " * (module._PARSE_LIMIT + 10) + '"x": 1}'
+    write(state / "packages-cache.json", big)
+    world = _with_state(tmp_path, state)
+    assert ids(world, "state.damaged", inventory=EMPTY) == set()
+    write(state / "packages-cache.json", big[:-1])  # cut short: no closing brace
+    assert ids(world, "state.damaged", inventory=EMPTY) == {"state.damaged"}

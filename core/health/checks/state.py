@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from ainlp.core.health.registry import get_check, health_check
 _STATE = ("state",)
 # a cache bigger than this is only checked for its first and last byte: the check must stay
 # cheap, and the files' own loaders read them in full anyway
-_PARSE_LIMIT = 4 * 1024 * 1024
+_PARSE_LIMIT = 1024 * 1024
 
 
 @health_check(
@@ -64,10 +65,12 @@ def unwritable_reason(state: Path) -> str | None:
 
 
 def _cannot_create_in(folder: Path) -> str | None:
-    import tempfile
-
+    # os.open rather than tempfile: importing tempfile costs doctor more than the check
+    name = folder / f".ainlp-write-test-{os.getpid()}-{time.monotonic_ns()}"
     try:
-        handle, name = tempfile.mkstemp(prefix=".ainlp-write-test-", dir=folder)
+        handle = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return None  # a file of that name was created there: the folder takes files
     except OSError as exc:
         reason = exc.strerror or str(exc)
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
