@@ -277,7 +277,8 @@ def _pip_scripts(prefix: Path, platform: str) -> list[Path]:
     "venv.pip-missing", severity=Severity.INFO, topics=("venv", "pip"), fix="install-pip",
     title="The venv has no pip",
     explanation="Neither a pip command in bin/ nor the pip package in site-packages. This is "
-                "normal for venvs made by uv or with `--without-pip`.",
+                "normal for venvs made by uv or with `--without-pip`. Not reported for a venv "
+                "whose python cannot start: its own finding says to rebuild it.",
     why="`pip install` inside the venv is not available; `uv pip install --python` or "
         "`python -m ensurepip` installs into it instead.",
     repair="`install-pip` runs the venv's `python -m ensurepip` (or installs pip with uv) "
@@ -299,7 +300,8 @@ def pip_missing(ctx: CheckContext) -> Iterator[Finding]:
     "venv.pip-unrunnable", severity=Severity.WARNING, topics=("venv", "pip"), fix="install-pip",
     title="The venv's pip command cannot run",
     explanation="bin/pip exists but the pip package is missing from site-packages (or its "
-                "files are incomplete), so the command dies with ModuleNotFoundError.",
+                "files are incomplete), so the command dies with ModuleNotFoundError. Not "
+                "reported for a venv whose python cannot start.",
     why="`pip install` in this venv fails, and people then fall back to a pip of another "
         "Python that installs in the wrong place.",
     repair="`install-pip` reinstalls pip into the venv with ensurepip.",
