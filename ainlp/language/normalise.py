@@ -139,6 +139,9 @@ class TypoIndex:
                 self._by_length.setdefault(len(word), []).append(word)
         self._index: dict[str, set[str]] = {}
         self._indexed: set[int] = set()
+        # A word longer than this is no typo of any vocabulary word: its deletions (quadratic in
+        # its length, two rounds deep) are never computed.
+        self.longest = max((len(word) for word in self.words), default=0) + 2
 
     def _index_lengths(self, low: int, high: int) -> None:
         """Index the vocabulary words of these lengths (built on demand: a cold process
@@ -153,7 +156,8 @@ class TypoIndex:
 
     def correct(self, word: str) -> str | None:
         """The nearest vocabulary word within the allowed edits, or None (also when tied)."""
-        if word in self.words or allowed_typos(word) == 0 or not word.isalpha():
+        if (len(word) > self.longest or word in self.words or allowed_typos(word) == 0
+                or not word.isalpha()):
             return None
         # Keys are the word and its deletions (two deep for long words); a vocabulary word of
         # length L is indexed under itself and its deletions: L runs from len-2 to len+1.

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
     from ainlp.language.ast import Intent
 
-__all__ = ["ACCEPT", "MARGIN", "Candidate", "decide", "match_command_words", "match_phrase",
-           "phrase_document", "rank"]
+__all__ = ["ACCEPT", "MARGIN", "MAX_PHRASE_CHARS", "MAX_PHRASE_WORDS", "Candidate", "decide",
+           "match_command_words", "match_phrase", "phrase_document", "rank"]
 
 ACCEPT = 0.7  # below this the best candidate is a guess, and we do not guess
 MARGIN = 0.06  # two intents closer than this are a tie: ask, do not pick
@@ -49,6 +49,10 @@ _NAME_CUES = frozenset({"in", "into", "inside", "for", "to", "of", "on", "from",
                         "named", "is", "are"})
 _DETERMINERS = frozenset({"my", "the", "a", "an", "our", "your", "his", "her", "their"})
 _NAME = re.compile(r"^[A-Za-z0-9_][\w.\-]*$")
+# Bounds that keep matching linear in the input: no phrase people say comes near them, and a
+# text past them is `unknown` at once (a template's "..." item is quadratic in the words).
+MAX_PHRASE_CHARS = 2000
+MAX_PHRASE_WORDS = 64
 _SNAPSHOT_ID = re.compile(r"^\d{8}-\d{6}(-\d+)?$|^[a-f0-9]{8,}$")
 
 
@@ -295,7 +299,9 @@ _Step = tuple[int, float, "str | None", str]  # (end token, gain, slot name or N
 class _Phrase:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens: list[Token] = tokenize(text)
+        self.tokens: list[Token] = tokenize(text) if len(text) <= MAX_PHRASE_CHARS else []
+        if len(self.tokens) > MAX_PHRASE_WORDS:
+            self.tokens = []
         self.n = len(self.tokens)
         known = vocabulary()
         self.words = [t.lower for t in self.tokens]

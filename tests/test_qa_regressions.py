@@ -1,0 +1,65 @@
+"""Regressions of the QA report (05:12-05:52 UTC): bounded phrase matching, and more below."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from ainlp.language import normalise, phrases
+from ainlp.language.phrases import MAX_PHRASE_CHARS, MAX_PHRASE_WORDS, match_phrase
+
+
+def _varied_word(length: int) -> str:
+    letters = string.ascii_lowercase
+    return "".join(letters[(i * 7 + i // 26) % 26] for i in range(length))
+
+
+def _no_long_deletions(monkeypatch: pytest.MonkeyPatch, bound: int) -> list[int]:
+    """Make the typo index refuse to work on a word longer than `bound`; count its calls."""
+    calls: list[int] = []
+    real = normalise._deletions
+
+    def deletions(word: str) -> set[str]:
+        calls.append(len(word))
+        assert len(word) <= bound, f"typo matching ran on a {len(word)}-letter word"
+        return real(word)
+
+    monkeypatch.setattr(normalise, "_deletions", deletions)
+    return calls
+
+
+def test_typo_matcher_skips_a_word_longer_than_any_vocabulary_word(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    longest = max(len(w) for w in phrases.vocabulary())
+    calls = _no_long_deletions(monkeypatch, longest + 2)
+    index = normalise.TypoIndex(phrases.vocabulary())
+    assert index.correct(_varied_word(longest + 3)) is None
+    assert index.correct(_varied_word(100_000)) is None
+    assert calls == []
+    assert index.correct("enviroments") == "environments"  # a real typo is still corrected
+    assert calls
+
+
+def test_one_huge_word_is_unknown_without_typo_matching(monkeypatch: pytest.MonkeyPatch) -> None:
+    longest = max(len(w) for w in phrases.vocabulary())
+    _no_long_deletions(monkeypatch, longest + 2)
+    assert match_phrase(_varied_word(100_000)).name == "unknown"
+    # the long word is no typo of anything; the words around it are still understood
+    assert match_phrase("diagnose python " + _varied_word(300)).name == "diagnose"
+
+
+def test_a_text_past_the_bounds_is_unknown_without_aligning_any_template(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object) -> None:
+        raise AssertionError("a template was aligned with an over-long text")
+
+    monkeypatch.setattr(phrases, "_align", refuse)
+    too_many_words = "diagnose python path problems " * (MAX_PHRASE_WORDS // 4 + 1)
+    too_many_chars = "diagnose python " + "x" * MAX_PHRASE_CHARS
+    megabyte = "list python environments " * 45_000
+    for text in (too_many_words, too_many_chars, megabyte):
+        intent = match_phrase(text)
+        assert intent.name == "unknown"
+        assert intent.suggestions  # still says what can be said
+
