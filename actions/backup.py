@@ -21,6 +21,7 @@ _HINT = ("`ainlp find` and `ainlp doctor` work now; until backups exist, keep a 
     intents=("backup",),
     phrases=("back up my environments", "create a backup", "snapshot environment datasci"),
     changes_machine=True,
+    available=False,
 )
 def create_comprehensive_backup(ctx: ActionContext, target: str | None = None) -> Result:
     raise NotAvailable("backups are not available yet in this version; nothing was saved",
@@ -32,6 +33,7 @@ def create_comprehensive_backup(ctx: ActionContext, target: str | None = None) -
     description="List the snapshots and backups that can be restored",
     intents=("list_backups",),
     phrases=("list backups", "show snapshots"),
+    available=False,
 )
 def list_backups(ctx: ActionContext) -> Result:
     raise NotAvailable("backups are not available yet in this version; there is nothing to list",
@@ -46,6 +48,7 @@ def list_backups(ctx: ActionContext) -> Result:
     phrases=("restore the latest backup", "restore environment from backup",
              "roll back to the previous snapshot"),
     changes_machine=True,
+    available=False,
 )
 def restore_backup(ctx: ActionContext, source: str = "latest") -> Result:
     raise NotAvailable("restoring backups is not available yet in this version; nothing was "
@@ -59,6 +62,7 @@ def restore_backup(ctx: ActionContext, source: str = "latest") -> Result:
     intents=("export",),
     phrases=("prepare environment for os reinstall", "export environment configuration",
              "export environments to ~/aios-export"),
+    available=False,
 )
 def environment_configuration_and_instructions(ctx: ActionContext,
                                                path: str | None = None) -> Result:
@@ -75,6 +79,7 @@ def environment_configuration_and_instructions(ctx: ActionContext,
     phrases=("import environments from ~/aios-export",
              "recreate my environments after the os reinstall"),
     changes_machine=True,
+    available=False,
 )
 def import_environments(ctx: ActionContext, path: str | None = None) -> Result:
     raise NotAvailable("importing bundles is not available yet in this version; nothing was "
@@ -87,6 +92,7 @@ def import_environments(ctx: ActionContext, path: str | None = None) -> Result:
     description="The log of state-changing actions",
     intents=("history",),
     phrases=("show history", "what did you change"),
+    available=False,
 )
 def show_history(ctx: ActionContext) -> Result:
     raise NotAvailable("the history of changes is not available yet in this version",
@@ -100,6 +106,7 @@ def show_history(ctx: ActionContext) -> Result:
     intents=("undo",),
     phrases=("undo", "undo the last change"),
     changes_machine=True,
+    available=False,
 )
 def undo_last_change(ctx: ActionContext) -> Result:
     raise NotAvailable("undo is not available yet in this version; nothing was changed",

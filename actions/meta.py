@@ -26,6 +26,7 @@ def describe_action(spec: ActionSpec) -> dict[str, Any]:
         "intents": list(spec.intents),
         "examples": list(spec.phrases),
         "changes_machine": spec.changes_machine,
+        "available": spec.available,
         "params": [{"name": p.name, "type": p.type.__name__, "required": p.required,
                     "default": None if p.required else p.default, "help": p.help,
                     "choices": list(p.choices) if p.choices else None} for p in spec.params],

@@ -24,6 +24,7 @@ _DIAGNOSE = "`ainlp doctor` shows what is wrong and how to repair it by hand"
     phrases=("fix python environment issues", "repair broken virtual environments",
              "fix the venv for this project"),
     changes_machine=True,
+    available=False,
 )
 def apply_automatic_recovery_strategies(ctx: ActionContext, target: str | None = None,
                                         topic: str | None = None) -> Result:
@@ -38,6 +39,7 @@ def apply_automatic_recovery_strategies(ctx: ActionContext, target: str | None =
     intents=("cleanup",),
     phrases=("remove broken environments", "clean up stale environments"),
     changes_machine=True,
+    available=False,
 )
 def cleanup_broken_environments(ctx: ActionContext, target: str | None = None) -> Result:
     raise NotAvailable("cleanup is not available yet in this version; nothing was removed",
@@ -56,6 +58,7 @@ def cleanup_broken_environments(ctx: ActionContext, target: str | None = None) -
     phrases=("switch to virtual environment for this project", "use python 3.12 for this project",
              "activate environment datasci"),
     changes_machine=True,
+    available=False,
 )
 def switch_environment(ctx: ActionContext, target: str | None = None,
                        version: str | None = None) -> Result:
@@ -74,6 +77,7 @@ def switch_environment(ctx: ActionContext, target: str | None = None,
     intents=("create_environment",),
     phrases=("create a virtual environment with python 3.11", "make a new venv here"),
     changes_machine=True,
+    available=False,
 )
 def create_environment(ctx: ActionContext, path: str | None = None, version: str | None = None,
                        target: str | None = None) -> Result:

@@ -62,6 +62,9 @@ class ActionSpec:
     intents: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
     changes_machine: bool = False
+    # False for an action this version cannot carry out (it raises NotAvailable): nothing
+    # offers a plan for it, and `--yes` would apply nothing.
+    available: bool = True
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -88,12 +91,13 @@ def action(
     intents: tuple[str, ...] = (),
     phrases: tuple[str, ...] = (),
     changes_machine: bool = False,
+    available: bool = True,
 ) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
     def decorate(func: Callable[..., Result]) -> Callable[..., Result]:
         if name in _REGISTRY:
             raise ValueError(f"action {name!r} registered twice")
         _REGISTRY[name] = ActionSpec(
-            name, func, description, params, intents, phrases, changes_machine
+            name, func, description, params, intents, phrases, changes_machine, available
         )
         return func
 

@@ -424,6 +424,10 @@ class PlannedStep:
         return f"{self.statement}.{self.index}"
 
     @property
+    def available(self) -> bool:
+        return self.step is None or self.step.spec.available
+
+    @property
     def changes_machine(self) -> bool:
         return self.step is not None and self.step.spec.changes_machine
 
@@ -439,6 +443,7 @@ class PlannedStep:
             "arguments": dict(self.step.arguments) if self.step else {},
             "when": self.when,
             "changes_machine": self.changes_machine,
+            "available": self.available,
             **({"error": self.error} if self.error else {}),
         }
 
@@ -473,6 +478,12 @@ class Plan:
     @property
     def changes_machine(self) -> bool:
         return any(s.changes_machine for s in self.steps)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Whether a step that can run would change the machine: an action this version cannot
+        carry out changes nothing, so it never asks for a yes that could not be honoured."""
+        return any(s.changes_machine and s.available for s in self.steps)
 
     @property
     def id(self) -> str:
@@ -543,6 +554,21 @@ def plan_intent(intent: Intent, world: World) -> Plan:
     step = step_for_intent(intent, world=world)
     planned = PlannedStep(1, 1, "always", step, step.describe())
     return Plan("<phrase>", (PlannedStatement("phrase", intent.text, 1, (planned,), intent),))
+
+
+def not_available(step: Step, world: World) -> NotAvailable:
+    """The action's own NotAvailable (its message and hint say what to do instead).
+
+    The action is asked under a dry run, with no yes and nobody to ask, so an action marked
+    unavailable by mistake still changes nothing here.
+    """
+    ctx = ActionContext(world, dry_run=True, assume_yes=False, interactive=False)
+    try:
+        step.spec(ctx, step.arguments)
+    except NotAvailable as error:
+        return error
+    return NotAvailable(f"{step.action} is not available in this version",
+                        hint="`ainlp help` lists what can be said")
 
 
 def _runnable(statements: Iterable[object]) -> Iterator[RunStatement | Phrase]:

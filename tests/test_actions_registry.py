@@ -123,3 +123,8 @@ def test_a_command_whose_engine_is_missing_exits_1_with_an_error_document(tmp_pa
     assert '"code": "action.not-available"' in out.stdout
     out = cli(tmp_path, "backup")
     assert out.returncode == 1 and "backups are not available yet" in out.stderr
+
+
+def test_exactly_the_actions_without_their_engine_are_marked_not_available() -> None:
+    # QA #2: nothing may offer a plan ("run again with --yes") for an action that cannot run.
+    assert {name for name, spec in registry().items() if not spec.available} == set(NOT_YET)

@@ -21,6 +21,7 @@ from ainlp.core.errors import BadInput, NotAvailable
 from ainlp.dispatch import (
     UnknownPhrase,
     arguments_for_intent,
+    not_available,
     plan_command,
     plan_intent,
     plan_script,
@@ -65,7 +66,7 @@ def log() -> Iterator[Log]:
 
     def register(name: str, *, params: tuple[Param, ...] = (), intents: tuple[str, ...] = (),
                  changes_machine: bool = False, problems: bool = False, failed: bool = False,
-                 raises: bool = False) -> None:
+                 raises: bool = False, available: bool = True) -> None:
         def run(ctx: ActionContext, **arguments: Any) -> Result:
             log.calls.append(name)
             log.seen[name] = {"arguments": arguments,
@@ -76,7 +77,7 @@ def log() -> Iterator[Log]:
                           problems_found=problems, failed=failed)
 
         action(P + name, description=f"test action {name}", params=params, intents=intents,
-               changes_machine=changes_machine)(run)
+               changes_machine=changes_machine, available=available)(run)
         names.append(P + name)
 
     register("a1")
@@ -87,6 +88,8 @@ def log() -> Iterator[Log]:
     register("raises", raises=True)
     register("fix", changes_machine=True)
     register("fix2")
+    register("unavailable", changes_machine=True, raises=True, available=False,
+             intents=("tdisp_unavailable",))
     register("export", params=(Param("path", str, None),))
     register("export2")
     register("report")
@@ -388,6 +391,36 @@ def test_plan_intent_of_unknown_raises(log: Log, ctx: ActionContext) -> None:
     plan = plan_intent(intent("tdisp_intent", target="x"), ctx.world)
     assert [s.step.arguments for s in plan.steps if s.step] == [{"target": "x"}]
     assert log.calls == []
+
+
+def test_an_action_not_available_is_no_plan_to_confirm(log: Log, ctx: ActionContext) -> None:
+    # QA #2: `do "fix ..."` offered "run again with --yes" for an action that cannot run.
+    step = next(plan_intent(intent("tdisp_unavailable"), ctx.world).steps).step
+    assert step is not None
+    error = not_available(step, ctx.world)
+    assert isinstance(error, NotAvailable) and "unavailable is not available" in error.message
+    assert log.calls == ["unavailable"]  # asked for its own message
+    plan = plan_script(script(context(command(("ACTION", call("a1")),
+                                              ("RECOVERY", call("unavailable")))),
+                              run("cmd")), ctx.world)
+    recovery = plan.statements[0].steps[1]
+    assert recovery.changes_machine and not recovery.available
+    assert recovery.to_json()["available"] is False
+    assert not plan.needs_confirmation  # nothing in it can change the machine
+    with_fix = plan_script(script(context(command(("RECOVERY", call("fix")),
+                                                  ("RECOVERY", call("unavailable")))),
+                                  run("cmd")), ctx.world)
+    assert with_fix.needs_confirmation
+
+
+def test_the_plan_for_people_marks_a_step_not_available(log: Log, ctx: ActionContext) -> None:
+    from ainlp.renderers.meta import plan_lines
+
+    plan = plan_script(script(context(command(("ACTION", call("unavailable")),
+                                              ("ACTION", call("fix")))), run("cmd")), ctx.world)
+    lines = plan_lines(plan)
+    assert lines[1].endswith("[not available yet]")
+    assert lines[2].endswith("[changes the machine]")
 
 
 # --- every combination, against a model written from language.md's sentence -------------------

@@ -81,6 +81,7 @@ def test_the_seed_dry_run_is_in_clause_order_with_conditions(tmp_path: Path) -> 
     ]
     assert doc["plan"]["steps"][1]["when"] == "only if an ACTION found problems and none failed"
     assert doc["plan"]["steps"][1]["changes_machine"] is True
+    assert doc["plan"]["steps"][1]["available"] is False
     phrase = doc["statements"][1]
     assert phrase["intent"]["intent"] == "diagnose"
     assert phrase["intent"]["slots"]["topic"] == "path"
@@ -93,7 +94,7 @@ def test_the_seed_dry_run_for_people_lists_the_steps(tmp_path: Path) -> None:
     assert lines[0] == "RUN diagnose_python_issues  (line 16)"
     assert lines[1].split() == ["1.1", "ACTION", "run_environment_health_check()"]
     assert lines[2].startswith("  1.2   RECOVERY apply_automatic_recovery_strategies()  [only if")
-    assert "changes the machine" in lines[2]
+    assert lines[2].endswith("; not available yet]")  # not "changes the machine": it cannot
     assert lines[-1] == "dry run: 4 step(s) would run; nothing was run"
 
 
@@ -118,12 +119,15 @@ def test_a_read_only_example_really_runs(tmp_path: Path) -> None:
     assert doc["exit_code"] == 0
 
 
-def test_a_script_that_changes_the_machine_without_yes_shows_its_plan(tmp_path: Path) -> None:
+def test_a_script_whose_changing_steps_are_not_available_offers_no_plan(tmp_path: Path) -> None:
+    # Its only changing step cannot run in this version: a plan "run again with --yes" would
+    # promise what --yes cannot do. It runs, and the unavailable step fails (exit 1).
     out = cli(tmp_path, "run", str(REPO / "examples" / "prepare_reinstall.ainlp"), "--json")
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == 1, out.stderr
     doc = json_of(out)
-    assert doc["applied"] == [] and doc["changes_machine"] is True
-    assert "nothing was applied" in doc["summary"]
+    assert "plan" not in doc
+    (statement,) = doc["statements"]
+    assert statement["steps"][1]["result"]["error"]["code"] == "action.not-available"
 
 
 def test_with_yes_a_step_without_its_engine_fails_and_report_still_runs(tmp_path: Path) -> None:
@@ -212,12 +216,19 @@ def test_do_of_an_unknown_phrase_exits_2_and_runs_nothing(phrase: str, tmp_path:
     assert written(tmp_path) == []
 
 
-def test_do_of_a_change_without_a_terminal_shows_the_plan_only(tmp_path: Path) -> None:
-    out = cli(tmp_path, "do", "create a backup", "--json")
-    assert out.returncode == 0, out.stderr
+@pytest.mark.parametrize("args", [(), ("--dry-run",), ("--yes",)])
+def test_do_of_an_action_not_available_reports_it_and_offers_no_plan(
+        args: tuple[str, ...], tmp_path: Path) -> None:
+    # QA #2: a plan "run again with --yes" for an action that cannot run was a false promise.
+    out = cli(tmp_path, "do", "fix python environment issues", "--json", *args)
+    assert out.returncode == 1, out.stderr
     doc = json_of(out)
-    assert doc["applied"] == []
-    assert [s["action"] for s in doc["plan"]["steps"]] == ["create_comprehensive_backup"]
+    assert list(doc) == ["error"]
+    assert doc["error"]["code"] == "action.not-available"
+    assert "automatic repairs are not available yet" in doc["error"]["message"]
+    human = cli(tmp_path, "do", "create a backup")
+    assert human.returncode == 1 and human.stdout == ""
+    assert "backups are not available yet" in human.stderr and "--yes" not in human.stderr
 
 
 def test_do_dry_run_prints_the_step(tmp_path: Path) -> None:
@@ -249,16 +260,10 @@ def cli_with_terminal(tmp_path: Path, answer: str, *args: str) -> subprocess.Com
         os.close(controller)
 
 
-def test_do_on_a_terminal_asks_and_no_applies_nothing(tmp_path: Path) -> None:
-    out = cli_with_terminal(tmp_path, "n", "do", "remove broken environments")
-    assert out.returncode == 0, out.stderr
-    assert "cleanup_broken_environments()" in out.stdout
-    assert "Apply? [y/N]" in out.stderr and "nothing was applied" in out.stderr
-
-
-def test_do_on_a_terminal_yes_runs_the_action(tmp_path: Path) -> None:
+def test_do_on_a_terminal_of_an_action_not_available_asks_nothing(tmp_path: Path) -> None:
     out = cli_with_terminal(tmp_path, "y", "do", "remove broken environments")
-    assert out.returncode == 1  # the action ran, and says its engine is not there yet
+    assert out.returncode == 1
+    assert "Apply?" not in out.stderr
     assert "cleanup is not available yet" in out.stderr
 
 

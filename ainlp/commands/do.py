@@ -18,7 +18,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ainlp.commands.run import gate
     from ainlp.core.errors import BadInput
-    from ainlp.dispatch import plan_intent
+    from ainlp.dispatch import not_available, plan_intent
     from ainlp.language.phrases import match_phrase
 
     text = " ".join(args.phrase).strip()
@@ -30,11 +30,14 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
     ctx = context_from_args(args)
     plan = plan_intent(intent, ctx.world)  # unknown -> UnknownPhrase, exit 2 with suggestions
+    step = next(plan.steps).step
+    assert step is not None  # plan_intent raises instead of planning an unresolved step
+    if not step.spec.available:
+        # no plan, no "run again with --yes": the action's own NotAvailable, exit 1
+        raise not_available(step, ctx.world)
     go = gate(plan, args, ctx)
     if go is None:
         return 0
-    step = next(plan.steps).step
-    assert step is not None  # plan_intent raises instead of planning an unresolved step
     result = step.spec(go, step.arguments)
     if args.json:
         print(json.dumps({"intent": intent.to_json(), "action": step.action,

@@ -35,13 +35,14 @@ def gate(plan: Plan, args: argparse.Namespace, ctx: ActionContext) -> ActionCont
 
     `--dry-run` shows the plan. A plan that changes the machine runs with `--yes`, or after
     a yes on a terminal; where nobody can answer it is shown and nothing is applied (exit 0).
+    Steps this version cannot carry out change nothing: they ask for no yes (they fail when run).
     """
     steps = sum(1 for _ in plan.steps)
     if args.dry_run:
         print_plan(plan, args, f"dry run: {steps} step(s) would run; nothing was run")
         return None
-    if not plan.changes_machine or args.yes:
-        return replace(ctx, assume_yes=ctx.assume_yes or plan.changes_machine)
+    if not plan.needs_confirmation or args.yes:
+        return replace(ctx, assume_yes=ctx.assume_yes or plan.needs_confirmation)
     if ctx.interactive:
         print_plan(plan, args, "some steps change the machine")
         print("Apply? [y/N] ", end="", file=sys.stderr, flush=True)

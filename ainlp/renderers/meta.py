@@ -47,7 +47,9 @@ def plan_lines(plan: Plan) -> list[str]:
             clause = f"{step.clause:<9}" if step.clause else ""
             # an ACTION's condition is the plain order; the other clauses say when they run
             marks = [step.when] if step.clause not in (None, "ACTION") else []
-            if step.changes_machine:
+            if not step.available:
+                marks.append("not available yet")
+            elif step.changes_machine:
                 marks.append("changes the machine")
             if step.error:
                 marks.append(f"cannot run: {step.error}")
