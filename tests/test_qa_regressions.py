@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import string
+from pathlib import Path
 
 import pytest
 
+from ainlp.cli import main
 from ainlp.language import normalise, phrases
 from ainlp.language.phrases import MAX_PHRASE_CHARS, MAX_PHRASE_WORDS, match_phrase
 
@@ -63,3 +66,36 @@ def test_a_text_past_the_bounds_is_unknown_without_aligning_any_template(
         assert intent.name == "unknown"
         assert intent.suggestions  # still says what can be said
 
+
+
+# --- 3: a UTF-8 BOM (files saved by Notepad) is no part of the script ---------------------------
+
+BOM_SCRIPT = ("\ufeffCONTEXT x {\n COMMAND y {\n  ACTION: run_environment_health_check()\n }\n}\n"
+              "RUN y\n")
+
+
+def test_a_script_starting_with_a_bom_is_valid(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from ainlp.language.check import load_script
+
+    path = tmp_path / "bom.ainlp"
+    path.write_bytes(BOM_SCRIPT.encode("utf-8"))
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    script = load_script(path)
+    assert [type(s).__name__ for s in script.statements] == ["ContextBlock", "RunStatement"]
+    assert script.statements[0].span.column == 1
+    assert main(["check", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ok"] is True
+    assert main(["parse", "--file", str(path), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [s["type"] for s in doc["statements"]] == ["context", "run"]
+
+
+def test_an_error_after_a_bom_has_the_right_column(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bom.ainlp"
+    path.write_text("\ufeffCONTEXT x {\n COMMAND y {\n  ACTION: nosuch()\n }\n}\n",
+                    encoding="utf-8")
+    assert main(["check", str(path), "--json"]) == 2
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["where"] == f"{path}:3:11"

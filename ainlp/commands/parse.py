@@ -45,12 +45,12 @@ def _read(args: argparse.Namespace) -> tuple[str, str]:
         from ainlp.core.errors import BadInput
 
         try:
-            return Path(args.file).read_text(encoding="utf-8"), args.file
+            return Path(args.file).read_text(encoding="utf-8-sig"), args.file  # BOM dropped
         except (OSError, UnicodeDecodeError) as exc:
             raise BadInput(f"cannot read {args.file}: {exc}",
                            hint="give the path of a readable UTF-8 .ainlp file") from exc
     if args.text == ["-"]:
-        return sys.stdin.read(), "<stdin>"
+        return sys.stdin.read().removeprefix("\ufeff"), "<stdin>"
     text = " ".join(args.text)
     if not text.strip():
         from ainlp.core.errors import BadInput

@@ -222,7 +222,7 @@ def check_script(script: Script, text: str, source: str) -> tuple[Script, list[D
 
 def read_script(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a leading BOM (Notepad) is no code
     except FileNotFoundError as exc:
         raise BadInput(f"no such script: {path}", hint="check the file name") from exc
     except (OSError, UnicodeDecodeError) as exc:
