@@ -54,15 +54,21 @@ class UnknownPhrase(BadInput):
     code = "phrase.unknown"
 
     def __init__(self, intent: Intent) -> None:
+        from ainlp.language.display import quoted
+
         suggestions = list(intent.suggestions)
         hint = ("did you mean: " + "; ".join(f'"{s}"' for s in suggestions[:3])
                 if suggestions else "`ainlp help` lists what can be said")
-        super().__init__(f"not understood: {json.dumps(intent.text)}", hint=hint)
+        super().__init__(f"not understood: {quoted(intent.text)}", hint=hint)
         self.intent = intent
 
     def to_document(self) -> dict[str, object]:
+        """cli.md's one error document; what the phrase was taken for goes inside `error`."""
         doc = super().to_document()
-        doc["intent"] = self.intent.to_json()
+        error = doc["error"]
+        assert isinstance(error, dict)
+        error["intent"] = self.intent.to_json()
+        error["suggestions"] = list(self.intent.suggestions)
         return doc
 
 
@@ -386,7 +392,7 @@ def run_script(script: Script, ctx: ActionContext) -> ScriptResult:
         if isinstance(statement, RunStatement):
             command = commands.get(statement.command.lower())
             if command is None:
-                raise BadInput(f"RUN of an undefined command {statement.command!r}",
+                raise BadInput(f"RUN of an undefined command {_shown(statement.command)}",
                                where=f"{script.source}:{statement.span.line}:{statement.span.column}",
                                hint="`ainlp check` reports every error of a script")
             result = run_command(command, ctx)
@@ -397,6 +403,12 @@ def run_script(script: Script, ctx: ActionContext) -> ScriptResult:
         if result.failed:
             stop = f"statement at line {result.line} failed"
     return out
+
+
+def _shown(name: str) -> str:
+    from ainlp.language.display import clip
+
+    return repr(clip(name))
 
 
 def _skipped(statement: RunStatement | Phrase, reason: str) -> StatementResult:
@@ -541,7 +553,7 @@ def plan_script(script: Script, world: World) -> Plan:
         if isinstance(statement, RunStatement):
             command = commands.get(statement.command.lower())
             if command is None:
-                raise BadInput(f"RUN of an undefined command {statement.command!r}",
+                raise BadInput(f"RUN of an undefined command {_shown(statement.command)}",
                                where=f"{script.source}:{statement.span.line}:{statement.span.column}")
             planned.append(replace(plan_command(command, world, number),
                                    line=statement.span.line))

@@ -279,7 +279,12 @@ def test_unknown_never_runs_anything_and_is_bad_input_with_suggestions(log: Log)
         step_for_intent(intent("unknown", "what's the weather"))
     assert caught.value.exit_code == 2
     assert caught.value.hint is not None and "list python interpreters" in caught.value.hint
-    assert caught.value.to_document()["intent"]["intent"] == "unknown"  # type: ignore[index]
+    doc = caught.value.to_document()
+    assert list(doc) == ["error"]  # cli.md: exactly one error document (QA #7)
+    error = doc["error"]
+    assert isinstance(error, dict)
+    assert error["intent"]["intent"] == "unknown"
+    assert error["suggestions"] and "list python interpreters" in error["suggestions"]
     assert log.calls == []
 
 

@@ -211,8 +211,10 @@ def test_do_of_an_unknown_phrase_exits_2_and_runs_nothing(phrase: str, tmp_path:
     out = cli(tmp_path, "do", phrase, "--json")
     assert out.returncode == 2
     doc = json_of(out)
+    assert list(doc) == ["error"]  # cli.md: exactly one document {"error": {...}} (QA #7)
     assert doc["error"]["code"] == "phrase.unknown"
-    assert doc["intent"]["intent"] == "unknown"
+    assert doc["error"]["intent"]["intent"] == "unknown"
+    assert doc["error"]["suggestions"]
     assert written(tmp_path) == []
 
 

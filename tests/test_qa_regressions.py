@@ -99,3 +99,40 @@ def test_an_error_after_a_bom_has_the_right_column(tmp_path: Path,
     assert main(["check", str(path), "--json"]) == 2
     error = json.loads(capsys.readouterr().out)["error"]
     assert error["where"] == f"{path}:3:11"
+
+
+# --- 7 and 13: one error document; user input shortened and escaped in messages ----------------
+
+
+def test_do_of_an_unknown_phrase_is_one_error_document(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["do", "what's the weather", "--json"]) == 2
+    doc = json.loads(capsys.readouterr().out)
+    assert list(doc) == ["error"]
+    assert set(doc["error"]) == {"code", "message", "hint", "where", "intent", "suggestions"}
+    assert doc["error"]["intent"]["text"] == "what's the weather"
+
+
+def test_an_unknown_huge_phrase_is_not_echoed_whole(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["do", "x" * 10_000]) == 2
+    err = capsys.readouterr().err
+    assert len(err) < 400 and "x" * 79 + "…" in err and "x" * 81 not in err
+
+
+def test_script_messages_shorten_and_escape_the_phrase(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "long.ainlp"
+    path.write_text("zz" * 300 + "\nplease \x1b[31mfrobnicate\n", encoding="utf-8")
+    assert main(["check", str(path), "--json"]) == 2
+    messages = [d["message"] for d in json.loads(capsys.readouterr().out)["error"]["diagnostics"]]
+    assert len(messages) == 2 and all(len(m) < 120 for m in messages)
+    assert messages[0].endswith('z…"')
+    assert "\x1b" not in messages[1] and "\\e[31m" in messages[1]
+
+
+def test_the_display_helpers() -> None:
+    from ainlp.language.display import clip, printable, quoted
+
+    assert clip("abc", 3) == "abc" and clip("abcd", 3) == "ab…"
+    assert printable("ÄÖÜ 🐍\tok") == "ÄÖÜ 🐍\tok"
+    assert printable("a\x1b[2Jb\u202ec\x9bd\n") == "a\\e[2Jb\\u202ec\\x9bd\\n"
+    assert quoted("x" * 100) == '"' + "x" * 79 + '…"'

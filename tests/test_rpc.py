@@ -191,7 +191,7 @@ def test_parse_and_execute(tmp_path: Path) -> None:
 
     unknown = error_of(got[4], -32001)
     assert unknown["code"] == "phrase.unknown"
-    assert got[4]["error"]["data"]["intent"]["intent"] == "unknown"
+    assert got[4]["error"]["data"]["error"]["intent"]["intent"] == "unknown"
 
     which = got[5]["result"]
     assert which["action"] == "which_python"

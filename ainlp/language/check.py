@@ -30,6 +30,7 @@ from ainlp.language.ast import (
     Value,
 )
 from ainlp.language.diagnostics import Diagnostic, error_from, sort_key
+from ainlp.language.display import clip, quoted
 
 __all__ = ["check_script", "load_script"]
 
@@ -99,7 +100,8 @@ class _Checker:
         else:
             hint = "define it first: CONTEXT name { COMMAND " + statement.command + " { ... } }"
         self.report("script.undefined-command",
-                    f"RUN of an undefined command {statement.command!r}", statement.span, hint)
+                    f"RUN of an undefined command {clip(statement.command)!r}", statement.span,
+                    hint)
         return statement
 
     # -- values ------------------------------------------------------------------------------
@@ -109,7 +111,7 @@ class _Checker:
             (s for s in self.actions.values() if s.name.lower() == call.name.lower()), None)
         if spec is None:
             close = did_you_mean(call.name, self.actions)
-            self.report("script.unknown-action", f"unknown action {call.name!r}", call.span,
+            self.report("script.unknown-action", f"unknown action {clip(call.name)!r}", call.span,
                         f"did you mean {close}?" if close else "`ainlp help` lists the actions")
             return call
         if self.arguments(spec, call):
@@ -129,7 +131,7 @@ class _Checker:
                 known = ", ".join(p.name for p in spec.params) or "none"
                 hint = f"did you mean {close}?" if close else f"its arguments: {known}"
                 self.report("script.unknown-argument",
-                            f"{spec.name}() takes no argument {name!r}", span, hint)
+                            f"{spec.name}() takes no argument {clip(name)!r}", span, hint)
             elif name in seen:
                 ok = False
                 self.report("script.duplicate-argument",
@@ -165,7 +167,7 @@ class _Checker:
         if intent.name == "unknown":
             hint = ("did you mean: " + "; ".join(f'"{s}"' for s in intent.suggestions[:3])
                     if intent.suggestions else "`ainlp help` lists what can be said")
-            self.report("script.unknown-phrase", f"phrase not understood: {phrase.text!r}",
+            self.report("script.unknown-phrase", f"phrase not understood: {quoted(phrase.text)}",
                         phrase.span, hint)
             return checked
         spec = for_intent(intent.name)
@@ -176,7 +178,7 @@ class _Checker:
         try:
             spec.validate(arguments_for_intent(intent, spec))
         except BadInput as error:
-            self.report("script.bad-argument", f"{phrase.text!r} gives {error.message}",
+            self.report("script.bad-argument", f"{quoted(phrase.text)} gives {error.message}",
                         phrase.span, error.hint)
         return checked
 
