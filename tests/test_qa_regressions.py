@@ -136,3 +136,36 @@ def test_the_display_helpers() -> None:
     assert printable("ÄÖÜ 🐍\tok") == "ÄÖÜ 🐍\tok"
     assert printable("a\x1b[2Jb\u202ec\x9bd\n") == "a\\e[2Jb\\u202ec\\x9bd\\n"
     assert quoted("x" * 100) == '"' + "x" * 79 + '…"'
+
+
+# --- 12: human output never passes the input's control characters to the terminal ---------------
+
+ESC = "\x1b[31m"
+
+
+def test_parse_human_output_escapes_control_characters(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", f"diagnose {ESC}RED python"]) == 0
+    assert "\x1b" not in capsys.readouterr().out
+    for text in (f"make me a {ESC}sandwich", f"cook me a {ESC}"):
+        assert main(["parse", text]) == 0
+        out = capsys.readouterr().out
+        assert "\x1b" not in out and "\\e[31m" in out, out
+    assert main(["parse", f"list python interpreters\nfind {ESC} python 3.12"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\e[31m" in out
+
+
+def test_check_diagnostics_escape_the_line_and_keep_the_caret_under_the_column(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "esc.ainlp"
+    path.write_text(f"CONTEXT x {{\n COMMAND y {{\n  ACTION: f(a=\"{ESC}\", b=nope)\n }}\n}}\n",
+                    encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    lines = err.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"{path}:3:"))
+    column = int(lines[at].split(":")[2])
+    assert lines[at + 1] == '  ACTION: f(a="\\e[31m", b=nope)'
+    assert lines[at + 2].index("^") == column - 1 + len("\\e[31m") - len(ESC)
+    assert lines[at + 1][lines[at + 2].index("^"):].startswith("nope")

@@ -23,5 +23,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({"kind": "script", "source": script.source, "ok": True,
                           "commands": commands, "statements_to_run": runs, "diagnostics": []}))
     else:
-        print(f"{script.source}: ok ({len(commands)} command(s), {runs} statement(s) to run)")
+        from ainlp.language.display import printable
+
+        print(f"{printable(script.source)}: ok ({len(commands)} command(s), {runs} statement(s) "
+              "to run)")
     return 0

@@ -45,11 +45,16 @@ def _caret_line(line: str, column: int) -> str:
 
 
 def format_diagnostic(diag: Diagnostic, source_name: str, lines: Sequence[str]) -> str:
+    from ainlp.language.display import printable
+
     out = [f"{where(diag, source_name)}: {diag.message}"]
     if 1 <= diag.span.line <= len(lines):
         line = lines[diag.span.line - 1].rstrip("\r\n")
-        out.append(line)
-        out.append(_caret_line(line, diag.span.column))
+        # Shown with its control characters escaped; the caret goes under the escaped text.
+        shown_before = printable(line[: max(diag.span.column - 1, 0)])
+        out.append(printable(line))
+        out.append(_caret_line(shown_before, len(shown_before) + 1 + max(
+            diag.span.column - 1 - len(line), 0)))
     if diag.hint:
         out.append(f"  hint: {diag.hint}")
     return "\n".join(out)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ainlp.language.ast import CommandDef, ContextBlock, Script, Span, Statement
 from ainlp.language.diagnostics import Diagnostic, sort_key
+from ainlp.language.display import clip, printable
 from ainlp.language.normalise import is_plain_phrase
 
 if TYPE_CHECKING:
@@ -273,6 +274,7 @@ def _describe(error: UnexpectedInput, lines: Sequence[str]) -> tuple[str, str, s
     found = match.group(0) if match else "end of line"
     if len(found) > 40:
         found = found[:40] + "…"
+    found = printable(found)  # an escape sequence in the input must not reach the terminal
     if isinstance(error, UnexpectedToken) and error.token.type == "$END":
         found = "end of the statement"
     alpha = found[:1].isalpha() or found[:1] == "_"
@@ -313,7 +315,7 @@ def _describe(error: UnexpectedInput, lines: Sequence[str]) -> tuple[str, str, s
     if wanted_set == {"LPAR"} and alpha:
         value = line[:column].rsplit(":", 1)[-1].strip() + " " + line[column:].split("#")[0].strip()
         return ("script.syntax", f"expected '(' after the action name, found {shown}",
-                f'to say it in words, quote it: "{value.strip()}"', column)
+                f'to say it in words, quote it: "{printable(clip(value.strip()))}"', column)
     if "NAME" in wanted_set and "RPAR" in wanted_set and not alpha and found not in (
             "end of line", "end of the statement"):
         return ("script.syntax", f"expected an argument name=value or ')', found {shown}",

@@ -20,9 +20,17 @@ def _console(out: Console | None) -> Console:
     return console()
 
 
-def render_intent(intent: Intent, *, debug: bool = False, out: Console | None = None) -> None:
+def _shown(text: str) -> str:
+    """User text for rich: markup escaped, control characters written as escapes."""
     from rich.markup import escape
 
+    from ainlp.language.display import printable
+
+    return escape(printable(text))
+
+
+def render_intent(intent: Intent, *, debug: bool = False, out: Console | None = None) -> None:
+    escape = _shown
     out = _console(out)
     if intent.name == "unknown":
         out.print(f"[bold]unknown[/] — not understood well enough to act on: {escape(intent.text)}")
@@ -47,16 +55,15 @@ def _call_text(call: Call) -> str:
 
 
 def _phrase_text(phrase: Phrase) -> str:
-    from rich.markup import escape
-
+    escape = _shown
     meaning = f" → {phrase.intent.name}" if phrase.intent else ""
     return f'"{escape(phrase.text)}"{meaning}'
 
 
 def render_script(script: Script, out: Console | None = None) -> None:
-    from rich.markup import escape
     from rich.tree import Tree
 
+    escape = _shown
     from ainlp.language.ast import Call, ContextBlock, Phrase, RunStatement
 
     out = _console(out)

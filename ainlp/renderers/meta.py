@@ -61,14 +61,21 @@ def plan_lines(plan: Plan) -> list[str]:
 def print_plan(plan: Plan, *, footer: str) -> None:
     from rich.markup import escape
 
+    from ainlp.language.display import printable
+
     out = console()
     for line in plan_lines(plan):
-        out.print(escape(line), soft_wrap=True)
+        out.print(escape(printable(line)), soft_wrap=True)
     out.print(escape(footer))
 
 
 def render_statement(out: Console, statement: StatementResult, *, lines: bool = True) -> None:
-    from rich.markup import escape
+    from rich.markup import escape as escape_markup
+
+    from ainlp.language.display import printable
+
+    def escape(text: str) -> str:
+        return escape_markup(printable(text))
 
     what = (f"RUN {statement.name}" if statement.type == "run" else f"\"{statement.name}\"")
     status = ("skipped" if statement.skipped else "failed" if statement.failed
