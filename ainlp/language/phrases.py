@@ -290,6 +290,12 @@ def _typos() -> TypoIndex:
     return TypoIndex(w for w in vocabulary() if w.isalpha())
 
 
+def _noise(word: str) -> bool:
+    """A word with no ASCII letter or digit that is no path ("🐍", "ÄÖÜ", "—"): no template,
+    version or typo can use it, so like filler it costs a phrase little ("🐍 diagnose python")."""
+    return not any(ch.isascii() and ch.isalnum() for ch in word) and not is_path(word)
+
+
 # --- one phrase, prepared once for every template ---------------------------------------------
 
 _Match = tuple[int, float, str]  # (end token, gain, slot value)
@@ -307,8 +313,9 @@ class _Phrase:
         self.words = [t.lower for t in self.tokens]
         self.fixed: list[str | None] = [
             None if (w in known or len(w) < 3) else _typos().correct(w) for w in self.words]
-        self.weights = [_FILLER_WEIGHT if w in FILLER else 1.0 for w in self.words]
-        self.skip_costs = [0.0 if w in FILLER else _SKIP_COST for w in self.words]
+        light = [w in FILLER or _noise(w) for w in self.words]
+        self.weights = [_FILLER_WEIGHT if x else 1.0 for x in light]
+        self.skip_costs = [0.0 if x else _SKIP_COST for x in light]
         self.total = sum(self.weights)
         self._slots: dict[str, list[list[_Match]]] = {}
         self.item_matches: dict[int, dict[int, list[_Step]]] = {}  # id(item) -> start -> steps

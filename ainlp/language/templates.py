@@ -50,6 +50,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "|executes) (when|if) [i] (type|run|call) [python|python3]",
         "where does (python|python3|{version}) come from",
         "(show me|tell me|find out) which (python|python3|interpreter) ...",
+        # one version ("what python version do I have") asks what `python` is here; the plural
+        # ("what python versions do I have") lists them
+        "(what|which) (python version|version of python|python3 version|version of python3)"
+        " (do i have|have i got|am i on|am i running|is this|is installed|is it) [here]",
+        "what version (is|of) (python|python3) [do i have|have i got|is installed|is this] [here]",
     ),
     "diagnose": (
         "(diagnose|check|test|inspect|examine|analyze|analyse|audit|troubleshoot|debug|scan) "
