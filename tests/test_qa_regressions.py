@@ -169,3 +169,39 @@ def test_check_diagnostics_escape_the_line_and_keep_the_caret_under_the_column(
     assert lines[at + 1] == '  ACTION: f(a="\\e[31m", b=nope)'
     assert lines[at + 2].index("^") == column - 1 + len("\\e[31m") - len(ESC)
     assert lines[at + 1][lines[at + 2].index("^"):].startswith("nope")
+
+
+# --- 14: a RUN the grammar cannot read is reported as a RUN, not as a phrase ---------------------
+
+RUNS = """\
+CONTEXT x {
+    COMMAND y {
+        ACTION: run_environment_health_check()
+    }
+    COMMAND Zed {
+        ACTION: "run"
+    }
+}
+RUN
+RUN y\tRUN zed
+run my tests
+"""
+
+
+def test_a_run_without_one_command_name_is_a_syntax_diagnostic() -> None:
+    from ainlp.core.errors import ScriptError
+
+    from ainlp.language.check import load_script
+
+    with pytest.raises(ScriptError) as caught:
+        load_script(RUNS)
+    diagnostics = [d.to_json() for d in caught.value.diagnostics]  # type: ignore[attr-defined]
+    found = [(d["span"]["line"], d["code"], d["message"]) for d in diagnostics]
+    assert found == [
+        (6, "script.unknown-phrase", 'phrase not understood: "run"'),  # a clause's phrase
+        (9, "script.syntax", "RUN needs a command name"),
+        (10, "script.syntax", "RUN takes one command name, found more after 'y'"),
+        (11, "script.unknown-phrase", 'phrase not understood: "run my tests"'),
+    ]
+    assert diagnostics[1]["hint"] == "write RUN name, with the name of a COMMAND: Zed, y"
+    assert diagnostics[2]["hint"] == "put each RUN on a line of its own"

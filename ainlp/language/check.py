@@ -50,6 +50,7 @@ class _Checker:
         self.diagnostics: list[Diagnostic] = []
         self.actions: Mapping[str, ActionSpec] = registry()
         self.commands: dict[str, CommandDef] = {}
+        self.defined: dict[str, str] = {}  # every COMMAND of the script: lower-cased -> name
 
     def report(self, code: str, message: str, span: Span, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(code, message, span, hint))
@@ -57,13 +58,14 @@ class _Checker:
     # -- the script --------------------------------------------------------------------------
 
     def script(self, script: Script) -> Script:
+        self.defined = {key: command.name for key, command in script.commands.items()}
         statements: list[Statement] = []
         for statement in script.statements:
             if isinstance(statement, ContextBlock):
                 commands = tuple(self.command(c) for c in statement.commands)
                 statements.append(replace(statement, commands=commands))
             elif isinstance(statement, Phrase):
-                statements.append(self.phrase(statement))
+                statements.append(self.phrase(statement, statement=True))
             else:
                 statements.append(statement)
         # RUN may name a command defined further down: the whole file is known before running.
@@ -159,11 +161,13 @@ class _Checker:
         except BadInput as error:
             self.report("script.bad-argument", error.message, call.span, error.hint)
 
-    def phrase(self, phrase: Phrase) -> Phrase:
+    def phrase(self, phrase: Phrase, *, statement: bool = False) -> Phrase:
         from ainlp.dispatch import arguments_for_intent, intent_of
 
         intent = intent_of(phrase)
         checked = replace(phrase, intent=intent)
+        if intent.name == "unknown" and statement and self.run_without_name(phrase):
+            return checked
         if intent.name == "unknown":
             hint = ("did you mean: " + "; ".join(f'"{s}"' for s in intent.suggestions[:3])
                     if intent.suggestions else "`ainlp help` lists what can be said")
@@ -181,6 +185,25 @@ class _Checker:
             self.report("script.bad-argument", f"{quoted(phrase.text)} gives {error.message}",
                         phrase.span, error.hint)
         return checked
+
+
+    def run_without_name(self, phrase: Phrase) -> bool:
+        """Report a RUN the grammar could not read ("RUN" alone, "RUN y<TAB>RUN z") as the RUN
+        it was meant to be, not as a phrase; True when reported."""
+        words = phrase.text.split()
+        if not words or words[0].lower() != "run":
+            return False
+        if len(words) == 1:
+            self.report("script.syntax", "RUN needs a command name", phrase.span,
+                        "write RUN name, with the name of a COMMAND"
+                        + (": " + ", ".join(sorted(self.defined.values())[:5])
+                           if self.defined else ""))
+            return True
+        if words[1].lower() in self.defined:
+            self.report("script.syntax", f"RUN takes one command name, found more after "
+                        f"{clip(words[1])!r}", phrase.span, "put each RUN on a line of its own")
+            return True
+        return False
 
 
 def type_problem(param: Param, value: Value) -> str | None:
