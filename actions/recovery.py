@@ -53,6 +53,8 @@ def cleanup_broken_environments(ctx: ActionContext, target: str | None = None) -
     params=(
         Param("target", str, None, "an environment name or path, or 'project'"),
         Param("version", str, None, "a Python version such as 3.12"),
+        Param("scope", str, None, "'global' for every project (the default interpreter)",
+              choices=("project", "global")),
     ),
     intents=("switch",),
     phrases=("switch to virtual environment for this project", "use python 3.12 for this project",
@@ -61,7 +63,7 @@ def cleanup_broken_environments(ctx: ActionContext, target: str | None = None) -
     available=False,
 )
 def switch_environment(ctx: ActionContext, target: str | None = None,
-                       version: str | None = None) -> Result:
+                       version: str | None = None, scope: str | None = None) -> Result:
     raise NotAvailable("switching environments is not available yet in this version; nothing "
                        "was changed", hint="activate one by hand: `source <env>/bin/activate`")
 

@@ -36,7 +36,8 @@ from ainlp.language.ast import (
 )
 
 # Slots of intents.md that feed the parameter of the same name, when the action takes one.
-SLOT_PARAMS: tuple[str, ...] = ("version", "kind", "topic", "target", "source", "path", "format")
+SLOT_PARAMS: tuple[str, ...] = ("version", "kind", "topic", "target", "source", "path", "format",
+                                "scope")
 CLAUSE_ORDER: tuple[ClauseKind, ...] = ("ACTION", "RECOVERY", "EXPORT", "REPORT")
 WHEN: dict[ClauseKind, str] = {
     "ACTION": "in order; a failed ACTION stops the remaining ACTIONs",

@@ -205,3 +205,19 @@ def test_a_run_without_one_command_name_is_a_syntax_diagnostic() -> None:
     ]
     assert diagnostics[1]["hint"] == "write RUN name, with the name of a COMMAND: Zed, y"
     assert diagnostics[2]["hint"] == "put each RUN on a line of its own"
+
+
+def test_a_global_switch_carries_its_scope_to_the_action() -> None:
+    from ainlp.actions.registry import get_action
+
+    from ainlp.dispatch import step_for_intent
+
+    intent = match_phrase("use 3.11 globally")
+    assert (intent.name, intent.slots) == ("switch", {"version": "3.11", "scope": "global"})
+    step = step_for_intent(intent)
+    assert step.action == "switch_environment"
+    assert step.arguments == {"version": "3.11", "scope": "global"}
+    assert match_phrase("use 3.12 in this project").slots == {"version": "3.12",
+                                                              "target": "project"}
+    scope = get_action("switch_environment").param("scope")
+    assert scope is not None and scope.choices == ("project", "global")

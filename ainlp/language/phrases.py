@@ -264,6 +264,7 @@ def _vocabularies() -> dict[str, dict[str, _Runs]]:
         "kind": _phrase_table(t.KINDS.items()),
         "topic": _phrase_table(t.TOPICS.items()),
         "format": _phrase_table(t.FORMATS.items()),
+        "scope": _phrase_table(t.SCOPES.items()),
         "source": _phrase_table(t.SOURCES.items()),
         "project": _phrase_table((p, "project") for p in t.PROJECT),
         "all": _phrase_table((a, "all") for a in t.ALL),
@@ -347,7 +348,7 @@ class _Phrase:
         weight = self.weights[j]
         if name == "version":
             return self._version(j)
-        if name in ("kind", "topic", "format"):
+        if name in ("kind", "topic", "format", "scope"):
             return self._vocab(name, j)
         if name == "path":
             return [(j + 1, weight, token.text)] if is_path(token.text) else []

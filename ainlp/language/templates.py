@@ -108,9 +108,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(use|activate|select|enable|pick|choose) {target} [<env>]",
         "(activate|enable|enter) [python] <env> [here]",
         "(use|select|pick|choose) {version} [for|in] [{target}]",
-        "(use|select|pick|choose) {version} (globally|everywhere|by default|as default)",
-        "(set|make) {version} [as] [the] (default|global) [python]",
-        "(set|make) [the] (default|global|active) python [to] {version}",
+        "(use|select|pick|choose) [python] {version} {scope}",
+        "(set|make) [python] {version} [as] [the] {scope} [python]",
+        "(set|make) [the] {scope} python [to] {version}",
+        "(set|make) [the] active python [to] {version}",
         "work (on|in) {target}",
     ),
     "create_environment": (
@@ -300,6 +301,12 @@ TOPICS: dict[str, str] = {
 FORMATS: dict[str, str] = {
     "json": "json", "markdown": "markdown", "md": "markdown", "text": "text", "txt": "text",
     "plain text": "text", "plain": "text",
+}
+# Where a switch applies: every project (the default interpreter), not just this one.
+SCOPES: dict[str, str] = {
+    "globally": "global", "global": "global", "everywhere": "global", "default": "global",
+    "by default": "global", "as default": "global", "system-wide": "global",
+    "systemwide": "global", "for all projects": "global", "for every project": "global",
 }
 SOURCES: dict[str, str] = {
     "latest": "latest", "last": "latest", "newest": "latest", "previous": "latest",
