@@ -221,3 +221,10 @@ def test_a_global_switch_carries_its_scope_to_the_action() -> None:
                                                               "target": "project"}
     scope = get_action("switch_environment").param("scope")
     assert scope is not None and scope.choices == ("project", "global")
+
+
+def test_parse_of_a_huge_unknown_phrase_shows_it_shortened(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", "y" * 10_000]) == 0
+    out = capsys.readouterr().out
+    assert "y" * 79 + "…" in out and len(out) < 400

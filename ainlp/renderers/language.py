@@ -33,7 +33,10 @@ def render_intent(intent: Intent, *, debug: bool = False, out: Console | None = 
     escape = _shown
     out = _console(out)
     if intent.name == "unknown":
-        out.print(f"[bold]unknown[/] — not understood well enough to act on: {escape(intent.text)}")
+        from ainlp.language.display import clip
+
+        out.print("[bold]unknown[/] — not understood well enough to act on: "
+                  + escape(clip(intent.text)))
         if intent.suggestions:
             out.print("did you mean: " + ", ".join(f'"{escape(s)}"' for s in intent.suggestions))
     else:
