@@ -151,7 +151,7 @@ class Session:
         if not plan.statements:
             return Outcome("defined", defined=defined)
         ctx = self.ctx
-        if plan.changes_machine and not ctx.assume_yes:
+        if plan.needs_confirmation and not ctx.assume_yes:
             if not self.confirm(plan):
                 return Outcome("declined", plan=plan, defined=defined)
             ctx = replace(ctx, assume_yes=True)

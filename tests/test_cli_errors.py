@@ -68,3 +68,11 @@ def test_version_spellings_are_normalised(tmp_path: Path) -> None:
     for spelling in ("3.12", "python3.12", "py3.12"):
         done = run(tmp_path, "find", "--version", spelling, "--json")
         assert done.returncode == 0, done.stderr
+
+
+def test_use_takes_global_as_cli_md_spells_it(tmp_path: Path) -> None:
+    done = run(tmp_path, "use", "--help")
+    assert done.returncode == 0 and "--global" in done.stdout
+    done = run(tmp_path, "use", "3.12", "--global", "--json")
+    assert done.returncode == 1  # switching is not available yet: said, not faked
+    assert json.loads(done.stdout)["error"]["code"] == "action.not-available"

@@ -200,12 +200,9 @@ def test_parse_and_execute(tmp_path: Path) -> None:
     assert got[8]["result"]["action"] == "which_python"
     assert "no_such_intent" in error_of(got[9], -32001)["message"]
 
-    plan = got[6]["result"]
-    assert plan["applied"] == [] and plan["snapshot"] is None
-    assert plan["plan"]["id"]
-    assert [s["action"] for s in plan["plan"]["steps"]] == ["create_comprehensive_backup"]
-    assert plan["changes_machine"] is True
-    # applying runs the action, whose engine is not there yet: an error, never a fake success
+    # backups are not available yet: no plan is offered that could not be applied, and
+    # applying is an error, never a fake success
+    assert error_of(got[6], -32002)["code"] == "action.not-available"
     assert error_of(got[7], -32002)["code"] == "action.not-available"
 
     ran = got["ten"]["result"]
@@ -213,17 +210,12 @@ def test_parse_and_execute(tmp_path: Path) -> None:
     assert [s["steps"][0]["action"] for s in ran["statements"]] == ["run_environment_health_check"]
 
 
-def test_plans_are_applied_by_id_and_state_changing_methods_say_not_available(
-        tmp_path: Path) -> None:
-    first = b"".join(frame(m) for m in [
-        request(1, "execute", {"text": "undo the last change"}),
-    ])
-    messages, _ = serve(tmp_path, first)
-    plan_id = replies(messages)[1]["result"]["plan"]["id"]
+def test_unknown_plans_and_state_changing_methods_say_so(tmp_path: Path) -> None:
+    plan_id = "no-such-plan"
     data = b"".join(frame(m) for m in [
         request(1, "execute", {"text": "undo the last change"}),
-        request(2, "apply", {"plan_id": plan_id}),
-        request(3, "apply", {"plan_id": plan_id}),  # a plan is applied once
+        request(2, "execute", {"text": "undo the last change", "apply": True}),
+        request(3, "apply", {"plan_id": plan_id}),
         request(4, "plan", {"target": "all"}),
         request(5, "snapshot", {}),
         request(6, "restore", {"source": "latest"}),
@@ -231,7 +223,8 @@ def test_plans_are_applied_by_id_and_state_changing_methods_say_not_available(
         request(8, "import", {"path": str(tmp_path / "bundle")}),
     ])
     got = replies(serve(tmp_path, data)[0])
-    assert got[1]["result"]["plan"]["id"] == plan_id
+    # undo is not available yet: no plan is offered that could never be applied
+    assert error_of(got[1], -32002)["code"] == "action.not-available"
     assert error_of(got[2], -32002)["code"] == "action.not-available"
     assert plan_id in error_of(got[3], -32001)["message"]
     for id in (4, 5, 6, 7, 8):

@@ -37,6 +37,11 @@ def configure_action(parser: argparse.ArgumentParser, command: ActionCommand) ->
                 help=param.help,
                 choices=param.choices,
             )
+    scope = spec.param("scope")
+    if scope is not None and scope.choices and "global" in scope.choices:
+        # cli.md: `ainlp use TARGET [--global]`
+        parser.add_argument("--global", dest="scope", action="store_const", const="global",
+                            help="the same as --scope global")
     if spec.changes_machine:
         add_change_flags(parser)
 

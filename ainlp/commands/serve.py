@@ -250,7 +250,7 @@ def _execute_script(service: Service, script: Script, apply: bool, call: Call) -
 
 def _run_or_plan(service: Service, plan: Plan, apply: bool,
                  run: Callable[[Call], dict[str, Any]], call: Call) -> dict[str, Any]:
-    if plan.changes_machine and not apply:
+    if plan.needs_confirmation and not apply:
         service.remember(plan.id, run)
         return plan.to_json(summary=PLAN_ONLY)
     return run(call)
