@@ -1,78 +1,117 @@
-"""Problems that discovery proves while it looks (a stub it refused to run, a stale registry
-entry, an environment folder without its metadata) turned into findings."""
+"""Problems that discovery proves while it looks (a link it followed, a probe it ran, a stub
+it refused to run, a stale registry entry) turned into findings: one relay per problem id."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
-from ainlp.core.health.checks.venv import _from_discovery
+from ainlp.core.health.checks._common import subject_of
 from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding, Severity
-from ainlp.core.health.registry import health_check
+from ainlp.core.health.registry import CheckFunc, get_check, health_check
 
 
-@health_check(
-    "conda.no-interpreter", severity=Severity.WARNING, topics=("conda",), fix="cleanup",
-    title="A conda environment without Python",
-    explanation="The folder has conda-meta (it is a conda environment) but no python "
-                "executable: it was created without python, or python was removed from it.",
-    why="Tools that pick it as an interpreter (editors, `conda run python`) fail; often it "
-        "is an abandoned environment taking disk space.",
-    repair="`cleanup` forgets it (and, confirmed, removes it); or `conda install -n NAME "
-           "python` makes it a Python environment again.",
-)
-def conda_no_interpreter(ctx: CheckContext) -> Iterator[Finding]:
-    yield from _from_discovery(ctx, "conda.no-interpreter")
+class _Relay(NamedTuple):
+    id: str
+    severity: Severity
+    topics: tuple[str, ...]
+    fix: str | None
+    title: str
+    explanation: str
+    why: str
+    repair: str
 
 
-@health_check(
-    "venv.cfg-missing", severity=Severity.ERROR, topics=("venv",), fix="rebuild",
-    title="A venv without pyvenv.cfg",
-    explanation="The folder has a venv's layout (bin/python, lib/pythonX.Y/site-packages) but "
-                "no pyvenv.cfg, so Python does not know it is a virtual environment.",
-    why="Its python runs as the base interpreter: installs go to the base, and imports miss "
+_RELAYS = (
+    _Relay(
+        "env.no-interpreter", Severity.ERROR, ("venv", "conda"), "rebuild",
+        "An environment without an interpreter",
+        "The environment folder (a venv's pyvenv.cfg, a conda env's conda-meta) is there, but "
+        "no python executable is in it.",
+        "Nothing in the environment can run.",
+        "`rebuild` recreates the environment; `ainlp cleanup` forgets or removes it.",
+    ),
+    _Relay(
+        "env.dangling-interpreter", Severity.ERROR, ("venv", "conda"), "rebuild",
+        "The environment's python is a dangling link",
+        "bin/python is a symbolic link to a file that no longer exists (or a link loop).",
+        "The environment cannot start: its Python was uninstalled or moved.",
+        "`rebuild` recreates the environment with an installed Python of the same minor "
+        "version and reinstalls its packages.",
+    ),
+    _Relay(
+        "interpreter.unrunnable", Severity.ERROR, ("interpreter", "venv", "path"), "rebuild",
+        "An interpreter that cannot run",
+        "Asked for its version, the interpreter crashed, hung past the timeout, or printed "
+        "something that is not a Python's answer.",
+        "Everything that runs this interpreter (a venv, a tool, `python` on PATH) fails.",
+        "`rebuild` recreates an environment on another base; a bare interpreter must be "
+        "reinstalled (pyenv install, the package manager) or removed from PATH.",
+    ),
+    _Relay(
+        "conda.no-interpreter", Severity.WARNING, ("conda",), "cleanup",
+        "A conda environment without Python",
+        "The folder has conda-meta (it is a conda environment) but no python executable: it "
+        "was created without python, or python was removed from it.",
+        "Tools that pick it as an interpreter (editors, `conda run python`) fail; often it is "
+        "an abandoned environment taking disk space.",
+        "`cleanup` forgets it (and, confirmed, removes it); or `conda install -n NAME python` "
+        "makes it a Python environment again.",
+    ),
+    _Relay(
+        "venv.cfg-missing", Severity.ERROR, ("venv",), "rebuild",
+        "A venv without pyvenv.cfg",
+        "The folder has a venv's layout (bin/python, lib/pythonX.Y/site-packages) but no "
+        "pyvenv.cfg, so Python does not know it is a virtual environment.",
+        "Its python runs as the base interpreter: installs go to the base, and imports miss "
         "the venv's packages.",
-    repair="`rebuild` recreates the environment with the same Python and reinstalls its "
-           "packages.",
+        "`rebuild` recreates the environment with the same Python and reinstalls its packages.",
+    ),
+    _Relay(
+        "windows.store-stub", Severity.WARNING, ("path", "windows"), None,
+        "The Microsoft Store python stub",
+        "python.exe in %LOCALAPPDATA%\\Microsoft\\WindowsApps is an App Execution Alias with "
+        "no Store Python installed behind it: it opens the Store.",
+        "Anything that runs `python` from that folder gets no interpreter.",
+        "No automatic repair: install Python, or turn the alias off in Settings > Apps > App "
+        "execution aliases.",
+    ),
+    _Relay(
+        "windows.registry-stale", Severity.WARNING, ("windows",), "cleanup",
+        "A registry entry for a Python that is gone",
+        "A PEP 514 registry entry (Software\\Python\\<Company>\\<Tag>) names an install folder "
+        "that no longer exists.",
+        "The `py` launcher and editors offer an interpreter that cannot start.",
+        "`cleanup` forgets it; the entry itself is removed by repairing or uninstalling that "
+        "Python in Windows' Apps settings.",
+    ),
+    _Relay(
+        "macos.xcode-stub", Severity.INFO, ("path", "macos"), None,
+        "/usr/bin/python3 is the developer-tools stub",
+        "On macOS, /usr/bin/python3 only offers to install the Command Line Tools until they "
+        "are installed; AINLP does not run it.",
+        "Scripts that call /usr/bin/python3 stop at an install dialog.",
+        "No automatic repair: install the Command Line Tools (`xcode-select --install`) or "
+        "put another Python first on PATH.",
+    ),
 )
-def venv_cfg_missing(ctx: CheckContext) -> Iterator[Finding]:
-    yield from _from_discovery(ctx, "venv.cfg-missing")
 
 
-@health_check(
-    "windows.store-stub", severity=Severity.WARNING, topics=("path", "windows"),
-    title="The Microsoft Store python stub",
-    explanation="python.exe in %LOCALAPPDATA%\\Microsoft\\WindowsApps is an App Execution "
-                "Alias with no Store Python installed behind it: it opens the Store.",
-    why="Anything that runs `python` from that folder gets no interpreter.",
-    repair="No automatic repair: install Python, or turn the alias off in Settings > Apps > "
-           "App execution aliases.",
-)
-def windows_store_stub(ctx: CheckContext) -> Iterator[Finding]:
-    yield from _from_discovery(ctx, "windows.store-stub")
+def _relay(id: str) -> CheckFunc:
+    def check(ctx: CheckContext) -> Iterator[Finding]:
+        spec = get_check(id)
+        for env in ctx.environments:
+            for problem in env.problems:
+                if problem.id == id:
+                    yield spec.finding(subject_of(env), problem.message, problem.hint)
+
+    check.__name__ = f"relay_{id.replace('.', '_').replace('-', '_')}"
+    return check
 
 
-@health_check(
-    "windows.registry-stale", severity=Severity.WARNING, topics=("windows",), fix="cleanup",
-    title="A registry entry for a Python that is gone",
-    explanation="A PEP 514 registry entry (Software\\Python\\<Company>\\<Tag>) names an "
-                "install folder that no longer exists.",
-    why="The `py` launcher and editors offer an interpreter that cannot start.",
-    repair="`cleanup` forgets it; the entry itself is removed by repairing or uninstalling "
-           "that Python in Windows' Apps settings.",
-)
-def windows_registry_stale(ctx: CheckContext) -> Iterator[Finding]:
-    yield from _from_discovery(ctx, "windows.registry-stale")
-
-
-@health_check(
-    "macos.xcode-stub", severity=Severity.INFO, topics=("path", "macos"),
-    title="/usr/bin/python3 is the developer-tools stub",
-    explanation="On macOS, /usr/bin/python3 only offers to install the Command Line Tools "
-                "until they are installed; AINLP does not run it.",
-    why="Scripts that call /usr/bin/python3 stop at an install dialog.",
-    repair="No automatic repair: install the Command Line Tools (`xcode-select --install`) or "
-           "put another Python first on PATH.",
-)
-def xcode_stub(ctx: CheckContext) -> Iterator[Finding]:
-    yield from _from_discovery(ctx, "macos.xcode-stub")
+for _entry in _RELAYS:
+    health_check(
+        _entry.id, severity=_entry.severity, topics=_entry.topics, title=_entry.title,
+        explanation=_entry.explanation, why=_entry.why, repair=_entry.repair, fix=_entry.fix,
+    )(_relay(_entry.id))

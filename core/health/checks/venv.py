@@ -14,7 +14,6 @@ from ainlp.core.health.checks._common import (
     can_run,
     is_venv_record,
     minor_of,
-    subject_of,
 )
 from ainlp.core.health.checks._venvfacts import venv_facts
 from ainlp.core.health.context import CheckContext
@@ -318,54 +317,6 @@ def pip_unrunnable(ctx: CheckContext) -> Iterator[Finding]:
                                f"{scripts[0]} exists but the pip package is not installed",
                                f"{bin_dir(env.prefix, platform) / 'python'} -m ensurepip "
                                "--upgrade reinstalls it")
-
-
-@health_check(
-    "env.no-interpreter", severity=Severity.ERROR, topics=("venv", "conda"), fix="rebuild",
-    title="An environment without an interpreter",
-    explanation="The environment folder (a venv's pyvenv.cfg, a conda env's conda-meta) is "
-                "there, but no python executable is in it.",
-    why="Nothing in the environment can run.",
-    repair="`rebuild` recreates the environment; `ainlp cleanup` forgets or removes it.",
-)
-def no_interpreter(ctx: CheckContext) -> Iterator[Finding]:
-    yield from _from_discovery(ctx, "env.no-interpreter")
-
-
-@health_check(
-    "env.dangling-interpreter", severity=Severity.ERROR, topics=("venv", "conda"),
-    fix="rebuild",
-    title="The environment's python is a dangling link",
-    explanation="bin/python is a symbolic link to a file that no longer exists.",
-    why="The environment cannot start: its Python was uninstalled or moved.",
-    repair="`rebuild` recreates the environment with an installed Python of the same minor "
-           "version and reinstalls its packages.",
-)
-def dangling_interpreter(ctx: CheckContext) -> Iterator[Finding]:
-    yield from _from_discovery(ctx, "env.dangling-interpreter")
-
-
-@health_check(
-    "interpreter.unrunnable", severity=Severity.ERROR, topics=("interpreter", "venv", "path"),
-    fix="rebuild",
-    title="An interpreter that cannot run",
-    explanation="Asked for its version, the interpreter crashed, hung past the timeout, or "
-                "printed something that is not a Python's answer.",
-    why="Everything that runs this interpreter (a venv, a tool, `python` on PATH) fails.",
-    repair="`rebuild` recreates an environment on another base; a bare interpreter must be "
-           "reinstalled (pyenv install, the package manager) or removed from PATH.",
-)
-def unrunnable(ctx: CheckContext) -> Iterator[Finding]:
-    yield from _from_discovery(ctx, "interpreter.unrunnable")
-
-
-def _from_discovery(ctx: CheckContext, id: str) -> Iterator[Finding]:
-    """Problems discovery already proved while looking (a link it followed, a probe it ran)."""
-    spec = get_check(id)
-    for env in ctx.environments:
-        for problem in env.problems:
-            if problem.id == id:
-                yield spec.finding(subject_of(env), problem.message, problem.hint)
 
 
 def _foreign_entries(site: Path) -> list[Path]:
