@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from ainlp.core.discovery import discover
 from ainlp.core.discovery.locators import Locator, all_locators
+from ainlp.core.discovery.locators.path import PathLocator
 from ainlp.core.discovery.locators.windows import (
     PyDefault,
     RegKey,
@@ -502,3 +503,14 @@ def test_store_needs_a_win32_world(tmp_path: Path) -> None:
     assert len(list(WindowsStoreLocator().locate(world))) == 1
     assert list(WindowsStoreLocator().locate(replace(world, platform="linux"))) == []
     assert list(WindowsStoreLocator().locate(world.with_env(LOCALAPPDATA=None))) == []
+
+
+def test_python_exe_on_a_windows_path_is_found(tmp_path: Path) -> None:
+    install = tmp_path / "Python312"
+    write(install / "python.exe", "")
+    write(install / "include" / "patchlevel.h", '#define PY_VERSION "3.12.4"\n')
+    world = replace(make_world(tmp_path), platform="win32",
+                    env={"PATH": f"{install};{tmp_path / 'nothing'}", "HOME": str(tmp_path)})
+    (env,) = discover(world, locators=[PathLocator()], use_cache=False).environments
+    assert (env.executable, env.version, env.found_by) == (install / "python.exe", "3.12.4",
+                                                           ("path",))

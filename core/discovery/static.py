@@ -12,7 +12,7 @@ from pathlib import Path
 _PY_VERSION = re.compile(r'^#define\s+PY_VERSION\s+"([^"]+)"', re.MULTILINE)
 _VERSION_INFO = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:\.(final|alpha|beta|candidate)\.(\d+))?$")
 _RELEASE_TAGS = {"alpha": "a", "beta": "b", "candidate": "rc"}
-_EXECUTABLE_NAME = re.compile(r"^python(\d+(\.\d+){0,2})?$")  # python3.9.9 too
+_EXECUTABLE_NAME = re.compile(r"^python(\d+(\.\d+){0,2})?(\.exe)?$")  # python3.9.9, python.exe
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +178,8 @@ def minor_of_name(name: str) -> str | None:
 
 
 def python_executables(bin_dir: Path) -> list[Path]:
-    """python, python3 and python3.X files in a folder (x bit not required), sorted."""
+    """python, python3 and python3.X files (python.exe on Windows) in a folder (x bit not
+    required), sorted."""
     try:
         # plain names first: /usr/bin holds thousands of entries, few of them pythons
         names = [name for name in os.listdir(bin_dir) if _EXECUTABLE_NAME.match(name)]
