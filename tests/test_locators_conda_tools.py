@@ -460,3 +460,15 @@ def test_windows_layouts_of_conda_and_uv(tmp_path: Path) -> None:
         ("conda", "w", "3.11.9", "python.exe", None, "x64", ()),
         ("uv-tool", "ruff", "3.12.4", "python.exe", "uv.exe", None, ("venv.base-missing",)),
     ]
+
+
+def test_pipx_env_is_named_by_its_metadata(tmp_path: Path) -> None:
+    venvs = tmp_path / "home" / ".local" / "share" / "pipx" / "venvs"
+    make_venv(venvs / "black-1")
+    write(venvs / "black-1" / "pipx_metadata.json",
+          '{"main_package": {"package": "black", "suffix": "@1"}, "pipx_metadata_version": "0.5"}')
+    make_venv(venvs / "damaged")
+    write(venvs / "damaged" / "pipx_metadata.json", "{not json")
+    world = make_world(tmp_path)
+    names = {r.prefix.name: r.name for r in PipxLocator().locate(world)}
+    assert names == {"black-1": "black@1", "damaged": "damaged"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -103,6 +104,15 @@ class PipxLocator(_ToolVenvs):
         if world.platform == "win32":
             found.insert(0, world.home / "pipx" / "venvs")
         return found
+
+    def env_name(self, prefix: Path) -> str:
+        """The app's package (with pipx's --suffix) from pipx_metadata.json, else the folder."""
+        try:
+            data = json.loads((prefix / "pipx_metadata.json").read_text(encoding="utf-8"))
+            main = data["main_package"]
+            return f"{main['package']}{main.get('suffix') or ''}"
+        except (OSError, ValueError, KeyError, TypeError):
+            return prefix.name
 
 
 @register_locator("uv-tool")
