@@ -11,27 +11,21 @@ import os
 from pathlib import Path
 
 from ainlp.core.discovery.probe import ProbeResult
+from ainlp.core.discovery.snapshot import file_key, link_chain
 
 CACHE_FILE = "discovery-cache.json"
 _FORMAT = 1
-_MAX_LINKS = 40
 
 
 def stat_key(path: Path) -> str | None:
-    """The stat fingerprint of path and its symlink chain; None if it cannot be read."""
+    """The stat fingerprint of path and its symlink chain; None if any of it cannot be read."""
     parts: list[str] = []
-    current = path
-    try:
-        for _ in range(_MAX_LINKS):
-            st = os.lstat(current)
-            parts.append(f"{current}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_size}:{st.st_ino}")
-            if not os.path.islink(current):
-                return "|".join(parts)
-            target = Path(os.readlink(current))
-            current = target if target.is_absolute() else current.parent / target
-    except OSError:
-        return None
-    return None
+    for link in link_chain(str(path)):
+        key = file_key(link)
+        if key is None:
+            return None
+        parts.append(f"{link}:{key}")
+    return "|".join(parts)
 
 
 class ProbeCache:

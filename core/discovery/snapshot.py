@@ -102,7 +102,8 @@ class RecordingEnv(Mapping[str, str]):
         return len(self._env)
 
 
-def _stat(path: str) -> str | None:
+def file_key(path: str) -> str | None:
+    """(mtime, ctime, size, inode) of a path itself (links not followed); None if absent."""
     try:
         st = os.lstat(path)
     except OSError:
@@ -122,7 +123,8 @@ def _with_ancestors(paths: Iterable[str]) -> set[str]:
     return out
 
 
-def _link_chain(path: str) -> list[str]:
+def link_chain(path: str) -> list[str]:
+    """The path, then each link target in turn, up to the first path that is not a link."""
     chain = [path]
     for _ in range(40):
         try:
@@ -149,7 +151,7 @@ def _environment_paths(document: Mapping[str, Any]) -> list[str]:
         paths += [prefix, os.path.join(prefix, "pyvenv.cfg"), os.path.join(prefix, "conda-meta")]
         for exe in (env.get("executable"), env.get("base_executable")):
             if exe:
-                paths += _link_chain(exe)
+                paths += link_chain(exe)
     return paths
 
 
@@ -217,7 +219,7 @@ def save(
         "platform": platform,
         "whole_env": recorder.whole_env,
         "env": env_used,
-        "paths": [[p, _stat(p)] for p in paths],
+        "paths": [[p, file_key(p)] for p in paths],
         "document": json.dumps(body)[:-1],  # an open object: elapsed_ms and cache follow
     }
     try:
@@ -267,7 +269,7 @@ def fresh_document(
         elif any(env.get(key) != value for key, value in saved_env.items()):
             return None
         for path, key in snapshot["paths"]:
-            if _stat(path) != key:
+            if file_key(path) != key:
                 return None
         document = snapshot["document"]
     except (OSError, ValueError, EOFError, KeyError, TypeError):

@@ -7,12 +7,12 @@ locators read. The loop sleeps between polls; it never spins.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ainlp.core.discovery.snapshot import file_key
 from ainlp.core.health.engine import HealthReport, run_checks
 from ainlp.core.health.findings import Finding
 from ainlp.core.world import World
@@ -38,14 +38,6 @@ class WatchEvent:
             **({"findings": [f.to_json() for f in self.report.findings]}
                if self.kind == "initial" else {}),
         }
-
-
-def _stat(path: Path) -> str | None:
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    return f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_size}:{st.st_ino}"
 
 
 def watched_paths(world: World, report: HealthReport) -> list[Path]:
@@ -93,7 +85,9 @@ def _discovery_roots(world: World) -> list[Path]:
 def fingerprint(world: World, report: HealthReport) -> Fingerprint:
     from ainlp.core.discovery.cache import stat_key
 
-    parts: list[tuple[str, str | None]] = [(str(p), _stat(p)) for p in watched_paths(world, report)]
+    parts: list[tuple[str, str | None]] = [
+        (str(p), file_key(str(p))) for p in watched_paths(world, report)
+    ]
     for env in report.inventory.environments:
         if env.executable is not None:
             parts.append((f"chain:{env.executable}", stat_key(env.executable)))
