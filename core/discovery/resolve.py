@@ -110,16 +110,21 @@ def _check_executable(record: EnvRecord) -> EnvRecord:
                 "The environment has no interpreter: rebuild it or remove it (ainlp cleanup).",
             )
         )
-    if exe.is_symlink() and not exe.exists():
-        looped = _is_link_loop(exe)
-        what = (f"{exe} is a symlink loop" if looped
-                else f"{exe} is a symlink to {os.readlink(exe)}, which does not exist")
-        bare = record.kind in (EnvKind.SYSTEM, EnvKind.HOMEBREW, EnvKind.UNKNOWN)
-        hint = (f"Remove or repair the link in {exe.parent}, or reinstall that Python."
-                if bare else
-                "Its Python was uninstalled or moved: rebuild the environment (ainlp fix).")
-        return record.with_problem(Problem("env.dangling-interpreter", what, hint))
-    return record
+    bare = record.kind in (EnvKind.SYSTEM, EnvKind.HOMEBREW, EnvKind.UNKNOWN)
+    hint = (f"Remove or repair the link in {exe.parent}, or reinstall that Python."
+            if bare else
+            "Its Python was uninstalled or moved: rebuild the environment (ainlp fix).")
+    problem = dangling_interpreter(exe, hint)
+    return record.with_problem(problem) if problem else record
+
+
+def dangling_interpreter(exe: Path, hint: str) -> Problem | None:
+    """`env.dangling-interpreter` when exe is a link to nothing (or a link loop)."""
+    if not exe.is_symlink() or exe.exists():
+        return None
+    what = (f"{exe} is a symlink loop" if _is_link_loop(exe)
+            else f"{exe} is a symlink to {os.readlink(exe)}, which does not exist")
+    return Problem("env.dangling-interpreter", what, hint)
 
 
 def _is_link_loop(path: Path) -> bool:

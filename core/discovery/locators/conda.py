@@ -22,7 +22,7 @@ from ainlp.core.discovery.locators.conda_meta import (
 )
 from ainlp.core.discovery.locators.condarc import CondaRc, read_condarc
 from ainlp.core.discovery.records import EnvKind, EnvRecord, Manager, Problem
-from ainlp.core.discovery.resolve import executable_in, prefix_of_executable
+from ainlp.core.discovery.resolve import dangling_interpreter, executable_in, prefix_of_executable
 from ainlp.core.world import World
 
 # Folder names the installers suggest (in HOME, /opt, /usr/local, /usr/share); versioned
@@ -79,13 +79,9 @@ def _check_interpreter(record: EnvRecord) -> EnvRecord:
             f"{detail} there is no python executable in {record.prefix}",
             f"Install Python into it (conda install -p {record.prefix} python) or remove it "
             f"(conda env remove -p {record.prefix})."))
-    if exe.is_symlink() and not exe.exists():
-        return record.with_problem(Problem(
-            "env.dangling-interpreter",
-            f"{exe} is a symlink to {os.readlink(exe)}, which does not exist",
-            f"Reinstall Python into it: conda install -p {record.prefix} "
-            "--force-reinstall python."))
-    return record
+    hint = f"Reinstall Python into it: conda install -p {record.prefix} --force-reinstall python."
+    problem = dangling_interpreter(exe, hint)
+    return record.with_problem(problem) if problem else record
 
 
 def condarc_envs_dirs(world: World, rc: CondaRc | None = None) -> list[Path]:
