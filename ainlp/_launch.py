@@ -29,11 +29,11 @@ def _find_from_snapshot() -> str | None:
     import time
 
     from ainlp.core.discovery.snapshot import fresh_document
-    from ainlp.core.paths import state_dir_for
+    from ainlp.core.paths import home_for, state_dir_for
 
     started = time.perf_counter()
     env = os.environ
-    home = env.get("HOME") or os.path.expanduser("~")
+    home = home_for(env)
     try:
         cwd = os.getcwd()
     except OSError:

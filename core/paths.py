@@ -6,6 +6,11 @@ import os
 from collections.abc import Mapping
 
 
+def home_for(env: Mapping[str, str]) -> str:
+    """The user's home: HOME, else what the operating system says."""
+    return env.get("HOME") or os.path.expanduser("~")
+
+
 def state_dir_for(env: Mapping[str, str], home: str, platform: str) -> str:
     """AINLP_HOME, else the platform's user data folder for ainlp."""
     if env.get("AINLP_HOME"):

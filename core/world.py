@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ainlp.core.paths import state_dir_for
+from ainlp.core.paths import home_for, state_dir_for
 from ainlp.core.process import Runner, run_process
 
 
@@ -35,7 +35,7 @@ class World:
     def current(cls) -> World:
         """The real machine; only front ends call this."""
         env = dict(os.environ)
-        home = Path(env.get("HOME") or os.path.expanduser("~"))
+        home = Path(home_for(env))
         return cls(root=Path("/"), home=home, env=env, cwd=Path.cwd())
 
     def system_path(self, absolute: str) -> Path:

@@ -21,28 +21,24 @@ if TYPE_CHECKING:
 __all__ = ["cache_file", "parser", "state_dir"]
 
 
-def _home(env: Mapping[str, str]) -> str:
-    return env.get("HOME") or os.path.expanduser("~")
-
-
 def state_dir(env: Mapping[str, str] | None = None, home: Path | None = None,
               platform: str | None = None) -> Path:
     """AINLP_HOME, else the platform's user data folder for ainlp (World.state_dir's rule,
     without importing World and its process machinery)."""
     from pathlib import Path
 
-    from ainlp.core.paths import state_dir_for
+    from ainlp.core.paths import home_for, state_dir_for
 
     env = os.environ if env is None else env
-    return Path(state_dir_for(env, str(home) if home else _home(env), platform or sys.platform))
+    return Path(state_dir_for(env, str(home) if home else home_for(env), platform or sys.platform))
 
 
 def _cache_file() -> str:
     import lark
 
-    from ainlp.core.paths import state_dir_for
+    from ainlp.core.paths import home_for, state_dir_for
 
-    directory = state_dir_for(os.environ, _home(os.environ), sys.platform)
+    directory = state_dir_for(os.environ, home_for(os.environ), sys.platform)
     # Named after the Lark version: its table format may change between versions.
     return os.path.join(directory, "cache", f"grammar-lark-{lark.__version__}.cache")
 
