@@ -29,12 +29,12 @@ def _model(spec: ActionSpec) -> type[BaseModel]:
     return create_model(f"{spec.name}_arguments", __config__=config, **fields)
 
 
-def _already_valid(spec: ActionSpec, arguments: Mapping[str, Any]) -> dict[str, Any] | None:
+def _already_valid(spec: ActionSpec, arguments: Mapping[str, object]) -> dict[str, object] | None:
     """Arguments that already have their exact types (as argparse gives them) skip pydantic."""
     known = {p.name: p for p in spec.params}
     if not set(arguments) <= set(known):
         return None
-    checked: dict[str, Any] = {}
+    checked: dict[str, object] = {}
     for param in spec.params:
         if param.name not in arguments:
             if param.required:
@@ -51,7 +51,7 @@ def _already_valid(spec: ActionSpec, arguments: Mapping[str, Any]) -> dict[str, 
     return checked
 
 
-def validate_arguments(spec: ActionSpec, arguments: Mapping[str, Any]) -> dict[str, Any]:
+def validate_arguments(spec: ActionSpec, arguments: Mapping[str, object]) -> dict[str, object]:
     fast = _already_valid(spec, arguments)
     if fast is not None:
         return fast

@@ -6,9 +6,8 @@ these actions say so and fail (exit 1) instead of pretending to have done anythi
 
 from __future__ import annotations
 
-from ainlp.actions.registry import ActionContext, Param, action
+from ainlp.actions.registry import ActionContext, Param, Unavailable, action
 from ainlp.actions.result import Result
-from ainlp.core.errors import NotAvailable
 
 _HINT = ("`ainlp find` and `ainlp doctor` work now; until backups exist, keep a copy of "
          "important environments with `pip freeze > requirements.txt` inside each")
@@ -21,11 +20,11 @@ _HINT = ("`ainlp find` and `ainlp doctor` work now; until backups exist, keep a 
     intents=("backup",),
     phrases=("back up my environments", "create a backup", "snapshot environment datasci"),
     changes_machine=True,
-    available=False,
+    unavailable=Unavailable("backups are not available yet in this version; nothing was saved",
+                       _HINT),
 )
 def create_comprehensive_backup(ctx: ActionContext, target: str | None = None) -> Result:
-    raise NotAvailable("backups are not available yet in this version; nothing was saved",
-                       hint=_HINT)
+    raise AssertionError("unreachable: ActionSpec.run raises the Unavailable")
 
 
 @action(
@@ -33,11 +32,11 @@ def create_comprehensive_backup(ctx: ActionContext, target: str | None = None) -
     description="List the snapshots and backups that can be restored",
     intents=("list_backups",),
     phrases=("list backups", "show snapshots"),
-    available=False,
+    unavailable=Unavailable("backups are not available yet in this version; there is nothing "
+                            "to list", _HINT),
 )
 def list_backups(ctx: ActionContext) -> Result:
-    raise NotAvailable("backups are not available yet in this version; there is nothing to list",
-                       hint=_HINT)
+    raise AssertionError("unreachable: ActionSpec.run raises the Unavailable")
 
 
 @action(
@@ -48,11 +47,11 @@ def list_backups(ctx: ActionContext) -> Result:
     phrases=("restore the latest backup", "restore environment from backup",
              "roll back to the previous snapshot"),
     changes_machine=True,
-    available=False,
+    unavailable=Unavailable("restoring backups is not available yet in this version; nothing was "
+                       "changed", _HINT),
 )
 def restore_backup(ctx: ActionContext, source: str = "latest") -> Result:
-    raise NotAvailable("restoring backups is not available yet in this version; nothing was "
-                       "changed", hint=_HINT)
+    raise AssertionError("unreachable: ActionSpec.run raises the Unavailable")
 
 
 @action(
@@ -62,13 +61,13 @@ def restore_backup(ctx: ActionContext, source: str = "latest") -> Result:
     intents=("export",),
     phrases=("prepare environment for os reinstall", "export environment configuration",
              "export environments to ~/aios-export"),
-    available=False,
+    unavailable=Unavailable("export bundles are not available yet in this version; nothing was "
+                       "written", "`ainlp find --json > environments.json` records what "
+                       "is installed in the meantime"),
 )
 def environment_configuration_and_instructions(ctx: ActionContext,
                                                path: str | None = None) -> Result:
-    raise NotAvailable("export bundles are not available yet in this version; nothing was "
-                       "written", hint="`ainlp find --json > environments.json` records what "
-                       "is installed in the meantime")
+    raise AssertionError("unreachable: ActionSpec.run raises the Unavailable")
 
 
 @action(
@@ -79,12 +78,12 @@ def environment_configuration_and_instructions(ctx: ActionContext,
     phrases=("import environments from ~/aios-export",
              "recreate my environments after the os reinstall"),
     changes_machine=True,
-    available=False,
+    unavailable=Unavailable("importing bundles is not available yet in this version; nothing was "
+                       "changed", "recreate an environment with `python -m venv` and "
+                       "`pip install -r requirements.txt` in the meantime"),
 )
 def import_environments(ctx: ActionContext, path: str | None = None) -> Result:
-    raise NotAvailable("importing bundles is not available yet in this version; nothing was "
-                       "changed", hint="recreate an environment with `python -m venv` and "
-                       "`pip install -r requirements.txt` in the meantime")
+    raise AssertionError("unreachable: ActionSpec.run raises the Unavailable")
 
 
 @action(
@@ -92,12 +91,12 @@ def import_environments(ctx: ActionContext, path: str | None = None) -> Result:
     description="The log of state-changing actions",
     intents=("history",),
     phrases=("show history", "what did you change"),
-    available=False,
+    unavailable=Unavailable("the history of changes is not available yet in this version",
+                       "no action of this version changes the machine, so there is "
+                       "nothing to undo"),
 )
 def show_history(ctx: ActionContext) -> Result:
-    raise NotAvailable("the history of changes is not available yet in this version",
-                       hint="no action of this version changes the machine, so there is "
-                       "nothing to undo")
+    raise AssertionError("unreachable: ActionSpec.run raises the Unavailable")
 
 
 @action(
@@ -106,9 +105,9 @@ def show_history(ctx: ActionContext) -> Result:
     intents=("undo",),
     phrases=("undo", "undo the last change"),
     changes_machine=True,
-    available=False,
+    unavailable=Unavailable("undo is not available yet in this version; nothing was changed",
+                       "no action of this version changes the machine, so there is "
+                       "nothing to undo"),
 )
 def undo_last_change(ctx: ActionContext) -> Result:
-    raise NotAvailable("undo is not available yet in this version; nothing was changed",
-                       hint="no action of this version changes the machine, so there is "
-                       "nothing to undo")
+    raise AssertionError("unreachable: ActionSpec.run raises the Unavailable")

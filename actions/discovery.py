@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ainlp.actions.registry import ActionContext, Param, action
 from ainlp.actions.result import Result
@@ -54,30 +55,27 @@ def version_matches(version: str | None, wanted: str) -> bool:
     params=(
         Param("version", str, None, "only this Python version (3.12, 3.11.7)"),
         Param("kind", str, None, "only this kind (venv, conda, pyenv, system, ...)"),
+        Param("state", str, None, "only environments in this state",
+              choices=("ok", "broken", "missing")),
         Param("refresh", bool, False, "ignore the discovery cache"),
     ),
     intents=("list_environments",),
     phrases=("list python interpreters", "show all environments", "find python 3.12"),
 )
 def list_environments(
-    ctx: ActionContext, version: str | None = None, kind: str | None = None, refresh: bool = False
+    ctx: ActionContext, version: str | None = None, kind: str | None = None,
+    state: str | None = None, refresh: bool = False,
 ) -> Result:
     wanted_kinds = kinds_for(kind) if kind else None
     version = version_query(version) if version else None
-    inventory = discover(ctx.world, refresh=refresh)
-    doc = inventory.to_json()
-    envs = doc["environments"]
-    if wanted_kinds:
-        envs = [e for e in envs if e["kind"] in wanted_kinds]
-    if version:
-        envs = [e for e in envs if version_matches(e["version"], version)]
-    if wanted_kinds or version:
-        doc["environments"] = envs
-        doc["summary"] = {
-            "total": len(envs),
-            **{s: sum(1 for e in envs if e["state"] == s) for s in ("ok", "broken", "missing")},
-        }
-    return Result("list_environments", doc)
+    inventory = discover(ctx.world, refresh=refresh, on_record=ctx.on_record)
+    if wanted_kinds or version or state:
+        inventory = replace(inventory, environments=tuple(
+            env for env in inventory.environments
+            if (not wanted_kinds or env.kind.value in wanted_kinds)
+            and (not version or version_matches(env.version, version))
+            and (not state or env.state.value == state)))
+    return Result("list_environments", inventory.to_json(), value=inventory)
 
 
 @action(

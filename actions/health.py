@@ -25,4 +25,4 @@ def run_environment_health_check(
 
     report = run_checks(ctx.world, target=target, topic=topic)
     return Result("run_environment_health_check", report.to_json(),
-                  problems_found=report.has_errors)
+                  problems_found=report.has_errors, value=report)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from ainlp.actions.registry import ActionContext, ActionSpec, action, registry
 from ainlp.actions.result import Result
+from ainlp.core.jsondoc import JSONObject
 
 SCRIPT_EXAMPLE = (
     "CONTEXT python_environment_management {\n"
@@ -19,7 +20,19 @@ SCRIPT_EXAMPLE = (
 )
 
 
-def describe_action(spec: ActionSpec) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Help:
+    """What can be said: every action (in help order) and an example script."""
+
+    actions: tuple[ActionSpec, ...]
+    script_example: str
+
+    def to_json(self) -> JSONObject:
+        return {"actions": [describe_action(spec) for spec in self.actions],
+                "script_example": self.script_example}
+
+
+def describe_action(spec: ActionSpec) -> JSONObject:
     return {
         "action": spec.name,
         "description": spec.description,
@@ -41,5 +54,5 @@ def describe_action(spec: ActionSpec) -> dict[str, Any]:
 )
 def show_help(ctx: ActionContext) -> Result:
     actions = sorted(registry().values(), key=lambda spec: (spec.intents[:1] or ("~",), spec.name))
-    return Result("show_help", {"actions": [describe_action(spec) for spec in actions],
-                                "script_example": SCRIPT_EXAMPLE})
+    help = Help(tuple(actions), SCRIPT_EXAMPLE)
+    return Result("show_help", help.to_json(), value=help)

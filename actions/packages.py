@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from ainlp.actions.registry import ActionContext, Param, action
 from ainlp.actions.result import Result
+
+# `ainlp packages --json` documents as core.packages.listing builds them, read by key
+PackagesDoc: TypeAlias = dict[str, Any]
 
 _TARGET = Param("target", str, None,
                 "'project', 'all', an environment name or a path (default: the active Python)")
 
 
-def _documents(ctx: ActionContext, target: str | None, judge: bool) -> list[dict[str, Any]]:
+def _documents(ctx: ActionContext, target: str | None, judge: bool) -> list[PackagesDoc]:
     from ainlp.core.discovery.records import EnvState
     from ainlp.core.discovery.select import select_environments
     from ainlp.core.packages.listing import package_document
@@ -22,10 +25,10 @@ def _documents(ctx: ActionContext, target: str | None, judge: bool) -> list[dict
     return [package_document(ctx.world, record, check_conflicts=judge) for record in present]
 
 
-def _result(name: str, docs: list[dict[str, Any]], *, judge: bool) -> Result:
+def _result(name: str, docs: list[PackagesDoc], *, judge: bool) -> Result:
     broken = sum(len(d["conflicts"]) + len(d["unparsable"]) + len(d["unsupported"])
                  for d in docs) if judge else 0
-    data: dict[str, Any] = docs[0] if len(docs) == 1 else {
+    data: PackagesDoc = docs[0] if len(docs) == 1 else {
         "environments": docs,
         "summary": {"environments": len(docs),
                     "packages": sum(len(d["packages"]) for d in docs),

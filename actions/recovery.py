@@ -6,9 +6,8 @@ then these actions say so and fail (exit 1): nothing on the machine is touched.
 
 from __future__ import annotations
 
-from ainlp.actions.registry import ActionContext, Param, action
+from ainlp.actions.registry import ActionContext, Param, Unavailable, action
 from ainlp.actions.result import Result
-from ainlp.core.errors import NotAvailable
 
 _DIAGNOSE = "`ainlp doctor` shows what is wrong and how to repair it by hand"
 
@@ -24,12 +23,12 @@ _DIAGNOSE = "`ainlp doctor` shows what is wrong and how to repair it by hand"
     phrases=("fix python environment issues", "repair broken virtual environments",
              "fix the venv for this project"),
     changes_machine=True,
-    available=False,
+    unavailable=Unavailable("automatic repairs are not available yet in this version; nothing was "
+                       "changed", _DIAGNOSE),
 )
 def apply_automatic_recovery_strategies(ctx: ActionContext, target: str | None = None,
                                         topic: str | None = None) -> Result:
-    raise NotAvailable("automatic repairs are not available yet in this version; nothing was "
-                       "changed", hint=_DIAGNOSE)
+    raise AssertionError("unreachable: ActionSpec.run raises the Unavailable")
 
 
 @action(
@@ -39,12 +38,12 @@ def apply_automatic_recovery_strategies(ctx: ActionContext, target: str | None =
     intents=("cleanup",),
     phrases=("remove broken environments", "clean up stale environments"),
     changes_machine=True,
-    available=False,
+    unavailable=Unavailable("cleanup is not available yet in this version; nothing was removed",
+                       "`ainlp find` marks broken environments; remove a folder by hand "
+                       "only after checking it"),
 )
 def cleanup_broken_environments(ctx: ActionContext, target: str | None = None) -> Result:
-    raise NotAvailable("cleanup is not available yet in this version; nothing was removed",
-                       hint="`ainlp find` marks broken environments; remove a folder by hand "
-                       "only after checking it")
+    raise AssertionError("unreachable: ActionSpec.run raises the Unavailable")
 
 
 @action(
@@ -60,12 +59,12 @@ def cleanup_broken_environments(ctx: ActionContext, target: str | None = None) -
     phrases=("switch to virtual environment for this project", "use python 3.12 for this project",
              "activate environment datasci"),
     changes_machine=True,
-    available=False,
+    unavailable=Unavailable("switching environments is not available yet in this version; nothing "
+                       "was changed", "activate one by hand: `source <env>/bin/activate`"),
 )
 def switch_environment(ctx: ActionContext, target: str | None = None,
                        version: str | None = None, scope: str | None = None) -> Result:
-    raise NotAvailable("switching environments is not available yet in this version; nothing "
-                       "was changed", hint="activate one by hand: `source <env>/bin/activate`")
+    raise AssertionError("unreachable: ActionSpec.run raises the Unavailable")
 
 
 @action(
@@ -79,9 +78,9 @@ def switch_environment(ctx: ActionContext, target: str | None = None,
     intents=("create_environment",),
     phrases=("create a virtual environment with python 3.11", "make a new venv here"),
     changes_machine=True,
-    available=False,
+    unavailable=Unavailable("creating environments is not available yet in this version; nothing "
+                       "was created", "`python3 -m venv .venv` creates one by hand"),
 )
 def create_environment(ctx: ActionContext, path: str | None = None, version: str | None = None,
                        target: str | None = None) -> Result:
-    raise NotAvailable("creating environments is not available yet in this version; nothing "
-                       "was created", hint="`python3 -m venv .venv` creates one by hand")
+    raise AssertionError("unreachable: ActionSpec.run raises the Unavailable")

@@ -6,13 +6,28 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ainlp.actions.result import Result
-from ainlp.core.errors import BadInput
+from ainlp.core.errors import BadInput, NotAvailable
+from ainlp.core.jsondoc import JSONObject
 from ainlp.core.world import World
 
-_REQUIRED: Any = object()
+if TYPE_CHECKING:
+    from ainlp.core.discovery.records import EnvRecord
+
+_REQUIRED: object = object()
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """Why an action cannot run in this version, and what to do instead (its NotAvailable)."""
+
+    message: str
+    hint: str
+
+    def error(self) -> NotAvailable:
+        return NotAvailable(self.message, hint=self.hint)
 
 # Modules that register actions; imported on first use of the registry.
 ACTION_MODULES: tuple[str, ...] = (
@@ -30,7 +45,7 @@ ACTION_MODULES: tuple[str, ...] = (
 class Param:
     name: str
     type: type  # str, int, float, bool or list
-    default: Any = _REQUIRED
+    default: object = _REQUIRED
     help: str = ""
     choices: tuple[str, ...] | None = None
 
@@ -51,6 +66,11 @@ class ActionContext:
         default_factory=list
     )  # results of earlier steps (EXPORT reads them)
     progress: Callable[[str], None] | None = None
+    # called with each environment as discovery finds it (the service's notifications)
+    on_record: Callable[[EnvRecord], None] | None = None
+    # turns a report document into text of a format; handed in by the front end, which owns
+    # rendering (the REPORT clause writes files with it)
+    render_report: Callable[[JSONObject, str], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,21 +82,32 @@ class ActionSpec:
     intents: tuple[str, ...] = ()
     phrases: tuple[str, ...] = ()
     changes_machine: bool = False
-    # False for an action this version cannot carry out (it raises NotAvailable): nothing
-    # offers a plan for it, and `--yes` would apply nothing.
-    available: bool = True
+    # Set for an action this version cannot carry out: nothing offers a plan for it, `--yes`
+    # would apply nothing, and running it raises this NotAvailable.
+    unavailable: Unavailable | None = None
+
+    @property
+    def available(self) -> bool:
+        return self.unavailable is None
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 
-    def validate(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
+    def validate(self, arguments: Mapping[str, object]) -> dict[str, object]:
         """Arguments checked against the parameters; BadInput names what is wrong."""
         from ainlp.actions._validate import validate_arguments
 
         return validate_arguments(self, arguments)
 
-    def __call__(self, ctx: ActionContext, arguments: Mapping[str, Any] | None = None) -> Result:
-        return self.func(ctx, **self.validate(arguments or {}))
+    def run(self, ctx: ActionContext, validated: Mapping[str, object]) -> Result:
+        """Run with arguments `validate` returned (the dispatcher validates once)."""
+        if self.unavailable is not None:
+            raise self.unavailable.error()
+        return self.func(ctx, **validated)
+
+    def __call__(self, ctx: ActionContext, arguments: Mapping[str, object] | None = None
+                 ) -> Result:
+        return self.run(ctx, self.validate(arguments or {}))
 
 
 _REGISTRY: dict[str, ActionSpec] = {}
@@ -91,13 +122,13 @@ def action(
     intents: tuple[str, ...] = (),
     phrases: tuple[str, ...] = (),
     changes_machine: bool = False,
-    available: bool = True,
+    unavailable: Unavailable | None = None,
 ) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
     def decorate(func: Callable[..., Result]) -> Callable[..., Result]:
         if name in _REGISTRY:
             raise ValueError(f"action {name!r} registered twice")
         _REGISTRY[name] = ActionSpec(
-            name, func, description, params, intents, phrases, changes_machine, available
+            name, func, description, params, intents, phrases, changes_machine, unavailable
         )
         return func
 
@@ -122,14 +153,11 @@ def get_action(name: str, *, module: str | None = None) -> ActionSpec:
         importlib.import_module(f"ainlp.actions.{module}")
         if name in _REGISTRY:
             return _REGISTRY[name]
-    actions = registry()
-    found = actions.get(name) or next(
-        (spec for key, spec in actions.items() if key.lower() == name.lower()), None
-    )
+    found = find_action(name)
     if found is None:
         from difflib import get_close_matches
 
-        close = get_close_matches(name.lower(), list(actions), n=1)
+        close = get_close_matches(name.lower(), list(registry()), n=1)
         hint = f"did you mean {close[0]}?" if close else "ainlp help lists the actions"
         raise BadInput(f"unknown action {name!r}", hint=hint)
     return found
@@ -137,3 +165,23 @@ def get_action(name: str, *, module: str | None = None) -> ActionSpec:
 
 def for_intent(intent: str) -> ActionSpec | None:
     return next((spec for spec in registry().values() if intent in spec.intents), None)
+
+
+def find_action(name: str) -> ActionSpec | None:
+    """The action registered under `name`, matched case-insensitively; None when none is."""
+    actions = registry()
+    return actions.get(name) or next(
+        (spec for key, spec in actions.items() if key.lower() == name.lower()), None)
+
+
+class Catalog:
+    """The registry as the language's ActionCatalog (handed to the script checker)."""
+
+    def get(self, name: str) -> ActionSpec | None:
+        return find_action(name)
+
+    def names(self) -> list[str]:
+        return list(registry())
+
+    def for_intent(self, intent: str) -> ActionSpec | None:
+        return for_intent(intent)

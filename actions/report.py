@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ainlp.actions.registry import ActionContext, Param, action
 from ainlp.actions.result import Result
-from ainlp.core.errors import BadInput
+from ainlp.core.errors import BadInput, NotAvailable
 
 
 @action(
@@ -24,7 +24,7 @@ def generate_diagnostic_report(ctx: ActionContext, format: str = "text",
                                output: str | None = None) -> Result:
     from ainlp.core.discovery import discover
     from ainlp.core.health import run_checks
-    from ainlp.core.report import build_report, render
+    from ainlp.core.report import build_report
 
     from ainlp import __version__
 
@@ -38,8 +38,11 @@ def generate_diagnostic_report(ctx: ActionContext, format: str = "text",
                        earlier_steps=earlier)
     messages: list[str] = []
     if target is not None:
+        if ctx.render_report is None:
+            raise NotAvailable("no report renderer was handed to this action",
+                               hint="run it through ainlp.api.report or a script")
         try:
-            target.write_text(render(doc, format), encoding="utf-8")
+            target.write_text(ctx.render_report(doc, format), encoding="utf-8")
         except OSError as exc:
             raise BadInput(f"cannot write the report to {target}: {exc.strerror or exc}",
                            hint="choose a file in a folder you can write to") from exc

@@ -1,4 +1,4 @@
-"""The `ainlp` command: thin argument parsing over actions and the language front ends.
+"""The `ainlp` command: thin argument parsing over the api (`ainlp.api`), then rendering.
 
 Only the chosen subcommand's arguments are built, and its module imported, so
 `ainlp find` never pays for the parser, the shell or rich.
@@ -103,7 +103,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as BadInput, so --json gets its error document."""
 
     def error(self, message: str) -> NoReturn:
-        from ainlp.core.errors import BadInput
+        from ainlp.errors import BadInput
 
         raise BadInput(message, hint=f"{self.prog} --help shows the usage")
 
@@ -159,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if sys.stdin.isatty() and sys.stdout.isatty() and not json_mode:
                 args_list = ["shell", *args_list]
             elif json_mode:
-                from ainlp.core.errors import BadInput
+                from ainlp.errors import BadInput
 
                 raise BadInput("no command given", hint="ainlp --help lists the commands")
             else:

@@ -26,16 +26,13 @@ import queue
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ainlp.actions.registry import ActionContext
-from ainlp.core.errors import AinlpError, BadInput, Interrupted
-from ainlp.core.process import Completed, Runner
-from ainlp.core.world import World
+from ainlp.api import AinlpError, BadInput, Cancelled, CancelToken, Event, Interrupted, World
 
 MAX_FRAME = 16 * 1024 * 1024  # bytes of one message body
 MAX_HEADER_LINE = 1024
@@ -54,7 +51,7 @@ ACTION_FAILED = -32002
 CANCELLED = -32003
 
 RequestId = int | str | None
-Message = dict[str, Any]
+Message = dict[str, object]
 
 
 # --- framing ----------------------------------------------------------------------------------
@@ -162,10 +159,6 @@ class FrameWriter:
 # --- errors -----------------------------------------------------------------------------------
 
 
-class Cancelled(Interrupted):
-    code = "request.cancelled"
-
-
 class RpcError(Exception):
     """An error reply: a JSON-RPC code, and the error document of cli.md in `data`."""
 
@@ -207,23 +200,11 @@ class Strict(BaseModel):
 class Envelope(Strict):
     jsonrpc: Literal["2.0"]
     method: str
-    params: dict[str, Any] | list[Any] | None = None
+    params: dict[str, object] | list[object] | None = None
     id: int | str | None = None
 
 
 # --- one request while it runs ----------------------------------------------------------------
-
-
-def cancellable_runner(run: Runner, token: threading.Event) -> Runner:
-    """The world's runner, refusing to start another program once the request is cancelled."""
-
-    def guarded(argv: Sequence[str], *, timeout: float = 2.0,
-                env: Mapping[str, str] | None = None, cwd: str | None = None) -> Completed:
-        if token.is_set():
-            raise Cancelled("the request was cancelled")
-        return run(argv, timeout=timeout, env=env, cwd=cwd)
-
-    return guarded
 
 
 @dataclass
@@ -231,22 +212,25 @@ class Call:
     """What a method handler gets: the request's id, its token, a way to notify, the world."""
 
     id: RequestId
-    token: threading.Event
+    token: CancelToken
     notify: Callable[[str, Message], None]
     world: World
 
     def check(self) -> None:
-        if self.token.is_set():
-            raise Cancelled("the request was cancelled")
+        self.token.check()
 
     def progress(self, message: str, done: int | None = None, total: int | None = None) -> None:
         self.check()
         self.notify("progress", {"id": self.id, "message": message, "done": done, "total": total})
 
-    def context(self, *, dry_run: bool = False, assume_yes: bool = False) -> ActionContext:
-        world = replace(self.world, run=cancellable_runner(self.world.run, self.token))
-        return ActionContext(world=world, dry_run=dry_run, assume_yes=assume_yes,
-                             interactive=False, progress=self.progress)
+    def on_event(self, event: Event) -> None:
+        """The api's events as notifications: `environment` while `find` runs, `progress`."""
+        self.check()
+        if event.kind == "environment" and event.record is not None:
+            self.notify("environment", {"id": self.id, "record": event.record.to_json()})
+        elif event.kind == "progress":
+            self.notify("progress", {"id": self.id, "message": event.message,
+                                     "done": event.done, "total": event.total})
 
 
 @dataclass
@@ -254,7 +238,7 @@ class _Entry:
     """A request between its arrival and its reply."""
 
     key: tuple[str, int | str]
-    token: threading.Event
+    token: CancelToken
     changes_machine: bool
     started: bool = False
 
@@ -271,7 +255,8 @@ class _Reply:
 
 
 _STOP = object()
-Handler = Callable[["Service", Any, "Call"], Any]
+# a handler takes its own params model: Any is what lets each declare its subclass
+Handler = Callable[["Service", Any, "Call"], object]
 
 
 @dataclass(frozen=True)
@@ -297,7 +282,7 @@ class Service:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _entries: dict[int, _Entry] = field(default_factory=dict)
     _count: int = 0
-    _plans: dict[str, Callable[[Call], Any]] = field(default_factory=dict)
+    _plans: dict[str, Callable[[Call], object]] = field(default_factory=dict)
 
     # the main thread -------------------------------------------------------------------------
 
@@ -337,7 +322,7 @@ class Service:
         changes = method is not None and _changes(method, message.get("params"))
         with self._lock:
             self._count += 1
-            self._entries[self._count] = _Entry(key, threading.Event(), changes)
+            self._entries[self._count] = _Entry(key, CancelToken(), changes)
             return self._count
 
     def cancel(self, id: int | str) -> bool:
@@ -347,7 +332,7 @@ class Service:
         with self._lock:
             for entry in self._entries.values():
                 if entry.key == key and not (entry.started and entry.changes_machine):
-                    entry.token.set()
+                    entry.token.cancel()
                     hit = True
         return hit
 
@@ -355,7 +340,7 @@ class Service:
         with self._lock:
             for entry in self._entries.values():
                 if not (entry.started and entry.changes_machine):
-                    entry.token.set()
+                    entry.token.cancel()
 
     def stop(self) -> None:
         self._queue.put(_STOP)
@@ -403,11 +388,11 @@ class Service:
             return None
         return {"jsonrpc": "2.0", "id": reply_id, "result": result} if wants_reply else None
 
-    def _start(self, entry: int | None) -> threading.Event:
+    def _start(self, entry: int | None) -> CancelToken:
         with self._lock:
             found = self._entries.get(entry) if entry is not None else None
             if found is None:
-                return threading.Event()
+                return CancelToken()
             found.started = True
             return found.token
 
@@ -417,9 +402,9 @@ class Service:
             return False
         with self._lock:
             found = self._entries.pop(entry, None)
-        return found is not None and found.token.is_set()
+        return found is not None and found.token.cancelled
 
-    def _dispatch(self, envelope: Envelope, token: threading.Event) -> Any:
+    def _dispatch(self, envelope: Envelope, token: CancelToken) -> object:
         if envelope.method == "exit":
             return None
         method = self.methods.get(envelope.method)
@@ -431,7 +416,7 @@ class Service:
             raise RpcError(INVALID_REQUEST, "the service is shutting down",
                            kind="rpc.shutting-down", hint="send the exit notification")
         params = _params(method.params, envelope.params)
-        if token.is_set():
+        if token.cancelled:
             raise _cancelled_error()
         call = Call(envelope.id, token, self._notify, self.world())
         try:
@@ -448,13 +433,13 @@ class Service:
 
     # plans shown now, applied by a later `apply {plan_id}` ------------------------------------
 
-    def remember(self, plan_id: str, apply: Callable[[Call], Any]) -> None:
+    def remember(self, plan_id: str, apply: Callable[[Call], object]) -> None:
         self._plans.pop(plan_id, None)
         self._plans[plan_id] = apply
         while len(self._plans) > MAX_PLANS:  # a long session keeps only its newest plans
             del self._plans[next(iter(self._plans))]
 
-    def take_plan(self, plan_id: str) -> Callable[[Call], Any]:
+    def take_plan(self, plan_id: str) -> Callable[[Call], object]:
         try:
             return self._plans.pop(plan_id)
         except KeyError:
@@ -495,7 +480,8 @@ def _envelope(message: object) -> Envelope:
                        kind="rpc.invalid-request", hint=_EXAMPLE) from exc
 
 
-def _params(model: type[BaseModel], params: dict[str, Any] | list[Any] | None) -> Any:
+def _params(model: type[BaseModel], params: dict[str, object] | list[object] | None
+            ) -> BaseModel:
     if isinstance(params, list):
         raise RpcError(INVALID_PARAMS, "params are named: give an object",
                        kind="rpc.invalid-params", hint='for example {"text": "list pythons"}')

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from ainlp.core.errors import AinlpError, Interrupted
+from ainlp import api
+from ainlp.api import AinlpError, Interrupted
 
 if TYPE_CHECKING:
-    from ainlp.actions.registry import ActionContext
-    from ainlp.dispatch import Plan, ScriptResult
-    from ainlp.language.ast import CommandDef, ContextBlock, Script
+    from ainlp.api import CommandDef, ContextBlock, Plan, Script, ScriptResult, World
 
 KEYWORDS = ("CONTEXT", "COMMAND", "ACTION:", "RECOVERY:", "REPORT:", "EXPORT:", "RUN")
 QUIT_WORDS = frozenset({"exit", "quit", "bye", ":q"})
@@ -67,22 +66,19 @@ Confirm = Callable[["Plan"], bool]
 class Session:
     """The shell's state: the commands defined so far and how to run things."""
 
-    ctx: ActionContext
+    world: World
     confirm: Confirm = field(default=lambda plan: False)
     blocks: list[ContextBlock] = field(default_factory=list)
+    assume_yes: bool = False
 
     @property
     def commands(self) -> dict[str, CommandDef]:
-        from ainlp.dispatch import command_table
-        from ainlp.language.ast import Script
-
-        return command_table(Script("<shell>", tuple(self.blocks)))
+        return api.commands_of(api.Script("<shell>", tuple(self.blocks)))
 
     def names(self) -> list[str]:
         """Words to complete: keywords, action names and the commands defined so far."""
-        from ainlp.actions.registry import registry
-
-        return [*KEYWORDS, *sorted(registry()), *(c.name for c in self.commands.values())]
+        actions = sorted(spec.name for spec in api.actions())
+        return [*KEYWORDS, *actions, *(c.name for c in self.commands.values())]
 
     def handle(self, text: str) -> Outcome:
         """Run one complete input; errors the user can cause come back as an Outcome."""
@@ -99,12 +95,10 @@ class Session:
             return Outcome("error", error=error)
 
     def _handle(self, text: str) -> Outcome:
-        from ainlp.language.ast import RunStatement, Script, Span
-
         called = self._command_words(text)
         if called is not None:
-            span = Span(1, 1, 1, len(text.strip()) + 1)
-            return self._run(Script("<shell>", (RunStatement(called, span),)))
+            span = api.Span(1, 1, 1, len(text.strip()) + 1)
+            return self._run(api.Script("<shell>", (api.RunStatement(called, span),)))
         return self._run(self._load(text))
 
     def _command_words(self, text: str) -> str | None:
@@ -121,47 +115,31 @@ class Session:
 
     def _load(self, text: str) -> Script:
         """Parse and check the input together with the blocks defined before it."""
-        from ainlp.language.ast import ContextBlock, Script
-        from ainlp.language.check import check_script
-        from ainlp.language.diagnostics import error_from
-        from ainlp.language.script import parse_script
-
-        parsed, syntax = parse_script(text, "<shell>")
-        known = Script("<shell>", (*self.blocks, *parsed.statements))
-        checked, semantic = check_script(known, text, "<shell>")
-        mine = checked.statements[len(self.blocks):]
-        # Earlier blocks were clean when entered, so every diagnostic is of this input.
-        said = {(d.code, d.span.line) for d in syntax}
-        diagnostics = [*syntax, *(d for d in semantic if (d.code, d.span.line) not in said)]
-        if diagnostics:
-            raise error_from(diagnostics, "<shell>", text)
-        new_blocks = [s for s in mine if isinstance(s, ContextBlock)]
-        self.blocks.extend(new_blocks)
-        return replace(checked, statements=tuple(mine))
+        checked = api.continue_script(self.blocks, text)
+        self.blocks.extend(s for s in checked.statements if isinstance(s, api.ContextBlock))
+        return checked
 
     def _run(self, script: Script) -> Outcome:
-        from ainlp.dispatch import command_table, plan_script, run_script
-        from ainlp.language.ast import ContextBlock, Script
-
-        defined = tuple(c.name for s in script.statements if isinstance(s, ContextBlock)
+        defined = tuple(c.name for s in script.statements if isinstance(s, api.ContextBlock)
                         for c in s.commands)
-        runnable = Script("<shell>", script.statements,
-                          {**self.commands, **command_table(script)})
-        plan = plan_script(runnable, self.ctx.world)
+        runnable = api.Script("<shell>", script.statements,
+                              {**self.commands, **api.commands_of(script)})
+        execution = api.run_script(runnable, apply=self.assume_yes, world=self.world,
+                                   interactive=True)
+        plan = execution.plan
         if not plan.statements:
             return Outcome("defined", defined=defined)
-        ctx = self.ctx
-        if plan.needs_confirmation and not ctx.assume_yes:
+        if not execution.applied:
             if not self.confirm(plan):
                 return Outcome("declined", plan=plan, defined=defined)
-            ctx = replace(ctx, assume_yes=True)
-        return Outcome("ran", result=run_script(runnable, ctx), plan=plan, defined=defined)
+            execution = api.run_script(runnable, apply=True, world=self.world, interactive=True)
+        return Outcome("ran", result=execution.script_result, plan=plan, defined=defined)
 
 
 # --- the terminal front end -------------------------------------------------------------------
 
 
-def run_shell(ctx: ActionContext) -> int:
+def run_shell(world: World | None = None, *, assume_yes: bool = False) -> int:
     from prompt_toolkit import PromptSession
     from prompt_toolkit.completion import WordCompleter
     from prompt_toolkit.history import FileHistory
@@ -170,7 +148,8 @@ def run_shell(ctx: ActionContext) -> int:
     from ainlp.renderers.meta import plan_lines, render_script
 
     out = console()
-    state = ctx.world.state_dir
+    world = world if world is not None else api.World.current()
+    state = world.state_dir
     state.mkdir(parents=True, exist_ok=True)
 
     def confirm(plan: Plan) -> bool:
@@ -179,7 +158,7 @@ def run_shell(ctx: ActionContext) -> int:
         answer = prompt.prompt("Apply these changes? [y/N] ", multiline=False)
         return answer.strip().lower() in ("y", "yes")
 
-    session = Session(replace(ctx, interactive=True), confirm)
+    session = Session(world, confirm, assume_yes=assume_yes)
     completer = WordCompleter(lambda: session.names(), ignore_case=True, WORD=True)
     prompt: PromptSession[str] = PromptSession(
         history=FileHistory(str(state / "shell_history")), completer=completer)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from ainlp.actions.registry import Param, action, registry
+from ainlp.actions.registry import Catalog, Param, action, registry
 from ainlp.actions.result import Result
 
 from ainlp.language.ast import (
@@ -24,7 +25,10 @@ from ainlp.language.ast import (
     Span,
     Value,
 )
-from ainlp.language.check import check_script, did_you_mean, type_problem
+from ainlp.language.check import check_script as check_with
+from ainlp.language.check import did_you_mean, type_problem
+
+check_script = functools.partial(check_with, catalog=Catalog())
 
 registry_module = importlib.import_module("ainlp.actions.registry")
 T = "tcheck_"
@@ -210,7 +214,7 @@ RUN diagg
 def test_load_script_raises_one_error_with_every_diagnostic(tmp_path: Path) -> None:
     from ainlp.core.errors import ScriptError
 
-    from ainlp.language.check import load_script
+    from ainlp.api import load as load_script
 
     path = tmp_path / "bad.ainlp"
     path.write_text(BAD)
@@ -232,7 +236,7 @@ def test_load_script_raises_one_error_with_every_diagnostic(tmp_path: Path) -> N
 @needs_parser
 @needs_phrases
 def test_load_script_of_text_fills_intents_and_keeps_names_case_insensitive() -> None:
-    from ainlp.language.check import load_script
+    from ainlp.api import load as load_script
 
     checked = load_script("context c {\n command Go {\n  action: LIST_ENVIRONMENTS()\n }\n}\n"
                           "run go\nlist python interpreters\n")
@@ -248,7 +252,7 @@ def test_load_script_of_text_fills_intents_and_keeps_names_case_insensitive() ->
 def test_a_missing_file_is_bad_input(tmp_path: Path) -> None:
     from ainlp.core.errors import BadInput
 
-    from ainlp.language.check import load_script
+    from ainlp.api import load as load_script
 
     with pytest.raises(BadInput, match="no such script"):
         load_script(tmp_path / "nope.ainlp")
@@ -270,7 +274,7 @@ def test_any_text_checks_cleanly_or_raises_a_script_error() -> None:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from ainlp.language.check import load_script
+    from ainlp.api import load as load_script
 
     @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.lists(st.sampled_from(FRAGMENTS), max_size=30))

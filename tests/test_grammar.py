@@ -279,7 +279,7 @@ def test_human_rendering_of_a_script() -> None:
 
     from rich.console import Console
 
-    from ainlp.commands.parse import with_intents
+    from ainlp.language.annotate import with_intents
     from ainlp.renderers.language import render_script
 
     buffer = io.StringIO()

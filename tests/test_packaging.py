@@ -79,3 +79,13 @@ def test_installed_wheel_runs_find_outside_the_source_tree(wheel: Path, tmp_path
         check=True,
     )
     assert check.stdout.split() == ["None", "None", "None"]
+    # the README's api example, and `python -m ainlp`, from the clean venv
+    text = (Path(__file__).parent.parent / "README.md").read_text()
+    start = text.index("```python\n") + len("```python\n")
+    example = subprocess.run([str(py), "-c", text[start:text.index("```", start)]], cwd=outside,
+                             env=env, capture_output=True, text=True, timeout=120)
+    assert example.returncode == 0, example.stderr
+    assert json.loads(example.stdout.splitlines()[-1])["summary"]["total"] > 0
+    module = subprocess.run([str(py), "-m", "ainlp", "--help"], cwd=outside, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert module.returncode == 0 and "COMMAND" in module.stdout

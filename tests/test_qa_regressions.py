@@ -76,7 +76,7 @@ BOM_SCRIPT = ("\ufeffCONTEXT x {\n COMMAND y {\n  ACTION: run_environment_health
 
 def test_a_script_starting_with_a_bom_is_valid(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    from ainlp.language.check import load_script
+    from ainlp.api import load as load_script
 
     path = tmp_path / "bom.ainlp"
     path.write_bytes(BOM_SCRIPT.encode("utf-8"))
@@ -191,7 +191,7 @@ run my tests
 def test_a_run_without_one_command_name_is_a_syntax_diagnostic() -> None:
     from ainlp.core.errors import ScriptError
 
-    from ainlp.language.check import load_script
+    from ainlp.api import load as load_script
 
     with pytest.raises(ScriptError) as caught:
         load_script(RUNS)

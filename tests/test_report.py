@@ -11,9 +11,10 @@ from ainlp.actions.result import Result
 from ainlp.core.discovery.records import EnvKind, EnvRecord, Inventory
 from ainlp.core.errors import BadInput
 from ainlp.core.health import Finding, Severity
-from ainlp.core.report import build_report, home_relative, render_markdown, render_text
+from ainlp.core.report import build_report, home_relative
 from ainlp.core.world import World
 
+from ainlp.renderers.report_text import render, render_markdown, render_text
 from tests.conftest import make_world
 from tests.test_packages_worlds import make_dist, make_venv, record_of
 
@@ -131,7 +132,8 @@ def test_action_writes_the_file_and_reports_errors(tmp_path: Path) -> None:
     prefix = tmp_path / "home" / "proj" / ".venv"
     make_dist(make_venv(prefix), "app", "1.0", requires=["absent"])
     world = make_world(tmp_path, env={"VIRTUAL_ENV": str(prefix)}, cwd=prefix.parent)
-    ctx = ActionContext(world=world, previous=[Result("apply_automatic_recovery_strategies")])
+    ctx = ActionContext(world=world, previous=[Result("apply_automatic_recovery_strategies")],
+                        render_report=render)
     target = tmp_path / "out" / "report.md"
     target.parent.mkdir()
     result = get_action("generate_diagnostic_report")(
@@ -180,7 +182,7 @@ def test_cli_report_to_file_and_json(tmp_path: Path) -> None:
 
 
 def test_output_folder_must_exist(tmp_path: Path) -> None:
-    ctx = ActionContext(world=make_world(tmp_path))
+    ctx = ActionContext(world=make_world(tmp_path), render_report=render)
     spec = get_action("generate_diagnostic_report")
     with pytest.raises(BadInput) as info:
         spec(ctx, {"output": str(tmp_path / "no" / "such" / "r.txt")})

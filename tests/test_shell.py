@@ -64,7 +64,7 @@ def session(tmp_path: Path, answer: bool = False) -> tuple[Session, list[Any]]:
         asked.append(plan)
         return answer
 
-    return Session(ActionContext(world=make_world(tmp_path)), confirm), asked
+    return Session(make_world(tmp_path), confirm), asked
 
 
 BLOCK = f"CONTEXT c {{\n  COMMAND look_around {{\n    ACTION: {T}look()\n  }}\n}}"

@@ -1,21 +1,20 @@
-"""Subcommands that run one action: flags built from the action's parameters."""
+"""Subcommands that run one action: flags built from the action's params, run by the api."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ainlp.actions.registry import ActionContext, ActionSpec, get_action
+from ainlp import api
 
 if TYPE_CHECKING:
-    from ainlp.actions.result import Result
     from ainlp.cli import ActionCommand
 
 
 def configure_action(parser: argparse.ArgumentParser, command: ActionCommand) -> None:
-    spec = get_action(command.action, module=command.module)
+    spec = api.action_spec(command.action, module=command.module)
     for param in spec.params:
         if param.name in command.positional:
             parser.add_argument(
@@ -51,35 +50,25 @@ def add_change_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", "-y", action="store_true", help="apply without asking")
 
 
-def context_from_args(args: argparse.Namespace) -> ActionContext:
-    from ainlp.core.world import World
-
-    interactive = sys.stdin.isatty() and not getattr(args, "json", False)
-    return ActionContext(
-        world=World.current(),
-        dry_run=getattr(args, "dry_run", False),
-        assume_yes=getattr(args, "yes", False),
-        interactive=interactive,
-    )
+def interactive(args: argparse.Namespace) -> bool:
+    return sys.stdin.isatty() and not getattr(args, "json", False)
 
 
 def run_action_command(args: argparse.Namespace, command: ActionCommand) -> int:
-    spec = get_action(command.action, module=command.module)
+    spec = api.action_spec(command.action, module=command.module)
     arguments = {p.name: getattr(args, p.name) for p in spec.params if hasattr(args, p.name)}
-    result = spec(context_from_args(args), arguments)
-    return emit(result, json_mode=args.json, spec=spec)
+    result = api.run_action(command.action, arguments, dry_run=getattr(args, "dry_run", False),
+                            assume_yes=getattr(args, "yes", False),
+                            interactive=interactive(args))
+    return emit(result, json_mode=args.json)
 
 
-def emit(result: Result, *, json_mode: bool, spec: ActionSpec | None = None) -> int:
+def emit(result: api.Result, *, json_mode: bool) -> int:
     """Print a result: its JSON document on stdout, or rich output for people."""
     if json_mode:
-        print(json.dumps(result.data, indent=None, default=_json_default))
+        print(json.dumps(result.data, default=str))
     else:
         from ainlp.render import render_result
 
         render_result(result)
     return result.exit_code
-
-
-def _json_default(value: Any) -> Any:
-    return str(value)

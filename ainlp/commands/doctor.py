@@ -11,15 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from ainlp.core.discovery.records import EnvRecord
-    from ainlp.core.health import HealthReport
+from ainlp import api
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from ainlp.core.health.topics import TOPICS
+    from ainlp.renderers.health import TOPICS
 
     parser.add_argument("target", nargs="?", default=None,
                         help="an environment: name, path, 'project' or 'all' (default: all)")
@@ -38,81 +35,55 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.explain is not None:
         return _explain(args.explain, json_mode=args.json)
-    from ainlp.core.world import World
-
-    world = World.current()
     if args.watch:
-        return _watch(world, args)
-    from ainlp.core.health import run_checks
-
-    report = run_checks(world, target=args.target, topic=args.topic)
+        return _watch(args)
+    report = api.doctor(args.target, args.topic)
     if args.json:
         print(json.dumps(report.to_json()))
     else:
         from ainlp.render import console
-        from ainlp.renderers.health import print_report
+        from ainlp.renderers.health import print_health
 
-        print_report(console(), report.to_json(), _environments(report))
+        print_health(console(), report)
     return 1 if report.has_errors else 0
 
 
-def _environments(report: HealthReport) -> list[dict[str, Any]]:
-    from ainlp.core.health import subject_of
-
-    return [{"title": _title(env), "subject": subject_of(env)} for env in report.environments]
-
-
-def _title(env: EnvRecord) -> str:
-    parts = [env.kind.value]
-    if env.name:
-        parts.append(env.name)
-    parts.append(env.version or "version unknown")
-    return " ".join(parts)
-
-
 def _explain(id: str, *, json_mode: bool) -> int:
-    from ainlp.core.health import explain
-    from ainlp.core.health.docs import entry
-
-    spec = explain(id)  # BadInput (exit 2, did-you-mean) for an unknown id
+    spec = api.explain(id)  # BadInput (exit 2, did-you-mean) for an unknown id
     if json_mode:
         print(json.dumps(spec.to_json()))
     else:
-        from rich.markdown import Markdown
-
         from ainlp.render import console
+        from ainlp.renderers.health import print_explanation
 
-        console().print(Markdown(entry(spec)))
+        print_explanation(console(), spec)
     return 0
 
 
-def _watch(world: Any, args: argparse.Namespace) -> int:
+def _watch(args: argparse.Namespace) -> int:
     import time
-
-    from ainlp.core.health.watch import watch
 
     out = None
     if not args.json:
         from ainlp.render import console
-        from ainlp.renderers.health import print_change, print_report
+        from ainlp.renderers.health import print_finding_change, print_health
 
         out = console()
     last = None
     try:
-        for event in watch(world, target=args.target, topic=args.topic,
-                           interval=max(args.interval, 0.05), max_polls=args.max_polls):
+        for event in api.watch(args.target, args.topic, interval=args.interval,
+                               max_polls=args.max_polls):
             last = event.report
             if args.json:
                 print(json.dumps(event.to_json()), flush=True)
             elif event.kind == "initial":
                 assert out is not None
-                print_report(out, event.report.to_json(), _environments(event.report))
+                print_health(out, event.report)
                 out.print(f"[dim]watching for changes every {args.interval:g} s; "
                           "Ctrl-C stops[/]")
             else:
                 assert out is not None
-                print_change(out, [f.to_json() for f in event.new],
-                             [f.to_json() for f in event.resolved], time.strftime("%H:%M:%S"))
+                print_finding_change(out, event.new, event.resolved, time.strftime("%H:%M:%S"))
             sys.stdout.flush()
     except KeyboardInterrupt:
         print("ainlp: stopped watching", file=sys.stderr)

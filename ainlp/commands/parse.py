@@ -23,12 +23,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 
-TYPE_CHECKING = False  # not `from typing import ...`: typing costs a cold `ainlp parse` 3 ms
-
-if TYPE_CHECKING:
-    from ainlp.language.ast import Clause, CommandDef, Phrase, Script, Statement
+from ainlp import api
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -42,78 +38,32 @@ def _read(args: argparse.Namespace) -> tuple[str, str]:
     if args.file:
         from pathlib import Path
 
-        from ainlp.core.errors import BadInput
-
         try:
             return Path(args.file).read_text(encoding="utf-8-sig"), args.file  # BOM dropped
         except (OSError, UnicodeDecodeError) as exc:
-            raise BadInput(f"cannot read {args.file}: {exc}",
-                           hint="give the path of a readable UTF-8 .ainlp file") from exc
+            raise api.BadInput(f"cannot read {args.file}: {exc}",
+                               hint="give the path of a readable UTF-8 .ainlp file") from exc
     if args.text == ["-"]:
         return sys.stdin.read().removeprefix("\ufeff"), "<stdin>"
     text = " ".join(args.text)
     if not text.strip():
-        from ainlp.core.errors import BadInput
-
-        raise BadInput("nothing to parse",
-                       hint='say a phrase: ainlp parse "list python interpreters"')
+        raise api.BadInput("nothing to parse",
+                           hint='say a phrase: ainlp parse "list python interpreters"')
     return text, "<text>"
 
 
 def run(args: argparse.Namespace) -> int:
-    from ainlp.language.normalise import is_plain_phrase
-
     text, source = _read(args)
-    if is_plain_phrase(text):
-        if args.json:
-            from ainlp.language.phrases import phrase_document
-
-            print(json.dumps(phrase_document(text.strip())))
-            return 0
-        from ainlp.language.phrases import match_phrase
+    if args.json:  # a ScriptError (exit 2) has every diagnostic
+        print(json.dumps(api.parse_document(text, source=source)))
+        return 0
+    parsed = api.parse(text, source=source)
+    if isinstance(parsed, api.Intent):
         from ainlp.renderers.language import render_intent
 
-        render_intent(match_phrase(text.strip()), debug=args.debug)
-        return 0
-    from ainlp.language.diagnostics import error_from
-    from ainlp.language.script import parse_script
-
-    script, diagnostics = parse_script(text, source)
-    if diagnostics:
-        raise error_from(diagnostics, source, text)  # exit 2, every diagnostic on stderr
-    script = with_intents(script)
-    if args.json:
-        print(json.dumps(script.to_json()))
+        render_intent(parsed, debug=args.debug)
     else:
         from ainlp.renderers.language import render_script
 
-        render_script(script)
+        render_script(parsed)
     return 0
-
-
-def with_intents(script: Script) -> Script:
-    """The script with each phrase's intent filled in (parse shows what phrases mean)."""
-    from ainlp.language.ast import ContextBlock, Phrase
-    from ainlp.language.phrases import match_phrase
-
-    def phrase(node: Phrase) -> Phrase:
-        return replace(node, intent=match_phrase(node.text))
-
-    def clause(node: Clause) -> Clause:
-        return replace(node, value=phrase(node.value)) if isinstance(node.value, Phrase) else node
-
-    def command(node: CommandDef) -> CommandDef:
-        return replace(node, clauses=tuple(clause(c) for c in node.clauses))
-
-    def statement(node: Statement) -> Statement:
-        if isinstance(node, Phrase):
-            return phrase(node)
-        if isinstance(node, ContextBlock):
-            return replace(node, commands=tuple(command(c) for c in node.commands))
-        return node
-
-    statements = tuple(statement(s) for s in script.statements)
-    commands = {c.name.lower(): c for s in statements if isinstance(s, ContextBlock)
-                for c in s.commands}
-    return replace(script, statements=statements,
-                   commands={k: commands.get(k, v) for k, v in script.commands.items()})

@@ -24,19 +24,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import BinaryIO
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ainlp import api
+from ainlp.api import JSONObject
 from ainlp.rpc import Call, Method, Service, Strict, serve
-
-if TYPE_CHECKING:
-    from ainlp.actions.result import Result
-    from ainlp.core.discovery.records import EnvRecord
-    from ainlp.dispatch import Plan
-    from ainlp.language.ast import Intent, Script
 
 PLAN_ONLY = ("plan only: nothing was applied; apply it with `apply` and this plan's id, "
              "or `execute` with apply true")
@@ -165,153 +161,93 @@ def methods() -> dict[str, Method]:
     }
 
 
-# --- methods ----------------------------------------------------------------------------------
+# --- methods ---------------------------------------------------------------------------------
 
 
-def _parse(service: Service, params: ParseParams, call: Call) -> dict[str, Any]:
-    from ainlp.core.errors import BadInput
-    from ainlp.language.normalise import is_plain_phrase
-
-    text: str = params.text
-    if not text.strip():
-        raise BadInput("nothing to parse", hint='for example {"text": "list python interpreters"}')
-    if is_plain_phrase(text):
-        from ainlp.language.phrases import phrase_document
-
-        return phrase_document(text.strip())
-    from ainlp.commands.parse import with_intents
-    from ainlp.language.diagnostics import error_from
-    from ainlp.language.script import parse_script
-
-    script, diagnostics = parse_script(text, "<text>")
-    if diagnostics:
-        raise error_from(diagnostics, "<text>", text)
-    return with_intents(script).to_json()
+def _parse(service: Service, params: ParseParams, call: Call) -> JSONObject:
+    return api.parse_document(params.text)
 
 
-def _execute(service: Service, params: ExecuteParams, call: Call) -> dict[str, Any]:
-    from ainlp.core.errors import BadInput
-    from ainlp.language.normalise import is_plain_phrase
-
+def _execute(service: Service, params: ExecuteParams, call: Call) -> JSONObject:
     if params.intent is not None:
-        return _execute_intent(service, _intent(params.intent), params.apply, call)
-    text = params.text or ""
-    if not text.strip():
-        raise BadInput("nothing to execute",
-                       hint='for example {"text": "list python interpreters"}')
-    if is_plain_phrase(text):
-        from ainlp.language.phrases import match_phrase
+        target: str | api.Intent | api.Script = _intent(params.intent)
+    else:
+        text = params.text or ""
+        if not text.strip():
+            raise api.BadInput("nothing to execute",
+                               hint='for example {"text": "list python interpreters"}')
+        target = text
+    execution = api.execute(target, apply=params.apply, world=call.world,
+                            on_event=call.on_event, cancel=call.token)
+    if execution.applied:
+        return execution.to_json()
+    service.remember(execution.plan.id, lambda now: api.execute(
+        target, apply=True, world=now.world, on_event=now.on_event, cancel=now.token).to_json())
+    return execution.plan.to_json(summary=PLAN_ONLY)
 
-        return _execute_intent(service, match_phrase(text.strip()), params.apply, call)
-    from ainlp.language.check import load_script
 
-    return _execute_script(service, load_script(text, "<text>"), params.apply, call)
-
-
-def _intent(given: IntentParams) -> Intent:
-    from ainlp.actions.registry import for_intent, registry
-    from ainlp.core.errors import BadInput
-    from ainlp.language.ast import Intent
-
+def _intent(given: IntentParams) -> api.Intent:
     name: str = given.intent
-    if name != "unknown" and for_intent(name) is None:
-        known = sorted({i for spec in registry().values() for i in spec.intents})
-        raise BadInput(f"unknown intent {name!r}", hint="intents: " + ", ".join(known))
-    return Intent(name, dict(given.slots), float(given.confidence), given.text)
+    known = sorted({i for spec in api.actions() for i in spec.intents})
+    if name != "unknown" and name not in known:
+        raise api.BadInput(f"unknown intent {name!r}", hint="intents: " + ", ".join(known))
+    return api.Intent(name, dict(given.slots), float(given.confidence), given.text)
 
 
-def _execute_intent(service: Service, intent: Intent, apply: bool, call: Call) -> dict[str, Any]:
-    from ainlp.dispatch import plan_intent
-
-    plan = plan_intent(intent, call.world)  # unknown -> UnknownPhrase (bad input)
-    step = next(plan.steps).step
-    assert step is not None  # plan_intent raises instead of planning an unresolved step
-
-    def run(now: Call) -> dict[str, Any]:
-        result = step.spec(now.context(assume_yes=plan.changes_machine), step.arguments)
-        return {"intent": intent.to_json(), "action": step.action,
-                "arguments": step.arguments, "result": result.data,
-                "problems_found": result.problems_found, "failed": result.failed,
-                "exit_code": result.exit_code}
-
-    return _run_or_plan(service, plan, apply, run, call)
-
-
-def _execute_script(service: Service, script: Script, apply: bool, call: Call) -> dict[str, Any]:
-    from ainlp.dispatch import plan_script, run_script
-
-    plan = plan_script(script, call.world)
-
-    def run(now: Call) -> dict[str, Any]:
-        return run_script(script, now.context(assume_yes=plan.changes_machine)).to_json()
-
-    return _run_or_plan(service, plan, apply, run, call)
-
-
-def _run_or_plan(service: Service, plan: Plan, apply: bool,
-                 run: Callable[[Call], dict[str, Any]], call: Call) -> dict[str, Any]:
-    if plan.needs_confirmation and not apply:
-        service.remember(plan.id, run)
-        return plan.to_json(summary=PLAN_ONLY)
-    return run(call)
-
-
-def _find(service: Service, params: FindParams, call: Call) -> dict[str, Any]:
-    from ainlp.core.discovery import discover
-
+def _find(service: Service, params: FindParams, call: Call) -> JSONObject:
     call.progress("discovering interpreters and environments", 0, None)
     seen = 0
 
-    def on_record(record: EnvRecord) -> None:
+    def on_event(event: api.Event) -> None:
         nonlocal seen
-        seen += 1
-        call.check()
-        call.notify("environment", {"id": call.id, "record": record.to_json()})
-        call.progress(f"found {record.kind.value} at {record.prefix}", seen, None)
+        if event.kind == "environment" and event.record is not None:
+            seen += 1
+            call.on_event(event)
+            call.progress(f"found {event.record.kind.value} at {event.record.prefix}", seen, None)
 
-    inventory = discover(call.context().world, refresh=params.refresh, on_record=on_record)
+    inventory = api.find(refresh=params.refresh, world=call.world, on_event=on_event,
+                         cancel=call.token)
     total = len(inventory.environments)
     call.progress(f"found {total} interpreters and environments", total, total)
     return inventory.to_json()
 
 
-def _doctor(service: Service, params: DoctorParams, call: Call) -> dict[str, Any]:
-    return _action(call, "run_environment_health_check", "health",
-                   target=params.target, topic=params.topic).data
+def _doctor(service: Service, params: DoctorParams, call: Call) -> JSONObject:
+    return api.doctor(params.target, params.topic, world=call.world, on_event=call.on_event,
+                      cancel=call.token).to_json()
 
 
-def _plan(service: Service, params: TargetParams, call: Call) -> dict[str, Any]:
-    name, module = "apply_automatic_recovery_strategies", "recovery"
-    result = _action(call, name, module, dry_run=True, target=params.target)
+def _plan(service: Service, params: TargetParams, call: Call) -> JSONObject:
+    name = "apply_automatic_recovery_strategies"
+    result = _action(call, name, dry_run=True, target=params.target)
     plan = result.data.get("plan")
     plan_id = plan.get("id") if isinstance(plan, dict) else None
     if isinstance(plan_id, str):
-        service.remember(plan_id, lambda now: _action(now, name, module, assume_yes=True,
+        service.remember(plan_id, lambda now: _action(now, name, assume_yes=True,
                                                       target=params.target).data)
     return result.data
 
 
-def _apply(service: Service, params: ApplyParams, call: Call) -> Any:
+def _apply(service: Service, params: ApplyParams, call: Call) -> object:
     return service.take_plan(params.plan_id)(call)
 
 
-def _snapshot(service: Service, params: TargetParams, call: Call) -> dict[str, Any]:
-    return _action(call, "create_comprehensive_backup", "backup", assume_yes=True,
+def _snapshot(service: Service, params: TargetParams, call: Call) -> JSONObject:
+    return _action(call, "create_comprehensive_backup", assume_yes=True,
                    target=params.target).data
 
 
-def _restore(service: Service, params: RestoreParams, call: Call) -> dict[str, Any]:
-    return _action(call, "restore_backup", "backup", assume_yes=True, source=params.source).data
+def _restore(service: Service, params: RestoreParams, call: Call) -> JSONObject:
+    return _action(call, "restore_backup", assume_yes=True, source=params.source).data
 
 
-def _export(service: Service, params: PathParams, call: Call) -> dict[str, Any]:
-    return _action(call, "environment_configuration_and_instructions", "backup",
-                   assume_yes=True, path=params.path).data
-
-
-def _import(service: Service, params: PathParams, call: Call) -> dict[str, Any]:
-    return _action(call, "import_environments", "backup", assume_yes=True,
+def _export(service: Service, params: PathParams, call: Call) -> JSONObject:
+    return _action(call, "environment_configuration_and_instructions", assume_yes=True,
                    path=params.path).data
+
+
+def _import(service: Service, params: PathParams, call: Call) -> JSONObject:
+    return _action(call, "import_environments", assume_yes=True, path=params.path).data
 
 
 def _cancel(service: Service, params: CancelParams, call: Call) -> dict[str, bool]:
@@ -322,11 +258,8 @@ def _shutdown(service: Service, params: NoParams, call: Call) -> None:
     service.shutting_down = True
 
 
-def _action(call: Call, name: str, module: str, *, dry_run: bool = False,
-            assume_yes: bool = False, **arguments: str | None) -> Result:
+def _action(call: Call, name: str, *, dry_run: bool = False, assume_yes: bool = False,
+            **arguments: str | None) -> api.Result:
     """Run a registered action; arguments left out (None) take the action's defaults."""
-    from ainlp.actions.registry import get_action
-
-    spec = get_action(name, module=module)
-    given = {key: value for key, value in arguments.items() if value is not None}
-    return spec(call.context(dry_run=dry_run, assume_yes=assume_yes), given)
+    return api.run_action(name, dict(arguments), world=call.world, on_event=call.on_event,
+                          cancel=call.token, dry_run=dry_run, assume_yes=assume_yes)

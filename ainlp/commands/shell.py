@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ainlp.commands._action import context_from_args
+from ainlp import api
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -13,10 +13,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ainlp.core.errors import BadInput
     from ainlp.shell import run_shell
 
     if args.json:
-        raise BadInput("the shell has no --json output", hint="use `ainlp do --json` or "
+        raise api.BadInput("the shell has no --json output", hint="use `ainlp do --json` or "
                        "`ainlp run FILE --json` in programs")
-    return run_shell(context_from_args(args))
+    return run_shell(assume_yes=args.yes)

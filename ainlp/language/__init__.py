@@ -8,32 +8,55 @@ from __future__ import annotations
 TYPE_CHECKING = False  # not `from typing import ...`: typing costs a cold `ainlp parse` 3 ms
 
 if TYPE_CHECKING:
+    from ainlp.core.jsondoc import JSONObject
     from ainlp.language.ast import Intent, Script
 
-__all__ = ["parse_text"]
+__all__ = ["parse_text", "read_document", "read_text"]
 
 
-def parse_text(text: str, source: str = "<text>") -> Intent | Script:
-    """A phrase's Intent, or the Script of a text that is a block or script.
+def read_text(text: str, source: str = "<text>") -> Intent | Script:
+    """The one place that tells a phrase from a script: a phrase's Intent, or the Script (each
+    phrase's intent filled in) of a block or script. ScriptError on syntax errors.
 
     A single line that is not keyword-led is a phrase (the grammar would make it one phrase
-    statement; the shortcut spares loading the grammar). Anything else goes through the grammar:
-    if that yields exactly one phrase statement, its Intent is returned. Raises ScriptError
-    (with every diagnostic in `details`) when a block has syntax errors.
+    statement; the shortcut spares loading the grammar).
     """
     from ainlp.language.normalise import is_plain_phrase
     from ainlp.language.phrases import match_phrase
 
     if is_plain_phrase(text):
         return match_phrase(text.strip())
-    from ainlp.language.ast import Phrase
+    from ainlp.language.annotate import with_intents
     from ainlp.language.diagnostics import error_from
     from ainlp.language.script import parse_script
 
     script, diagnostics = parse_script(text, source)
     if diagnostics:
         raise error_from(diagnostics, source, text)
-    if len(script.statements) == 1 and isinstance(script.statements[0], Phrase) \
-            and "\n" not in text.strip():
-        return match_phrase(script.statements[0].text)
-    return script
+    return with_intents(script)
+
+
+def read_document(text: str, source: str = "<text>") -> JSONObject:
+    """`read_text(text, source).to_json()`; a phrase's document is built without loading the
+    AST module (a fifth of a cold `ainlp parse PHRASE --json`; a test keeps them identical)."""
+    from ainlp.language.normalise import is_plain_phrase
+
+    if is_plain_phrase(text):
+        from ainlp.language.phrases import phrase_document
+
+        return phrase_document(text.strip())
+    return read_text(text, source).to_json()
+
+
+def parse_text(text: str, source: str = "<text>") -> Intent | Script:
+    """As `read_text`, but a one-line text the grammar reads as one phrase statement ("run the
+    health check") is that phrase's Intent."""
+    from ainlp.language.ast import Phrase, Script
+
+    read = read_text(text, source)
+    if isinstance(read, Script) and len(read.statements) == 1 \
+            and isinstance(read.statements[0], Phrase) and "\n" not in text.strip():
+        intent = read.statements[0].intent
+        assert intent is not None  # read_text fills every phrase's intent
+        return intent
+    return read

@@ -7,7 +7,9 @@ This module is the contract between the parser (which builds these) and the disp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias
+from typing import Literal, TypeAlias
+
+from ainlp.core.jsondoc import JSONObject
 
 Value: TypeAlias = str | int | float | bool | tuple["Value", ...]
 ClauseKind = Literal["ACTION", "RECOVERY", "REPORT", "EXPORT"]
@@ -25,8 +27,12 @@ class Span:
                 "end_column": self.end_column}
 
 
-def _value_json(value: Value) -> Any:
-    return [_value_json(v) for v in value] if isinstance(value, tuple) else value
+PlainValue: TypeAlias = str | int | float | bool | list["PlainValue"]
+
+
+def plain(value: Value) -> PlainValue:
+    """A script value as JSON and actions see it: AST tuples become lists."""
+    return [plain(v) for v in value] if isinstance(value, tuple) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +44,9 @@ class Call:
     span: Span
     argument_spans: tuple[Span, ...] = ()
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSONObject:
         return {"type": "call", "name": self.name,
-                "arguments": {k: _value_json(v) for k, v in self.arguments},
+                "arguments": {k: plain(v) for k, v in self.arguments},
                 "span": self.span.to_json()}
 
 
@@ -56,8 +62,8 @@ class Intent:
     template: str | None = None  # the template that matched, for --debug
     suggestions: tuple[str, ...] = ()  # for unknown: phrases the user may have meant
 
-    def to_json(self) -> dict[str, Any]:
-        doc: dict[str, Any] = {
+    def to_json(self) -> JSONObject:
+        doc: JSONObject = {
             "kind": "phrase",
             "text": self.text,
             "intent": self.name,
@@ -84,7 +90,7 @@ class Phrase:
     span: Span
     intent: Intent | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSONObject:
         return {"type": "phrase", "text": self.text,
                 "intent": self.intent.to_json() if self.intent else None,
                 "span": self.span.to_json()}
@@ -96,7 +102,7 @@ class Clause:
     value: Call | Phrase
     span: Span
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSONObject:
         return {"type": "clause", "clause": self.kind, "value": self.value.to_json(),
                 "span": self.span.to_json()}
 
@@ -107,7 +113,7 @@ class CommandDef:
     clauses: tuple[Clause, ...]
     span: Span
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSONObject:
         return {"type": "command", "name": self.name,
                 "clauses": [c.to_json() for c in self.clauses], "span": self.span.to_json()}
 
@@ -118,7 +124,7 @@ class ContextBlock:
     commands: tuple[CommandDef, ...]
     span: Span
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSONObject:
         return {"type": "context", "name": self.name,
                 "commands": [c.to_json() for c in self.commands], "span": self.span.to_json()}
 
@@ -128,7 +134,7 @@ class RunStatement:
     command: str
     span: Span
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSONObject:
         return {"type": "run", "command": self.command, "span": self.span.to_json()}
 
 
@@ -141,6 +147,6 @@ class Script:
     statements: tuple[Statement, ...]
     commands: dict[str, CommandDef] = field(default_factory=dict)  # by lower-cased name
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSONObject:
         return {"kind": "script", "source": self.source,
                 "statements": [s.to_json() for s in self.statements]}

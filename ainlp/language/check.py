@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from ainlp.actions.registry import ActionSpec, Param, for_intent, registry
 from ainlp.core.errors import AinlpError, BadInput
 from ainlp.language.ast import (
     Call,
@@ -28,7 +26,9 @@ from ainlp.language.ast import (
     Span,
     Statement,
     Value,
+    plain,
 )
+from ainlp.language.catalog import ActionCatalog, ActionInfo, ParamInfo, arguments_for_intent
 from ainlp.language.diagnostics import Diagnostic, error_from, sort_key
 from ainlp.language.display import clip, quoted
 
@@ -46,9 +46,9 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
 
 
 class _Checker:
-    def __init__(self) -> None:
+    def __init__(self, catalog: ActionCatalog) -> None:
         self.diagnostics: list[Diagnostic] = []
-        self.actions: Mapping[str, ActionSpec] = registry()
+        self.actions = catalog
         self.commands: dict[str, CommandDef] = {}
         self.defined: dict[str, str] = {}  # every COMMAND of the script: lower-cased -> name
 
@@ -109,10 +109,9 @@ class _Checker:
     # -- values ------------------------------------------------------------------------------
 
     def call(self, call: Call) -> Call:
-        spec = self.actions.get(call.name) or next(
-            (s for s in self.actions.values() if s.name.lower() == call.name.lower()), None)
+        spec = self.actions.get(call.name)
         if spec is None:
-            close = did_you_mean(call.name, self.actions)
+            close = did_you_mean(call.name, self.actions.names())
             self.report("script.unknown-action", f"unknown action {clip(call.name)!r}", call.span,
                         f"did you mean {close}?" if close else "`ainlp help` lists the actions")
             return call
@@ -120,7 +119,7 @@ class _Checker:
             self.whole_call(spec, call)
         return replace(call, name=spec.name)
 
-    def arguments(self, spec: ActionSpec, call: Call) -> bool:
+    def arguments(self, spec: ActionInfo, call: Call) -> bool:
         """Each argument on its own; True when all were fine (so the call as a whole is next)."""
         ok = True
         seen: set[str] = set()
@@ -153,16 +152,14 @@ class _Checker:
                             signature(spec))
         return ok
 
-    def whole_call(self, spec: ActionSpec, call: Call) -> None:
-        from ainlp.dispatch import plain
-
+    def whole_call(self, spec: ActionInfo, call: Call) -> None:
         try:
             spec.validate({name: plain(value) for name, value in call.arguments})
         except BadInput as error:
             self.report("script.bad-argument", error.message, call.span, error.hint)
 
     def phrase(self, phrase: Phrase, *, statement: bool = False) -> Phrase:
-        from ainlp.dispatch import arguments_for_intent, intent_of
+        from ainlp.language.phrases import intent_of
 
         intent = intent_of(phrase)
         checked = replace(phrase, intent=intent)
@@ -174,13 +171,13 @@ class _Checker:
             self.report("script.unknown-phrase", f"phrase not understood: {quoted(phrase.text)}",
                         phrase.span, hint)
             return checked
-        spec = for_intent(intent.name)
+        spec = self.actions.for_intent(intent.name)
         if spec is None:
             self.report("script.no-action", f"no action does {intent.name!r} in this version",
                         phrase.span, "`ainlp help` lists what can be said")
             return checked
         try:
-            spec.validate(arguments_for_intent(intent, spec))
+            spec.validate(arguments_for_intent(intent.slots, spec))
         except BadInput as error:
             self.report("script.bad-argument", f"{quoted(phrase.text)} gives {error.message}",
                         phrase.span, error.hint)
@@ -206,7 +203,7 @@ class _Checker:
         return False
 
 
-def type_problem(param: Param, value: Value) -> str | None:
+def type_problem(param: ParamInfo, value: Value) -> str | None:
     """Why `value` does not fit the parameter (strict: no conversions), or None."""
     fits = {
         str: isinstance(value, str),
@@ -222,25 +219,24 @@ def type_problem(param: Param, value: Value) -> str | None:
     return None
 
 
-def _show(value: Any) -> str:
-    from ainlp.dispatch import plain
-
+def _show(value: Value) -> str:
     return json.dumps(plain(value)) if not isinstance(value, bool) else str(value).lower()
 
 
-def signature(spec: ActionSpec) -> str:
+def signature(spec: ActionInfo) -> str:
     parts = [f"{p.name}: {p.type.__name__}" + ("" if p.required else " (optional)")
              for p in spec.params]
     return f"{spec.name}({', '.join(parts)})"
 
 
-def check_script(script: Script, text: str, source: str) -> tuple[Script, list[Diagnostic]]:
+def check_script(script: Script, text: str, source: str, *,
+                 catalog: ActionCatalog) -> tuple[Script, list[Diagnostic]]:
     """The script with intents filled and names in registered spelling, and every error found.
 
     `text` and `source` are what the diagnostics are later shown against; the checker itself
     needs only the positions the parser recorded.
     """
-    checker = _Checker()
+    checker = _Checker(catalog)
     checked = checker.script(script)
     return checked, sorted(checker.diagnostics, key=sort_key)
 
@@ -255,7 +251,8 @@ def read_script(path: Path) -> str:
                        hint="an .ainlp script is a UTF-8 text file") from exc
 
 
-def load_script(path_or_text: Path | str, source: str | None = None) -> Script:
+def load_script(path_or_text: Path | str, source: str | None = None, *,
+                catalog: ActionCatalog) -> Script:
     """Parse and check a script (a Path is read, a str is the text itself).
 
     Raises the ScriptError of every diagnostic (exit 2) when anything is wrong: nothing of a
@@ -270,7 +267,7 @@ def load_script(path_or_text: Path | str, source: str | None = None) -> Script:
         text = path_or_text
         source = source or "<text>"
     script, syntax = parse_script(text, source)
-    checked, semantic = check_script(script, text, source)
+    checked, semantic = check_script(script, text, source, catalog=catalog)
     # The parser reports duplicate commands too (at the name): one report per mistake.
     said = {(d.code, d.span.line) for d in syntax}
     diagnostics = sorted([*syntax, *(d for d in semantic if (d.code, d.span.line) not in said)],

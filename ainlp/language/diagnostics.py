@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from ainlp.core.errors import ScriptError
+from ainlp.core.jsondoc import JSONObject
 from ainlp.language.ast import Span
 
 __all__ = ["Diagnostic", "ScriptDiagnosticsError", "error_from", "format_diagnostics", "sort_key"]
@@ -24,7 +24,7 @@ class Diagnostic:
     span: Span
     hint: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSONObject:
         return {"code": self.code, "message": self.message, "hint": self.hint,
                 "span": self.span.to_json()}
 

@@ -24,12 +24,11 @@ from ainlp.language.normalise import FILLER, Token, TypoIndex, is_path, tokenize
 TYPE_CHECKING = False  # not `from typing import ...`: typing costs a cold `ainlp parse` 3 ms
 
 if TYPE_CHECKING:
-    from typing import Any
-
-    from ainlp.language.ast import Intent
+    from ainlp.core.jsondoc import JSONObject
+    from ainlp.language.ast import Intent, Phrase
 
 __all__ = ["ACCEPT", "MARGIN", "MAX_PHRASE_CHARS", "MAX_PHRASE_WORDS", "Candidate", "decide",
-           "match_command_words", "match_phrase", "phrase_document", "rank"]
+           "intent_of", "match_command_words", "match_phrase", "phrase_document", "rank"]
 
 ACCEPT = 0.7  # below this the best candidate is a guess, and we do not guess
 MARGIN = 0.06  # two intents closer than this are a tie: ask, do not pick
@@ -554,6 +553,11 @@ def match_phrase(text: str) -> Intent:
     return decide(text, rank(text))
 
 
+def intent_of(phrase: Phrase) -> Intent:
+    """The phrase's intent: filled by the checker, matched here for an unchecked phrase."""
+    return phrase.intent if phrase.intent is not None else match_phrase(phrase.text)
+
+
 # (intent, slots, confidence, alternatives, template, suggestions)
 _Decision = tuple[str, dict[str, str], float, tuple[tuple[str, float], ...], "str | None",
                   tuple[str, ...]]
@@ -585,14 +589,14 @@ def decide(text: str, candidates: Sequence[Candidate]) -> Intent:
     return Intent(name, slots, confidence, text, alternatives, template, suggestions)
 
 
-def phrase_document(text: str) -> dict[str, Any]:
+def phrase_document(text: str) -> JSONObject:
     """`match_phrase(text).to_json()`, built without loading the AST module.
 
     For the cold path of `ainlp parse PHRASE --json`, where the AST classes would be a fifth of
     the process's own time. A test keeps the two documents identical over the phrase corpora.
     """
     name, slots, confidence, alternatives, template, suggestions = _decision(rank(text))
-    doc: dict[str, Any] = {
+    doc: JSONObject = {
         "kind": "phrase", "text": text, "intent": name, "slots": dict(slots),
         "confidence": round(confidence, 3),
         "alternatives": [{"intent": i, "confidence": round(c, 3)} for i, c in alternatives],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeAlias
 
 from lark import Token, Transformer, v_args
 from lark.tree import Meta
@@ -26,6 +26,9 @@ __all__ = ["AstBuilder", "unescape"]
 
 # Only \" and \\ are escapes; any other backslash stays as written ("C:\envs" is a path).
 _ESCAPE = re.compile(r'\\(["\\])')
+
+# what Lark hands a rule: tokens and already transformed nodes, checked where used
+Children: TypeAlias = list[Any]
 
 
 def unescape(quoted: str) -> str:
@@ -58,20 +61,20 @@ class AstBuilder(Transformer[Token, Script]):
     def start(self, meta: Meta, children: list[Statement]) -> Script:
         return Script(source=self.source, statements=tuple(children))
 
-    def context(self, meta: Meta, children: list[Any]) -> ContextBlock:
+    def context(self, meta: Meta, children: Children) -> ContextBlock:
         _keyword, name, *commands = children
         return ContextBlock(name=str(name), commands=tuple(commands), span=self._span(meta))
 
-    def command(self, meta: Meta, children: list[Any]) -> CommandDef:
+    def command(self, meta: Meta, children: Children) -> CommandDef:
         _keyword, name, *clauses = children
         return CommandDef(name=str(name), clauses=tuple(clauses), span=self._span(meta))
 
-    def clause(self, meta: Meta, children: list[Any]) -> Clause:
+    def clause(self, meta: Meta, children: Children) -> Clause:
         keyword, value = children
         kind: ClauseKind = str(keyword).upper()  # type: ignore[assignment]
         return Clause(kind=kind, value=value, span=self._span(meta))
 
-    def call(self, meta: Meta, children: list[Any]) -> Call:
+    def call(self, meta: Meta, children: Children) -> Call:
         name, *arguments = children
         present = [a for a in arguments if a is not None]
         return Call(
@@ -81,7 +84,7 @@ class AstBuilder(Transformer[Token, Script]):
             argument_spans=tuple(span for _key, _value, span in present),
         )
 
-    def argument(self, meta: Meta, children: list[Any]) -> tuple[str, Value, Span]:
+    def argument(self, meta: Meta, children: Children) -> tuple[str, Value, Span]:
         key, value = children
         return (str(key), value, self._span(meta))
 
@@ -100,7 +103,7 @@ class AstBuilder(Transformer[Token, Script]):
     def false(self, meta: Meta, children: list[Token]) -> bool:
         return False
 
-    def array(self, meta: Meta, children: list[Any]) -> tuple[Value, ...]:
+    def array(self, meta: Meta, children: Children) -> tuple[Value, ...]:
         return tuple(child for child in children if child is not None)
 
     def quoted_phrase(self, meta: Meta, children: list[Token]) -> Phrase:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict, cast
 
+from ainlp.core.discovery.records import EnvRecord, Inventory
 from ainlp.render import renderer
 
 if TYPE_CHECKING:
@@ -19,46 +20,67 @@ def render_environments(out: Console, result: Result) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    doc = result.data
+    inventory = result.value
+    assert isinstance(inventory, Inventory)
     table = Table(box=None, pad_edge=False, show_edge=False)
     for column in ("", "kind", "version", "name", "where"):
         table.add_column(column, overflow="fold")
-    for env in doc["environments"]:
+    for env in inventory.environments:
         table.add_row(
-            _STATE_MARK.get(env["state"], env["state"]),
-            env["kind"],
-            env["version"] or "?",
-            escape(env["name"] or ""),
+            _STATE_MARK.get(env.state.value, env.state.value),
+            env.kind.value,
+            env.version or "?",
+            escape(env.name or ""),
             escape(_where(env)),
         )
-        for problem in env["problems"]:
+        for problem in env.problems:
             table.add_row(
                 "",
                 "",
                 "",
                 "",
-                f"[red]{escape(problem['message'])}[/]\n[dim]{escape(problem['hint'])}[/]",
+                f"[red]{escape(problem.message)}[/]\n[dim]{escape(problem.hint)}[/]",
             )
     out.print(table)
-    summary = doc["summary"]
+    summary = inventory.summary
     out.print(
         f"\n{summary['total']} environments: {summary['ok']} ok, {summary['broken']} broken, "
-        f"{summary['missing']} missing [dim]({doc['elapsed_ms']:.0f} ms, cache {doc['cache']})[/]"
+        f"{summary['missing']} missing [dim]({round(inventory.elapsed_ms, 1):.0f} ms, "
+        f"cache {inventory.cache})[/]"
     )
 
 
-def _where(env: dict[str, Any]) -> str:
+def _where(env: EnvRecord) -> str:
     """An environment is its folder; a bare interpreter (/usr holds several) is its file."""
-    if env["kind"] in ("system", "homebrew", "unknown") and env["executable"]:
-        return str(env["executable"])
-    return str(env["prefix"])
+    if env.kind.value in ("system", "homebrew", "unknown") and env.executable:
+        return str(env.executable)
+    return str(env.prefix)
+
+
+class _Shadowed(TypedDict):
+    path: str
+    executable: str | None
+
+
+class _Command(TypedDict):
+    command: str
+    executable: str | None
+    kind: str
+    version: str | None
+    reasons: list[str]
+    shadowed: list[_Shadowed]
+
+
+class _WhichDoc(TypedDict, total=False):
+    commands: list[_Command]
+    hint: str
 
 
 @renderer("which_python")
 def render_which(out: Console, result: Result) -> None:
     from rich.markup import escape
 
-    doc = result.data
+    doc = cast("_WhichDoc", result.data)  # the shape core.discovery.which.explain builds
     for command in doc["commands"]:
         exe = command["executable"]
         head = (

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ainlp.dispatch import PHRASE_SOURCE
 from ainlp.render import console, render_result, renderer
-
-PHRASE_SOURCE = "<phrase>"  # the source of a plan made from one phrase (`ainlp do`)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -22,15 +21,19 @@ _STATUS = {"ok": "[green]ok[/]", "problems": "[yellow]problems found[/]",
 def render_help(out: Console, result: Result) -> None:
     from rich.markup import escape
 
+    from ainlp.actions.meta import Help
+
+    help = result.value
+    assert isinstance(help, Help)
     out.print("Say what you want in plain words: [bold]ainlp do \"PHRASE\"[/], or in the shell.\n")
-    for action in result.data["actions"]:
-        intents = ", ".join(action["intents"]) or "scripts only"
-        out.print(f"[bold]{escape(intents)}[/]: {escape(action['description'])}")
-        out.print(f"    [dim]action {action['action']}[/]")
-        for example in action["examples"]:
+    for spec in help.actions:
+        intents = ", ".join(spec.intents) or "scripts only"
+        out.print(f"[bold]{escape(intents)}[/]: {escape(spec.description)}")
+        out.print(f"    [dim]action {spec.name}[/]")
+        for example in spec.phrases:
             out.print(f"    \"{escape(example)}\"")
     out.print("\nScripts (.ainlp) name actions directly; `ainlp run FILE` runs one:\n")
-    out.print(escape(result.data["script_example"]), end="")
+    out.print(escape(help.script_example), end="")
 
 
 def plan_lines(plan: Plan) -> list[str]:

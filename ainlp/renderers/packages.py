@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ainlp.render import renderer
 
@@ -10,6 +10,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ainlp.actions.result import Result
+
+# `ainlp packages --json` documents, read key by key
+PackagesDoc: TypeAlias = dict[str, Any]
 
 
 def human_size(size: int | None) -> str:
@@ -35,12 +38,12 @@ def render_check(out: Console, result: Result) -> None:
         _render_one(out, doc, listing=False)
 
 
-def _documents(data: dict[str, Any]) -> list[dict[str, Any]]:
-    docs: list[dict[str, Any]] = data.get("environments", [data])
+def _documents(data: PackagesDoc) -> list[PackagesDoc]:
+    docs: list[PackagesDoc] = data.get("environments", [data])
     return docs
 
 
-def _render_one(out: Console, doc: dict[str, Any], *, listing: bool) -> None:
+def _render_one(out: Console, doc: PackagesDoc, *, listing: bool) -> None:
     from rich.markup import escape
     from rich.table import Table
 

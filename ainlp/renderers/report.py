@@ -14,12 +14,13 @@ if TYPE_CHECKING:
 
 @renderer("generate_diagnostic_report")
 def render_report(out: Console, result: Result) -> None:
-    from ainlp.core.report import render
+    from ainlp.renderers.report_text import render
 
     data = dict(result.data)
-    fmt = data.pop("format")
+    fmt = str(data.pop("format"))
     output = data.pop("output")
     summary = data["summary"]
+    assert isinstance(summary, dict)
     if output is not None:
         out.print(f"errors: {summary['error']}, warnings: {summary['warning']}, notes: "
                   f"{summary['info']}; report in {output}", markup=False, highlight=False)
