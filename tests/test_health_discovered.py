@@ -40,3 +40,21 @@ def test_discovered_problems_become_findings(tmp_path: Path) -> None:
     found = {(f.id, Path(f.subject).name) for f in report.findings if f.subject}
     assert {("conda.no-interpreter", "a"), ("venv.cfg-missing", "b"), ("windows.store-stub", "c"),
             ("windows.registry-stale", "d"), ("macos.xcode-stub", "e")} <= found
+
+
+def test_an_environment_known_and_gone_is_a_missing_finding(tmp_path: Path) -> None:
+    from ainlp.core.discovery import discover
+    from ainlp.core.state import remember_discovered
+    from conftest import make_venv
+
+    prefix = make_venv(tmp_path / "home" / ".virtualenvs" / "gone")
+    world = make_world(tmp_path)
+    remember_discovered(world, discover(world, refresh=True))
+    here = run_checks(world, topic="venv")
+    assert "env.missing" not in {f.id for f in here.findings}
+    import shutil
+
+    shutil.rmtree(prefix)
+    gone = run_checks(world, topic="venv")
+    found = [f for f in gone.findings if f.id == "env.missing"]
+    assert [f.subject for f in found] == [str(prefix)] and found[0].fix == "cleanup"

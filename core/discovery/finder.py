@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from ainlp.core.discovery import snapshot
+from ainlp.core.discovery import known, snapshot
 from ainlp.core.discovery.cache import ProbeCache
 from ainlp.core.discovery.locators import Locator, all_locators
 from ainlp.core.discovery.probe import ProbeResult, probe_many
@@ -72,6 +72,7 @@ def discover(
             home=str(world.home),
             root=str(world.root),
         )
+        paths += known.watched_files(world)  # state.db: where "missing" records come from
         inventory = replace(inventory, depends_on=tuple(paths))
         snapshot.save(
             str(world.state_dir),
@@ -109,6 +110,8 @@ def _discover(
     if cache is not None:
         cache.save()
     records = _adopt_base_versions(records)
+    if locators is None:  # a full discovery: what we knew and is gone is "missing"
+        records += known.missing_records(world, {str(r.prefix) for r in records})
 
     records.sort(key=_display_order)
     status = "off" if cache is None else _cache_status(cache, refresh)

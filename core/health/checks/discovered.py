@@ -25,6 +25,15 @@ class _Relay(NamedTuple):
 
 _RELAYS = (
     _Relay(
+        "env.missing", Severity.WARNING, ("venv", "conda"), "cleanup",
+        "An environment AINLP knew is gone",
+        "The state database records an environment at this folder (it was found, backed up or "
+        "made active before), and the folder no longer exists.",
+        "Whatever chose it (an editor setting, a project's active environment, a script) now "
+        "points at nothing.",
+        "`ainlp cleanup` forgets it; `ainlp restore` recreates it from its latest snapshot.",
+    ),
+    _Relay(
         "env.no-interpreter", Severity.ERROR, ("venv", "conda"), "rebuild",
         "An environment without an interpreter",
         "The environment folder (a venv's pyvenv.cfg, a conda env's conda-meta) is there, but "
