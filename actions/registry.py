@@ -37,6 +37,7 @@ ACTION_MODULES: tuple[str, ...] = (
     "report",
     "backup",
     "recovery",
+    "state_actions",
     "meta",
 )
 

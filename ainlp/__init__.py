@@ -17,6 +17,8 @@ _API = frozenset({
     "StateError", "UnknownPhrase", "World", "check_script", "doctor", "execute", "explain",
     "find", "get_aios_python_integration", "packages", "parse", "plan", "report", "run_script",
     "watch", "which",
+    # state: backups, restore, the active environment, create, history, undo
+    "backup", "backups", "create", "history", "restore", "undo", "use",
 })
 
 __all__ = ["__version__", *sorted(_API)]

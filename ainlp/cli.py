@@ -65,17 +65,23 @@ COMMANDS: dict[str, Command] = {
         positional=("target",),
     ),
     "use": ActionCommand(
-        "switch_environment", "recovery", "set the active environment", positional=("target",)
+        "switch_environment", "state_actions", "set the active environment", positional=("target",)
     ),
     "create": ActionCommand(
-        "create_environment", "recovery", "create a virtual environment", positional=("path",)
+        "create_environment", "state_actions", "create a virtual environment", positional=("path",)
     ),
     "backup": ActionCommand(
-        "create_comprehensive_backup", "backup", "snapshot environments now", positional=("target",)
+        "create_comprehensive_backup",
+        "state_actions",
+        "snapshot environments now",
+        positional=("target",),
     ),
-    "backups": ActionCommand("list_backups", "backup", "list snapshots"),
+    "backups": ActionCommand(
+        "list_backups", "state_actions", "list snapshots (--diff A B compares two)",
+        positional=("against",),
+    ),
     "restore": ActionCommand(
-        "restore_backup", "backup", "restore from a snapshot", positional=("source",)
+        "restore_backup", "state_actions", "restore from a snapshot", positional=("source",)
     ),
     "export": ActionCommand(
         "environment_configuration_and_instructions",
@@ -92,8 +98,12 @@ COMMANDS: dict[str, Command] = {
         "forget/remove broken environments",
         positional=("target",),
     ),
-    "history": ActionCommand("show_history", "backup", "the log of state-changing actions"),
-    "undo": ActionCommand("undo_last_change", "backup", "undo the newest state-changing action"),
+    "history": ActionCommand(
+        "show_history", "state_actions", "the log of state-changing actions"
+    ),
+    "undo": ActionCommand(
+        "undo_last_change", "state_actions", "undo the newest state-changing action"
+    ),
     "serve": ModuleCommand("ainlp.commands.serve", "JSON-RPC 2.0 service on stdin/stdout"),
     "help": ActionCommand("show_help", "meta", "what can be said, with examples"),
 }

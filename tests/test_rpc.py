@@ -200,10 +200,9 @@ def test_parse_and_execute(tmp_path: Path) -> None:
     assert got[8]["result"]["action"] == "which_python"
     assert "no_such_intent" in error_of(got[9], -32001)["message"]
 
-    # backups are not available yet: no plan is offered that could not be applied, and
-    # applying is an error, never a fake success
-    assert error_of(got[6], -32002)["code"] == "action.not-available"
-    assert error_of(got[7], -32002)["code"] == "action.not-available"
+    # a backup writes only to the state folder: it runs without a plan, applied or not
+    for id in (6, 7):
+        assert got[id]["result"]["action"] == "create_comprehensive_backup"
 
     ran = got["ten"]["result"]
     assert ran["kind"] == "script"
@@ -223,11 +222,13 @@ def test_unknown_plans_and_state_changing_methods_say_so(tmp_path: Path) -> None
         request(8, "import", {"path": str(tmp_path / "bundle")}),
     ])
     got = replies(serve(tmp_path, data)[0])
-    # undo is not available yet: no plan is offered that could never be applied
-    assert error_of(got[1], -32002)["code"] == "action.not-available"
-    assert error_of(got[2], -32002)["code"] == "action.not-available"
+    # undo: a plan first; applied with nothing recorded, it fails (nothing to undo)
+    assert got[1]["result"]["applied"] == []
+    assert got[2]["result"]["failed"] is True
     assert plan_id in error_of(got[3], -32001)["message"]
-    for id in (4, 5, 6, 7, 8):
+    assert got[5]["result"]["target"] == "all"  # snapshot: a backup of everything
+    assert error_of(got[6], -32002)["code"] == "state.no-backup"  # none was kept
+    for id in (4, 7, 8):
         assert error_of(got[id], -32002)["code"] == "action.not-available"
     assert not (tmp_path / "bundle").exists()
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         which,
     )
     from ainlp.api._options import Cancelled, CancelToken, Event, OnEvent
+    from ainlp.api._state import backup, backups, create, history, restore, undo, use
     from ainlp.api._text import parse, parse_document
     from ainlp.api._values import PLAN_ONLY, CheckedScript, Execution
     from ainlp.api.seed import AiosPythonIntegration, get_aios_python_integration
@@ -64,6 +65,8 @@ _WHERE: dict[str, str] = {
     **dict.fromkeys(("action_spec", "actions", "check_script", "commands_of", "continue_script",
                      "doctor", "execute", "explain", "find", "load", "packages", "plan", "report",
                      "run_action", "run_script", "watch", "which"), "ainlp.api._functions"),
+    **dict.fromkeys(("backup", "backups", "create", "history", "restore", "undo", "use"),
+                    "ainlp.api._state"),
     **dict.fromkeys(("parse", "parse_document"), "ainlp.api._text"),
     **dict.fromkeys(("CancelToken", "Cancelled", "Event", "OnEvent"), "ainlp.api._options"),
     **dict.fromkeys(("PLAN_ONLY", "CheckedScript", "Execution"), "ainlp.api._values"),
@@ -131,22 +134,29 @@ __all__ = [
     "World",
     "action_spec",
     "actions",
+    "backup",
+    "backups",
     "check_script",
     "commands_of",
     "continue_script",
+    "create",
     "doctor",
     "execute",
     "explain",
     "find",
     "get_aios_python_integration",
+    "history",
     "load",
     "packages",
     "parse",
     "parse_document",
     "plan",
     "report",
+    "restore",
     "run_action",
     "run_script",
+    "undo",
+    "use",
     "watch",
     "which",
 ]
