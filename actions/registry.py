@@ -35,7 +35,7 @@ ACTION_MODULES: tuple[str, ...] = (
     "health",
     "packages",
     "report",
-    "backup",
+    "bundle",
     "recovery",
     "state_actions",
     "meta",

@@ -19,6 +19,7 @@ _API = frozenset({
     "watch", "which",
     # state: backups, restore, the active environment, create, history, undo
     "backup", "backups", "create", "history", "restore", "undo", "use",
+    "cleanup", "export", "fix", "import_bundle",
 })
 
 __all__ = ["__version__", *sorted(_API)]

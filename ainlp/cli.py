@@ -85,12 +85,12 @@ COMMANDS: dict[str, Command] = {
     ),
     "export": ActionCommand(
         "environment_configuration_and_instructions",
-        "backup",
+        "bundle",
         "portable bundle + recovery instructions",
         positional=("path",),
     ),
     "import": ActionCommand(
-        "import_environments", "backup", "recreate environments from a bundle", positional=("path",)
+        "import_environments", "bundle", "recreate environments from a bundle", positional=("path",)
     ),
     "cleanup": ActionCommand(
         "cleanup_broken_environments",

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         which,
     )
     from ainlp.api._options import Cancelled, CancelToken, Event, OnEvent
+    from ainlp.api._recovery import cleanup, export, fix, import_bundle
     from ainlp.api._state import backup, backups, create, history, restore, undo, use
     from ainlp.api._text import parse, parse_document
     from ainlp.api._values import PLAN_ONLY, CheckedScript, Execution
@@ -67,6 +68,7 @@ _WHERE: dict[str, str] = {
                      "run_action", "run_script", "watch", "which"), "ainlp.api._functions"),
     **dict.fromkeys(("backup", "backups", "create", "history", "restore", "undo", "use"),
                     "ainlp.api._state"),
+    **dict.fromkeys(("cleanup", "export", "fix", "import_bundle"), "ainlp.api._recovery"),
     **dict.fromkeys(("parse", "parse_document"), "ainlp.api._text"),
     **dict.fromkeys(("CancelToken", "Cancelled", "Event", "OnEvent"), "ainlp.api._options"),
     **dict.fromkeys(("PLAN_ONLY", "CheckedScript", "Execution"), "ainlp.api._values"),
@@ -137,15 +139,19 @@ __all__ = [
     "backup",
     "backups",
     "check_script",
+    "cleanup",
     "commands_of",
     "continue_script",
     "create",
     "doctor",
     "execute",
     "explain",
+    "export",
     "find",
+    "fix",
     "get_aios_python_integration",
     "history",
+    "import_bundle",
     "load",
     "packages",
     "parse",
