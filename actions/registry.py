@@ -49,6 +49,7 @@ class Param:
     default: object = _REQUIRED
     help: str = ""
     choices: tuple[str, ...] | None = None
+    flags: tuple[str, ...] = ()  # more command-line spellings (cli.md's `create --python V`)
 
     @property
     def required(self) -> bool:
@@ -72,6 +73,9 @@ class ActionContext:
     # turns a report document into text of a format; handed in by the front end, which owns
     # rendering (the REPORT clause writes files with it)
     render_report: Callable[[JSONObject, str], str] | None = None
+    # something the user must hear now, whatever the action's outcome (a state database that
+    # was restored from a backup layer); front ends show it on stderr
+    warn: Callable[[str], None] | None = None
 
 
 @dataclass(frozen=True)

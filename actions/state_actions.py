@@ -45,11 +45,38 @@ def _store(ctx: ActionContext) -> Iterator[StateStore]:
     from ainlp.core.state import StateStore
 
     with StateStore.open(ctx.world.state_dir) as store:
+        if store.recovery is not None and ctx.warn is not None:
+            ctx.warn(store.recovery.message)
         yield store
 
 
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+AUTOMATIC = "before "  # the reason of every backup taken before a change ("before restore")
+
+
+def _prune_automatic(ctx: ActionContext, store: StateStore) -> None:
+    """Automatic backups: the newest N per target (setting `keep_automatic_backups`, 10)."""
+    import shutil
+
+    keep = store.setting("keep_automatic_backups", 10)
+    for gone in store.prune_backups(keep if isinstance(keep, int) else 10,
+                                    reason_prefix=AUTOMATIC):
+        # the wheel folder of a forgotten backup is ours alone (state_dir/backups/<id>)
+        shutil.rmtree(ctx.world.state_dir / "backups" / gone, ignore_errors=True)
+
+
+def _prune_trash(ctx: ActionContext, store: StateStore) -> list[str]:
+    """The trash, kept to settings `trash_max_age_days` (30) and `trash_max_bytes` (5 GiB)."""
+    from ainlp.core.changes import prune
+
+    age = store.setting("trash_max_age_days", 30)
+    size = store.setting("trash_max_bytes", 5 * 1024**3)
+    gone = prune(ctx.world, max_age_days=age if isinstance(age, (int, float)) else 30,
+                 max_bytes=size if isinstance(size, int) else 5 * 1024**3)
+    return [f"emptied from the trash: {entry.original}" for entry in gone]
 
 
 @dataclass
@@ -128,6 +155,7 @@ def _take_backup(ctx: ActionContext, records: Sequence[EnvRecord], *, target: st
     from ainlp.core.discovery.records import EnvState
     from ainlp.core.envsnap import build_wheelhouse, capture
     from ainlp.core.state import BackupRow
+    from ainlp.core.state.discovered import known
 
     snapshots: list[JSONObject] = []
     captured: list[EnvRecord] = []
@@ -171,6 +199,10 @@ def _take_backup(ctx: ActionContext, records: Sequence[EnvRecord], *, target: st
         store.add_backup(BackupRow(backup_id, created, target, reason, len(snapshots),
                                    json.dumps(content)))
         store.add_event(action="backup", target=target, snapshot=backup_id, changes="{}")
+        # what was backed up is known: if its folder goes, `find` says "missing"
+        store.remember_environments(known(r, ctx.world.clock()) for r in captured)
+        if reason != "manual":
+            _prune_automatic(ctx, store)
     return _Backup(backup_id, created, target, len(snapshots), skipped,
                    str(wheels) if wheels is not None else None)
 
@@ -328,6 +360,35 @@ def _load_source(ctx: ActionContext,
     return backup_id, snaps, wheels
 
 
+def _restore_context(ctx: ActionContext, source: str) -> Result:
+    """The active-environment choices a backup recorded, put back (no environment rebuilt)."""
+    with _store(ctx) as store:
+        backup_id, content = _find_backup(store, source)
+    doc = json.loads(content)
+    context = doc.get("context") if isinstance(doc, dict) else None
+    active = context.get("active") if isinstance(context, dict) else None
+    choices = [c for c in active if isinstance(c, dict)] if isinstance(active, list) else []
+    steps = [_Step(f"s{n}", f"make {c.get('prefix')} the active environment of "
+                   f"{c.get('project') or 'every project'}", [str(ctx.world.state_dir)],
+                   undoable=False) for n, c in enumerate(choices, 1)]
+    if _plan_only(ctx):
+        return Result("restore_backup", _plan_doc(
+            "restore", steps, None, f"restore the context of {backup_id}: {len(steps)} "
+            "active choice(s); " + NOTHING_APPLIED))
+    with _store(ctx) as store:
+        for choice in choices:
+            scope: Scope = "global" if choice.get("scope") == "global" else "project"
+            project, prefix = choice.get("project"), choice.get("prefix")
+            if isinstance(prefix, str):
+                store.set_active(scope=scope, project=project if isinstance(project, str)
+                                 else None, prefix=prefix, reason=f"restored from {backup_id}")
+        store.add_event(action="restore", target=f"context of {backup_id}", snapshot=backup_id,
+                        changes=_event_changes())
+    return Result("restore_backup", _plan_doc(
+        "restore", steps, _Outcome(applied=[s.id for s in steps], snapshot=backup_id),
+        f"restored {len(steps)} active choice(s) from {backup_id}"))
+
+
 def _interpreter_for(ctx: ActionContext, snap: EnvSnapshot,
                      inventory: list[EnvRecord]) -> tuple[Path | None, str]:
     from ainlp.core.discovery import discover
@@ -364,16 +425,21 @@ def _current(ctx: ActionContext, prefix: Path) -> EnvSnapshot | None:
     description="Restore environments from a snapshot (default: the latest)",
     params=(Param("source", str, "latest", "'latest', 'previous', a backup id, or a snapshot "
                   "JSON file"),
-            Param("only", str, None, "restore only this environment (its name or prefix)")),
+            Param("only", str, None, "restore only this environment (its name or prefix)"),
+            Param("context_only", bool, False, "restore only the active-environment choices, "
+                  "no environment")),
     intents=("restore",),
     phrases=("restore the latest backup", "restore environment from backup",
              "roll back to the previous snapshot"),
     changes_machine=True,
 )
-def restore_backup(ctx: ActionContext, source: str = "latest", only: str | None = None) -> Result:
+def restore_backup(ctx: ActionContext, source: str = "latest", only: str | None = None,
+                   context_only: bool = False) -> Result:
     from ainlp.core.changes import ChangeSet
     from ainlp.core.envsnap import diff, recreate
 
+    if context_only:
+        return _restore_context(ctx, source)
     backup_id, snaps, wheels = _load_source(ctx, source)
     if only is not None:
         snaps = [s for s in snaps if only in (s.prefix.name, str(s.prefix))
@@ -418,7 +484,7 @@ def restore_backup(ctx: ActionContext, source: str = "latest", only: str | None 
 
         records = [classify(p, "restore", platform=ctx.world.platform) for p in existing]
         before = _take_backup(ctx, records, target=",".join(map(str, existing)),
-                              reason="before restore", with_wheels=False, explicit=True)
+                              reason=AUTOMATIC + "restore", with_wheels=False, explicit=True)
         outcome.snapshot = before.id
     kept: list[Change] = []
     created: list[str] = []
@@ -447,6 +513,7 @@ def restore_backup(ctx: ActionContext, source: str = "latest", only: str | None 
         with _store(ctx) as store:
             store.add_event(action="restore", target=where, snapshot=outcome.snapshot,
                             changes=_event_changes(everything.to_json(), created=created))
+            messages.extend(_prune_trash(ctx, store))
     summary = (f"restored {len(outcome.applied)} of {len(steps)} environment(s) from {where}"
                + (f"; {len(outcome.failed)} failed (their old folders are back)"
                   if outcome.failed else ""))
@@ -501,6 +568,8 @@ def _show_active(ctx: ActionContext) -> Result:
         Param("scope", str, None, "'global' for every project (the default interpreter)",
               choices=("project", "global")),
         Param("best", bool, False, "rank the candidates by the project's needs"),
+        Param("pin", bool, False, "also write the version to the project's .python-version "
+              "(what pyenv and uv read)"),
     ),
     intents=("switch",),
     phrases=("switch to virtual environment for this project", "use python 3.12 for this project",
@@ -509,10 +578,15 @@ def _show_active(ctx: ActionContext) -> Result:
 )
 def switch_environment(ctx: ActionContext, target: str | None = None,
                        version: str | None = None, scope: str | None = None,
-                       best: bool = False) -> Result:
+                       best: bool = False, pin: bool = False) -> Result:
     import re
 
-    from ainlp.core.active import plan_global, plan_vscode_settings, rank_for_project
+    from ainlp.core.active import (
+        plan_global,
+        plan_python_version,
+        plan_vscode_settings,
+        rank_for_project,
+    )
     from ainlp.core.changes import ChangeSet
     from ainlp.core.discovery import discover
     from ainlp.core.discovery.select import select_environments
@@ -568,6 +642,11 @@ def switch_environment(ctx: ActionContext, target: str | None = None,
         messages.extend(f"{shell}: {line}" for shell, line in glob.shell_lines)
     else:
         edits.append(plan_vscode_settings(project, interpreter))
+        if pin:
+            if record.version is None:
+                raise BadInput(f"the version of {record.prefix} is not known",
+                               hint="pin a version by hand in .python-version")
+            edits.append(plan_python_version(project, record.version))
     for edit in edits:
         if edit.status == "write":
             steps.append(_Step(f"s{len(steps) + 1}", edit.message, [str(edit.path)]))
@@ -592,6 +671,10 @@ def switch_environment(ctx: ActionContext, target: str | None = None,
                           "project": None if is_global else str(project),
                           "prefix": previous.prefix if previous else None,
                           "reason": previous.reason if previous else None}
+    if argv:  # uv keeps its global pin itself: the user agreed to the plan that names the command
+        ran = ctx.world.run(argv, timeout=60.0)
+        messages.append(f"{' '.join(argv)}: " + ("done" if ran.ok else
+                        f"failed: {(ran.stderr or ran.start_error or '').strip()[-300:]}"))
     with _store(ctx) as store:
         store.set_active(scope="global" if is_global else "project",
                          project=None if is_global else str(project),
@@ -636,7 +719,8 @@ def _base_python(ctx: ActionContext, version: str | None) -> tuple[Path, str]:
     description="Create a virtual environment",
     params=(
         Param("path", str, None, "where to create it (default .venv in this project)"),
-        Param("version", str, None, "the Python version to use, such as 3.11"),
+        Param("version", str, None, "the Python version to use, such as 3.11",
+              flags=("--python",)),
         Param("target", str, None, "'project' for this project's .venv"),
     ),
     intents=("create_environment",),
@@ -649,7 +733,7 @@ def create_environment(ctx: ActionContext, path: str | None = None, version: str
 
     if target not in (None, "project"):
         raise BadInput(f"create takes a path, not the target {target!r}",
-                       hint="ainlp create PATH --version 3.12")
+                       hint="ainlp create PATH --python 3.12")
     prefix = ctx.world.expand(path) if path else _project(ctx) / ".venv"
     if prefix.exists() or prefix.is_symlink():
         raise BadInput(f"{prefix} already exists", hint="pick another path, or `ainlp use` it")
@@ -774,6 +858,7 @@ def undo_last_change(ctx: ActionContext) -> Result:
                 store.clear_active(scope=scope, project=place)
             done.append("the previous active choice is back")
         store.mark_undone(event.id)
+        done.extend(_prune_trash(ctx, store))
     doc = _plan_doc("undo", steps, _Outcome(applied=["s1"]),
                     f"undid {event.action} (event {event.id})")
     doc["event"] = event.to_json()

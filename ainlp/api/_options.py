@@ -37,7 +37,8 @@ class CancelToken:
 
 @dataclass(frozen=True)
 class Event:
-    """Progress of long work: `progress` (message, done, total) or `environment` (a record)."""
+    """Progress of long work: `progress` (message, done, total), `environment` (a record), or
+    `warning` (a message the user must see, such as state restored from a backup layer)."""
 
     kind: str
     message: str = ""
@@ -76,6 +77,10 @@ def context(world: World | None, on_event: OnEvent | None, cancel: CancelToken |
         if on_event is not None:
             on_event(Event("progress", message))
 
+    def warn(message: str) -> None:
+        if on_event is not None:
+            on_event(Event("warning", message))
+
     def on_record(record: EnvRecord) -> None:
         if cancel is not None:
             cancel.check()
@@ -86,4 +91,4 @@ def context(world: World | None, on_event: OnEvent | None, cancel: CancelToken |
 
     return ActionContext(world=world_of(world, cancel), dry_run=dry_run, assume_yes=assume_yes,
                          interactive=interactive, progress=progress, on_record=on_record,
-                         render_report=render)
+                         render_report=render, warn=warn)

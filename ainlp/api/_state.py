@@ -31,21 +31,23 @@ def backups(diff: Sequence[str] | str | None = None, *, world: World | None = No
 
 
 def restore(source: str = "latest", only: str | None = None, apply: bool = False, *,
-            dry_run: bool = False, world: World | None = None, on_event: OnEvent | None = None,
-            cancel: CancelToken | None = None) -> Result:
-    """Restore environments from a backup (`ainlp restore`): the plan unless `apply`."""
-    return run_action("restore_backup", {"source": source, "only": only}, world=world,
+            context_only: bool = False, dry_run: bool = False, world: World | None = None,
+            on_event: OnEvent | None = None, cancel: CancelToken | None = None) -> Result:
+    """Restore environments from a backup (`ainlp restore`): the plan unless `apply`.
+    `context_only` puts back only the active-environment choices the backup recorded."""
+    return run_action("restore_backup", {"source": source, "only": only,
+                                         "context_only": context_only}, world=world,
                       on_event=on_event, cancel=cancel, dry_run=dry_run, assume_yes=apply)
 
 
 def use(target: str | None = None, scope: str | None = None, best: bool = False,
-        apply: bool = False, *, version: str | None = None, dry_run: bool = False,
-        world: World | None = None, on_event: OnEvent | None = None,
+        apply: bool = False, *, version: str | None = None, pin: bool = False,
+        dry_run: bool = False, world: World | None = None, on_event: OnEvent | None = None,
         cancel: CancelToken | None = None) -> Result:
     """The active environment (`ainlp use`); with a target (or `best`) the plan to switch,
-    applied when `apply` is true."""
+    applied when `apply` is true; `pin` also writes the project's .python-version."""
     return run_action("switch_environment", {"target": target, "version": version,
-                                             "scope": scope, "best": best},
+                                             "scope": scope, "best": best, "pin": pin},
                       world=world, on_event=on_event, cancel=cancel, dry_run=dry_run,
                       assume_yes=apply)
 

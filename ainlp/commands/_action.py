@@ -30,6 +30,7 @@ def configure_action(parser: argparse.ArgumentParser, command: ActionCommand) ->
         else:
             parser.add_argument(
                 f"--{param.name.replace('_', '-')}",
+                *param.flags,
                 dest=param.name,
                 type=param.type,
                 default=param.default,
@@ -50,6 +51,12 @@ def add_change_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", "-y", action="store_true", help="apply without asking")
 
 
+def show_warnings(event: api.Event) -> None:
+    """Warnings reach people on stderr at once; progress is for the shell and the service."""
+    if event.kind == "warning":
+        print(f"ainlp: {event.message}", file=sys.stderr)
+
+
 def interactive(args: argparse.Namespace) -> bool:
     return sys.stdin.isatty() and not getattr(args, "json", False)
 
@@ -59,7 +66,7 @@ def run_action_command(args: argparse.Namespace, command: ActionCommand) -> int:
     arguments = {p.name: getattr(args, p.name) for p in spec.params if hasattr(args, p.name)}
     result = api.run_action(command.action, arguments, dry_run=getattr(args, "dry_run", False),
                             assume_yes=getattr(args, "yes", False),
-                            interactive=interactive(args))
+                            interactive=interactive(args), on_event=show_warnings)
     return emit(result, json_mode=args.json)
 
 

@@ -7,7 +7,7 @@ import json
 import sys
 
 from ainlp import api
-from ainlp.commands._action import add_change_flags
+from ainlp.commands._action import add_change_flags, show_warnings
 from ainlp.commands._gate import settle
 
 
@@ -26,8 +26,9 @@ def run(args: argparse.Namespace) -> int:
     if args.debug and isinstance(parsed, api.Intent):
         print(f"intent {parsed.name} ({parsed.confidence:.2f}) by template {parsed.template!r}",
               file=sys.stderr)
-    execution = api.execute(parsed, apply=args.yes, dry_run=args.dry_run)
-    shown = settle(execution, args, lambda: api.execute(parsed, apply=True))
+    execution = api.execute(parsed, apply=args.yes, dry_run=args.dry_run, on_event=show_warnings)
+    shown = settle(execution, args,
+                   lambda: api.execute(parsed, apply=True, on_event=show_warnings))
     if shown is None:
         return 0
     if args.json:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ainlp import api
-from ainlp.commands._action import add_change_flags
+from ainlp.commands._action import add_change_flags, show_warnings
 from ainlp.commands._gate import settle
 
 
@@ -19,8 +19,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     script = api.load(Path(args.file))
-    execution = api.run_script(script, apply=args.yes, dry_run=args.dry_run)
-    shown = settle(execution, args, lambda: api.run_script(script, apply=True))
+    execution = api.run_script(script, apply=args.yes, dry_run=args.dry_run,
+                               on_event=show_warnings)
+    shown = settle(execution, args,
+                   lambda: api.run_script(script, apply=True, on_event=show_warnings))
     if shown is None or shown.script_result is None:
         return 0
     result = shown.script_result

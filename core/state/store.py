@@ -318,8 +318,9 @@ class StateStore:
         found = self._backups("WHERE id = ?", (id,))
         return found[0] if found else None
 
-    def prune_backups(self, keep_per_target: int) -> list[str]:
-        """Forget all but the newest `keep_per_target` backups of each target; their ids."""
+    def prune_backups(self, keep_per_target: int, *, reason_prefix: str = "") -> list[str]:
+        """Forget all but the newest `keep_per_target` backups of each target (only those whose
+        reason starts with `reason_prefix`: "before " prunes the automatic ones); their ids."""
         if keep_per_target < 0:
             raise BadInput(f"cannot keep {keep_per_target} backups", hint="Keep 0 or more.")
         with self.transaction() as conn:
@@ -327,9 +328,10 @@ class StateStore:
                 str(row["id"])
                 for row in conn.execute(
                     "SELECT id FROM (SELECT id, row_number() OVER"
-                    f" (PARTITION BY target ORDER BY {_BACKUP_ORDER}) AS n FROM backups)"
+                    f" (PARTITION BY target ORDER BY {_BACKUP_ORDER}) AS n FROM backups"
+                    " WHERE substr(reason, 1, length(?)) = ?)"
                     " WHERE n > ? ORDER BY id",
-                    (keep_per_target,),
+                    (reason_prefix, reason_prefix, keep_per_target),
                 ).fetchall()
             ]
             conn.executemany("DELETE FROM backups WHERE id = ?", [(i,) for i in doomed])
