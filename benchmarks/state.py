@@ -1,12 +1,14 @@
 """Environment snapshots and rebuilds: how fast, how big, and what recreate costs over raw uv.
 
-    .venv/bin/python benchmarks/state.py [--runs 7] [--restore-dists 20]
+    .venv/bin/python benchmarks/state.py [--runs 7] [--restore-dists 20] [--kills 1000]
 
 1. capture + compact JSON of a venv holding 10 / 50 / 200 hand-written distributions:
    median in-process time and JSON size. Target: 200 distributions < 300 ms and <= 100 KB.
 2. restore of a venv with N distributions from a local wheel folder: `recreate` (uv path)
    against raw `uv venv` + `uv pip install --no-index --find-links` of the same pins, both
    with the same warm uv cache. Target: recreate within 1.3x of raw uv.
+3. state.db under SIGKILL (--kills, 1,000 by default): runs, corruptions, lost writes, by
+   benchmarks/state_store.py.
 """
 
 from __future__ import annotations
@@ -132,6 +134,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--restore-dists", type=int, default=20)
+    parser.add_argument("--kills", type=int, default=1000,
+                        help="SIGKILLs of state.db writers (benchmarks/state_store.py); 0: none")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ainlp-bench-state-") as tmp:
         where = Path(tmp)
@@ -142,6 +146,13 @@ def main() -> None:
     print(f"environment state (python {python()}, median of {args.runs} runs; "
           f"snapshots {args.runs * 3})")
     print(render(rows))
+    if args.kills:
+        import subprocess
+        import sys
+
+        # the kill campaign and the store's own speed: one table each, printed by state_store
+        subprocess.run([sys.executable, str(Path(__file__).with_name("state_store.py")),
+                        "--kills", str(args.kills)], check=True)
 
 
 if __name__ == "__main__":
