@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ainlp.actions.registry import ActionContext, Param, action
 from ainlp.actions.result import Result
+from ainlp.core.discovery.records import Inventory
 from ainlp.core.health.topics import TOPICS
 
 
@@ -24,5 +25,20 @@ def run_environment_health_check(
     from ainlp.core.health import run_checks
 
     report = run_checks(ctx.world, target=target, topic=topic)
+    _remember(ctx, report.inventory)
     return Result("run_environment_health_check", report.to_json(),
                   problems_found=report.has_errors, value=report)
+
+
+def _remember(ctx: ActionContext, inventory: Inventory) -> None:
+    """The environments doctor saw and their health go to the state database, so that one
+    whose folder goes is reported `missing` later. A state folder that cannot take it is
+    doctor's own finding (state.unwritable / state.damaged), not a reason to fail here."""
+    from ainlp.core.errors import AinlpError
+    from ainlp.core.state import remember_discovered
+
+    try:
+        remember_discovered(ctx.world, inventory)
+    except (AinlpError, OSError) as error:
+        if ctx.warn is not None:
+            ctx.warn(f"the state database was not updated: {error}")

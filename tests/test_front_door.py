@@ -57,7 +57,7 @@ def test_the_engine_renders_nothing() -> None:
     for path in (REPO / "core").rglob("*.py"):
         names = {name.split(".")[0] for _, name in imported_modules(path)}
         assert not names & {"rich", "prompt_toolkit", "lark"}, path
-        assert "def render_markdown" not in path.read_text(), path
+        assert "def render_" not in path.read_text(), path
 
 
 def any_annotations(root: Path) -> list[str]:

@@ -9,7 +9,7 @@ import os
 import re
 
 from ainlp.core.health import checks
-from ainlp.core.health.docs import document, entry
+from ainlp.renderers.findings_doc import document, entry
 from conftest import REPO
 
 DOC = REPO / "docs" / "findings.md"

@@ -1,4 +1,5 @@
-"""The documentation of finding ids, written from the registry (docs/findings.md, --explain)."""
+"""The documentation of finding ids as markdown, written from the registry (docs/findings.md,
+`doctor --explain`): rendering, so it lives with the renderers."""
 
 from __future__ import annotations
 

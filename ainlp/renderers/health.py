@@ -138,7 +138,7 @@ def _title(env: EnvRecord) -> str:
 def print_explanation(out: Console, spec: CheckSpec) -> None:
     from rich.markdown import Markdown
 
-    from ainlp.core.health.docs import entry
+    from ainlp.renderers.findings_doc import entry
 
     out.print(Markdown(entry(spec)))
 
