@@ -160,3 +160,30 @@ def test_readme_api_example_runs(tmp_path: Path) -> None:
                           cwd=home, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1])["summary"]["total"] >= 0
+
+
+def test_find_and_doctor_documents_round_trip(tmp_path: Path) -> None:
+    import ainlp
+
+    make_venv(tmp_path / "home" / ".virtualenvs" / "one")
+    (tmp_path / "home" / ".virtualenvs" / "gone").mkdir()
+    (tmp_path / "home" / ".virtualenvs" / "gone" / "pyvenv.cfg").write_text("home = /nowhere\n")
+    world = make_world(tmp_path)
+    inventory = ainlp.find(world=world, refresh=True)
+    again = ainlp.Inventory.from_json(json.loads(json.dumps(inventory.to_json())))
+    assert again.to_json()["environments"] == inventory.to_json()["environments"]
+    assert again.summary == inventory.summary
+    health = ainlp.doctor(world=world)
+    back = ainlp.HealthReport.from_json(json.loads(json.dumps(health.to_json())))
+    assert back.to_json() == health.to_json()
+
+
+@pytest.mark.parametrize("bad", [[], {"environments": [{"kind": "nope", "prefix": "/x",
+                                                        "executable": None}]},
+                                 {"environments": "all"}])
+def test_a_bad_find_document_is_bad_input(bad: object) -> None:
+    import ainlp
+
+    with pytest.raises(ainlp.BadInput) as info:
+        ainlp.Inventory.from_json(bad, source="host1.json")
+    assert info.value.message.startswith("host1.json")

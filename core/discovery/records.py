@@ -164,6 +164,13 @@ class Inventory:
             counts[env.state.value] += 1
         return counts
 
+    @classmethod
+    def from_json(cls, document: object, *, source: str = "find --json") -> Inventory:
+        """The `find --json` document read back (validated: BadInput names what is wrong)."""
+        from ainlp.core.documents import inventory_from_json
+
+        return inventory_from_json(document, source=source)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "environments": [env.to_json() for env in self.environments],

@@ -33,6 +33,13 @@ class HealthReport:
     def has_errors(self) -> bool:
         return any(item.severity is Severity.ERROR for item in self.findings)
 
+    @classmethod
+    def from_json(cls, document: object, *, source: str = "doctor --json") -> HealthReport:
+        """The `doctor --json` document read back (validated: BadInput names what is wrong)."""
+        from ainlp.core.documents import health_from_json
+
+        return health_from_json(document, source=source)
+
     def to_json(self) -> dict[str, Any]:
         """cli.md's `ainlp doctor --json` document."""
         return {
