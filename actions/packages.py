@@ -25,7 +25,21 @@ def _documents(ctx: ActionContext, target: str | None, judge: bool) -> list[Pack
     return [package_document(ctx.world, record, check_conflicts=judge) for record in present]
 
 
-def _result(name: str, docs: list[PackagesDoc], *, judge: bool) -> Result:
+def _why(ctx: ActionContext, target: str | None) -> list[str]:
+    """With no target named, which environment was taken and why (said to people)."""
+    if target is not None and target.strip():
+        return []
+    from ainlp.core.discovery.select import default_environment
+
+    chosen = default_environment(ctx.world)
+    if chosen is None:
+        return []
+    record, reason = chosen
+    return [f"{record.prefix}: {reason}; name another with a target ('all', a name or a path)"]
+
+
+def _result(name: str, docs: list[PackagesDoc], *, judge: bool,
+            messages: list[str] | None = None) -> Result:
     broken = sum(len(d["conflicts"]) + len(d["unparsable"]) + len(d["unsupported"])
                  for d in docs) if judge else 0
     data: PackagesDoc = docs[0] if len(docs) == 1 else {
@@ -35,7 +49,7 @@ def _result(name: str, docs: list[PackagesDoc], *, judge: bool) -> Result:
                     "broken": broken if judge else None},
     }
     data["checked"] = judge
-    return Result(name, data, problems_found=broken > 0)
+    return Result(name, data, messages=messages or [], problems_found=broken > 0)
 
 
 @action(
@@ -47,7 +61,8 @@ def _result(name: str, docs: list[PackagesDoc], *, judge: bool) -> Result:
     phrases=("list packages", "what is installed in my venv", "show installed packages"),
 )
 def list_packages(ctx: ActionContext, target: str | None = None, check: bool = False) -> Result:
-    return _result("list_packages", _documents(ctx, target, check), judge=check)
+    return _result("list_packages", _documents(ctx, target, check), judge=check,
+                   messages=_why(ctx, target))
 
 
 @action(
@@ -58,4 +73,5 @@ def list_packages(ctx: ActionContext, target: str | None = None, check: bool = F
     phrases=("check packages", "are there broken requirements", "pip check my project"),
 )
 def check_packages(ctx: ActionContext, target: str | None = None) -> Result:
-    return _result("check_packages", _documents(ctx, target, True), judge=True)
+    return _result("check_packages", _documents(ctx, target, True), judge=True,
+                   messages=_why(ctx, target))

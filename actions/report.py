@@ -36,7 +36,6 @@ def generate_diagnostic_report(ctx: ActionContext, format: str = "text",
     doc = build_report(ctx.world, inventory, [f.to_json() for f in health.findings],
                        checks_run=health.checks_run, tool_version=__version__,
                        earlier_steps=earlier)
-    messages: list[str] = []
     if target is not None:
         if ctx.render_report is None:
             raise NotAvailable("no report renderer was handed to this action",
@@ -46,9 +45,9 @@ def generate_diagnostic_report(ctx: ActionContext, format: str = "text",
         except OSError as exc:
             raise BadInput(f"cannot write the report to {target}: {exc.strerror or exc}",
                            hint="choose a file in a folder you can write to") from exc
-        messages.append(f"report written to {target}")
+        # said once, by the renderer ("...; report in FILE"), or in `output` of the JSON
     data = {**doc, "format": format, "output": str(target) if target is not None else None}
-    return Result("generate_diagnostic_report", data, messages=messages,
+    return Result("generate_diagnostic_report", data,
                   problems_found=health.has_errors)
 
 

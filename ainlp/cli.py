@@ -118,10 +118,18 @@ class _Parser(argparse.ArgumentParser):
         raise BadInput(message, hint=f"{self.prog} --help shows the usage")
 
 
-def _common_options() -> _Parser:
+def _common_options(*, inherit: bool = False) -> _Parser:
+    """`--json` and `--debug`; a subcommand's copy (`inherit`) keeps what the main parser saw.
+
+    argparse copies a subparser's defaults over the main parser's values, so a subcommand's
+    own `False` would undo `ainlp --json doctor`: its defaults are suppressed instead.
+    """
     common = _Parser(add_help=False)
-    common.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    common.add_argument("--debug", action="store_true", help="show tracebacks")
+    default: object = argparse.SUPPRESS if inherit else False
+    common.add_argument("--json", action="store_true", default=default,
+                        help="one JSON document on stdout")
+    common.add_argument("--debug", action="store_true", default=default,
+                        help="show tracebacks")
     return common
 
 
@@ -129,28 +137,60 @@ def _chosen(argv: Sequence[str]) -> str | None:
     return next((arg for arg in argv if not arg.startswith("-")), None)
 
 
+DESCRIPTION = ("Find the Python interpreters and environments of this machine, explain which "
+               "one `python` runs, and diagnose their problems")
+# what the description adds when the action that does it is available
+_ALSO = (("apply_automatic_recovery_strategies", "repair them"),
+         ("create_comprehensive_backup", "back them up"),
+         ("environment_configuration_and_instructions", "export them"))
+NOT_YET = "not available yet"
+
+
+def _unavailable() -> set[str]:
+    """The actions this version cannot carry out (their specs say so)."""
+    from ainlp import api
+
+    return {spec.name for spec in api.actions() if not spec.available}
+
+
+def describe(unavailable: set[str]) -> str:
+    """`ainlp --help`'s description: only what works."""
+    also = [words for name, words in _ALSO if name not in unavailable]
+    if not also:
+        return DESCRIPTION + "."
+    return DESCRIPTION + "; " + ", ".join(also) + "."
+
+
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     common = _common_options()
-    parser = _Parser(
-        prog="ainlp",
-        description="Find, diagnose and repair Python interpreters and environments.",
-        parents=[common],
-    )
+    chosen = _chosen(argv)
+    # the marks of `ainlp --help` cost the registry: only when it is asked for
+    listing = chosen is None and bool({"-h", "--help"} & set(argv))
+    unavailable = _unavailable() if listing else set()
+    parser = _Parser(prog="ainlp", description=describe(unavailable), parents=[common])
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    chosen = _chosen(argv)
+    inherited = _common_options(inherit=True)
     for name, command in COMMANDS.items():
+        text = command.help
+        if isinstance(command, ActionCommand) and command.action in unavailable:
+            text = f"{text} ({NOT_YET})"
         sub_parser = sub.add_parser(
-            name, help=command.help, parents=[common], description=command.help
+            name, help=text, parents=[inherited], description=command.help
         )
         if name != chosen:
             continue
         if isinstance(command, ModuleCommand):
             importlib.import_module(command.module).configure(sub_parser)
         else:
+            from ainlp import api
             from ainlp.commands._action import configure_action
 
             configure_action(sub_parser, command)
+            spec = api.action_spec(command.action, module=command.module)
+            if spec.unavailable is not None:
+                sub_parser.description = (f"{command.help} ({NOT_YET}: "
+                                          f"{spec.unavailable.message})")
     return parser
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, TextIO, cast
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -25,11 +26,74 @@ def renderer(action: str) -> Callable[[Renderer], Renderer]:
     return decorate
 
 
+PIPE_WIDTH = 100_000  # "no wrapping": wide enough that nothing a line holds reaches it
+
+
 def console(stderr: bool = False) -> Console:
+    """Rich output for a stream: a terminal's width there, and for a pipe plain lines.
+
+    `AINLP_WIDTH` renders as a terminal of that width (the exact-output tests set it). Not on
+    a terminal, text is neither wrapped nor padded (no line ends in a space) and has no
+    colour unless FORCE_COLOR asks for it (rich reads it).
+    """
     from rich.console import Console
 
-    width = int(os.environ["AINLP_WIDTH"]) if os.environ.get("AINLP_WIDTH") else None
-    return Console(stderr=stderr, width=width, highlight=False)
+    if os.environ.get("AINLP_WIDTH"):
+        return Console(stderr=stderr, width=int(os.environ["AINLP_WIDTH"]), highlight=False)
+    stream = sys.stderr if stderr else sys.stdout
+    if _isatty(stream):
+        return Console(stderr=stderr, highlight=False)
+    file = cast("IO[str]", _Unpadded(stream))  # a TextIOBase: all of IO that rich uses
+    return Console(file=file, width=PIPE_WIDTH, soft_wrap=True, highlight=False)
+
+
+def _isatty(stream: TextIO | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError):  # a closed or foreign stream
+        return False
+
+
+class _Unpadded(io.TextIOBase):
+    """A text stream that writes whole lines without their trailing spaces."""
+
+    def __init__(self, target: TextIO) -> None:
+        self._target = target
+        self._pending = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        if lines:
+            self._target.write("".join(line.rstrip(" ") + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        # a part of a line goes out now; only its trailing spaces wait for what follows
+        text = self._pending.rstrip(" ")
+        if text:
+            self._target.write(text)
+            self._pending = self._pending[len(text):]
+        self._target.flush()
+
+    def close(self) -> None:
+        if self._pending:
+            self._target.write(self._pending.rstrip(" "))
+            self._pending = ""
+        self._target.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self._target.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._target, "encoding", None) or "utf-8"
 
 
 def render_result(result: Result, out: Console | None = None) -> None:
@@ -46,6 +110,11 @@ def _generic(out: Console, result: Result) -> None:
 
     if result.data:
         out.print(Pretty(result.data))
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """`1 check`, `2 checks`, `0 checks` (`many` for words not made with an s)."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 def dumps(data: object) -> str:

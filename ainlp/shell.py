@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TextIO
 
 from ainlp import api
 from ainlp.api import AinlpError, Interrupted
@@ -139,13 +139,20 @@ class Session:
 # --- the terminal front end -------------------------------------------------------------------
 
 
-def run_shell(world: World | None = None, *, assume_yes: bool = False) -> int:
+def run_shell(world: World | None = None, *, assume_yes: bool = False,
+              stdin: TextIO | None = None) -> int:
+    """The shell on a terminal; with stdin not a terminal, its text runs as one script."""
+    import sys
+
+    stdin = stdin if stdin is not None else sys.stdin
+    if not stdin.isatty():
+        return run_piped(stdin.read(), world, assume_yes=assume_yes)
     from prompt_toolkit import PromptSession
     from prompt_toolkit.completion import WordCompleter
     from prompt_toolkit.history import FileHistory
 
     from ainlp.render import console
-    from ainlp.renderers.meta import plan_lines, render_script
+    from ainlp.renderers.meta import plan_lines
 
     out = console()
     world = world if world is not None else api.World.current()
@@ -178,19 +185,65 @@ def run_shell(world: World | None = None, *, assume_yes: bool = False) -> int:
             continue
         if outcome.kind == "quit":
             return 0
-        if outcome.kind == "error" and outcome.error is not None:
-            from ainlp.errors import one_line
+        show_outcome(outcome)
 
-            details = getattr(outcome.error, "details", None)
-            if details:
-                out.print(details, markup=False, highlight=False)
-            out.print(one_line(outcome.error), markup=False, highlight=False)
-        elif outcome.kind == "declined":
-            out.print("nothing was applied", highlight=False)
-        if outcome.defined:
-            out.print("defined: " + ", ".join(outcome.defined), highlight=False)
-        if outcome.result is not None:
-            render_script(outcome.result)
+
+def script_text(text: str) -> str:
+    """The lines of piped input up to a quit word (`exit`, `quit`, ...), as one script."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if line.strip().lower() in QUIT_WORDS:
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def run_piped(text: str, world: World | None = None, *, assume_yes: bool = False) -> int:
+    """`ainlp shell < file`: no prompt; the text runs as one script, with its exit code.
+
+    Nobody can answer a question here: a plan that changes the machine is shown and not
+    applied (exit 0) unless `--yes` was given, as `ainlp run` does.
+    """
+    from ainlp.renderers.meta import plan_lines
+
+    def show_plan(plan: Plan) -> bool:
+        from ainlp.render import console
+
+        out = console()
+        for line in plan_lines(plan):
+            out.print(line, markup=False, highlight=False)
+        return False
+
+    world = world if world is not None else api.World.current()
+    session = Session(world, show_plan, assume_yes=assume_yes)
+    outcome = session.handle(script_text(text))
+    show_outcome(outcome)
+    if outcome.kind == "error" and outcome.error is not None:
+        return outcome.error.exit_code
+    if outcome.result is not None:
+        return outcome.result.exit_code
+    return 0
+
+
+def show_outcome(outcome: Outcome) -> None:
+    """What one input did, for people: its error, the plan declined, what it defined or ran."""
+    from ainlp.render import console
+    from ainlp.renderers.meta import render_script
+
+    out = console()
+    if outcome.kind == "error" and outcome.error is not None:
+        from ainlp.errors import one_line
+
+        details = getattr(outcome.error, "details", None)
+        if details:
+            out.print(details, markup=False, highlight=False)
+        out.print(one_line(outcome.error), markup=False, highlight=False)
+    elif outcome.kind == "declined":
+        out.print("nothing was applied", highlight=False)
+    if outcome.defined:
+        out.print("defined: " + ", ".join(outcome.defined), highlight=False)
+    if outcome.result is not None:
+        render_script(outcome.result)
 
 
 def _read(prompt: object) -> str:

@@ -81,7 +81,7 @@ def test_the_seed_dry_run_is_in_clause_order_with_conditions(tmp_path: Path) -> 
     ]
     assert doc["plan"]["steps"][1]["when"] == "only if an ACTION found problems and none failed"
     assert doc["plan"]["steps"][1]["changes_machine"] is True
-    assert doc["plan"]["steps"][1]["available"] is False
+    assert doc["plan"]["steps"][1]["available"] is True
     phrase = doc["statements"][1]
     assert phrase["intent"]["intent"] == "diagnose"
     assert phrase["intent"]["slots"]["topic"] == "path"
@@ -94,7 +94,7 @@ def test_the_seed_dry_run_for_people_lists_the_steps(tmp_path: Path) -> None:
     assert lines[0] == "RUN diagnose_python_issues  (line 16)"
     assert lines[1].split() == ["1.1", "ACTION", "run_environment_health_check()"]
     assert lines[2].startswith("  1.2   RECOVERY apply_automatic_recovery_strategies()  [only if")
-    assert lines[2].endswith("; not available yet]")  # not "changes the machine": it cannot
+    assert lines[2].endswith("; changes the machine]")
     assert lines[-1] == "dry run: 4 step(s) would run; nothing was run"
 
 
@@ -119,30 +119,18 @@ def test_a_read_only_example_really_runs(tmp_path: Path) -> None:
     assert doc["exit_code"] == 0
 
 
-def test_a_script_whose_changing_steps_are_not_available_offers_no_plan(tmp_path: Path) -> None:
-    # Its only changing step cannot run in this version: a plan "run again with --yes" would
-    # promise what --yes cannot do. It runs, and the unavailable step fails (exit 1).
+def test_the_reinstall_example_exports_the_backup_its_action_took(tmp_path: Path) -> None:
+    # Export writes only its new bundle folder: it runs without --yes and needs no plan.
     out = cli(tmp_path, "run", str(REPO / "examples" / "prepare_reinstall.ainlp"), "--json")
-    assert out.returncode == 1, out.stderr
     doc = json_of(out)
-    assert "plan" not in doc
+    assert "plan" not in doc, out.stderr
     (statement,) = doc["statements"]
-    # the backup runs (it writes only to the state folder); EXPORT has no engine yet
-    assert statement["steps"][2]["result"]["error"]["code"] == "action.not-available"
-
-
-def test_with_yes_a_step_without_its_engine_fails_and_report_still_runs(tmp_path: Path) -> None:
-    out = cli(tmp_path, "run", str(REPO / "examples" / "prepare_reinstall.ainlp"), "--json",
-              "--yes")
-    assert out.returncode == 1, out.stderr
-    (statement,) = json_of(out)["statements"]
-    assert [(s["clause"], s["status"]) for s in statement["steps"]] == [
-        ("ACTION", "ok"), ("ACTION", "ok"), ("EXPORT", "failed"),
-        ("REPORT", statement["steps"][3]["status"])]
-    # the backup runs (it writes only to the state folder); EXPORT has no engine yet
-    assert statement["steps"][2]["result"]["error"]["code"] == "action.not-available"
+    assert [(s["clause"], s["status"]) for s in statement["steps"]][:3] == [
+        ("ACTION", "ok"), ("ACTION", "ok"), ("EXPORT", "ok")]
     assert statement["steps"][3]["status"] in ("ok", "problems")
-    assert statement["failed"] is True
+    export = statement["steps"][2]["result"]
+    assert re.fullmatch(r".*/ainlp-export/\d{8}-\d{6}", export["path"])
+    assert Path(export["path"], "manifest.json").is_file()
 
 
 BAD = """\
@@ -220,19 +208,16 @@ def test_do_of_an_unknown_phrase_exits_2_and_runs_nothing(phrase: str, tmp_path:
     assert written(tmp_path) == []
 
 
-@pytest.mark.parametrize("args", [(), ("--dry-run",), ("--yes",)])
-def test_do_of_an_action_not_available_reports_it_and_offers_no_plan(
+@pytest.mark.parametrize("args", [(), ("--dry-run",)])
+def test_do_fix_without_yes_shows_its_plan_and_applies_nothing(
         args: tuple[str, ...], tmp_path: Path) -> None:
-    # QA #2: a plan "run again with --yes" for an action that cannot run was a false promise.
+    # fix has its engine now: where nobody can answer, the plan is shown and exit is 0
+    # (never --yes here: this world's PATH is the machine's)
     out = cli(tmp_path, "do", "fix python environment issues", "--json", *args)
-    assert out.returncode == 1, out.stderr
+    assert out.returncode == 0, out.stderr
     doc = json_of(out)
-    assert list(doc) == ["error"]
-    assert doc["error"]["code"] == "action.not-available"
-    assert "automatic repairs are not available yet" in doc["error"]["message"]
-    human = cli(tmp_path, "do", "export environment configuration")
-    assert human.returncode == 1 and human.stdout == ""
-    assert "export bundles are not available yet" in human.stderr and "--yes" not in human.stderr
+    assert "error" not in doc
+    assert "not available" not in out.stderr
 
 
 def test_do_dry_run_prints_the_step(tmp_path: Path) -> None:
@@ -242,10 +227,10 @@ def test_do_dry_run_prints_the_step(tmp_path: Path) -> None:
     assert "nothing was run" in out.stdout
 
 
-def test_do_with_yes_of_an_action_without_its_engine_exits_1(tmp_path: Path) -> None:
-    out = cli(tmp_path, "do", "export environment configuration", "--yes")
-    assert out.returncode == 1
-    assert "export bundles are not available yet" in out.stderr
+def test_do_export_writes_the_bundle_it_names(tmp_path: Path) -> None:
+    out = cli(tmp_path, "do", "export environments to ~/aios-export", "--yes")
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "home" / "aios-export" / "RECOVERY.md").is_file()
 
 
 def cli_with_terminal(tmp_path: Path, answer: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -264,11 +249,10 @@ def cli_with_terminal(tmp_path: Path, answer: str, *args: str) -> subprocess.Com
         os.close(controller)
 
 
-def test_do_on_a_terminal_of_an_action_not_available_asks_nothing(tmp_path: Path) -> None:
-    out = cli_with_terminal(tmp_path, "y", "do", "remove broken environments")
-    assert out.returncode == 1
-    assert "Apply?" not in out.stderr
-    assert "cleanup is not available yet" in out.stderr
+def test_do_on_a_terminal_of_cleanup_applies_nothing_when_told_no(tmp_path: Path) -> None:
+    out = cli_with_terminal(tmp_path, "n", "do", "remove broken environments")
+    assert out.returncode == 0, out.stderr
+    assert "not available" not in out.stderr
 
 
 def test_the_seeds_second_command_plans_backup_then_export(tmp_path: Path) -> None:

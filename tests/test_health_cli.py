@@ -54,10 +54,14 @@ def test_error_finding_exits_1(tmp_path: Path, venv: Path) -> None:
 
 
 def test_rich_report_marks_each_environment(tmp_path: Path, venv: Path) -> None:
-    done = doctor(tmp_path, str(venv), path=[venv / "bin"], VIRTUAL_ENV=str(venv))
+    done = doctor(tmp_path, str(venv), "--verbose", path=[venv / "bin"], VIRTUAL_ENV=str(venv))
     assert done.returncode == 0, done.stderr
     assert "✓ venv v" in done.stdout
     assert "venv.pip-missing" in done.stdout
+    summary = doctor(tmp_path, str(venv), path=[venv / "bin"], VIRTUAL_ENV=str(venv))
+    assert summary.returncode == 0, summary.stderr
+    assert "✓ venv v" not in summary.stdout  # the overview: one line per area
+    assert "✓ environments" in summary.stdout and "venv.pip-missing" in summary.stdout
 
 
 def test_topic_narrows_the_checks(tmp_path: Path, venv: Path) -> None:

@@ -9,8 +9,9 @@ import os
 import re
 
 from ainlp.core.health import checks
-from ainlp.renderers.findings_doc import document, entry
 from conftest import REPO
+
+from ainlp.renderers.findings_doc import document, entry
 
 DOC = REPO / "docs" / "findings.md"
 

@@ -45,7 +45,7 @@ EXPECTED = """\
   i PATH names /opt/gone/bin, which does not exist (path.missing-dir)
       → remove it from your rc file
 
-34 checks: 1 error(s), 1 warning(s), 2 note(s)
+34 checks: 1 error, 1 warning, 2 notes
 """
 
 

@@ -158,9 +158,64 @@ def test_workon_home_default_folder(tmp_path: Path) -> None:
 def test_workon_home_from_environment(tmp_path: Path) -> None:
     folder = tmp_path / "envs"
     build_workon_home(folder, tmp_path)
-    make_venv(tmp_path / "home" / ".virtualenvs" / "ignored")
     world = make_world(tmp_path, env={"WORKON_HOME": str(folder)})
     assert inventory(world, tmp_path) == expected_workon_home(("workon_home",), "envs", tmp_path)
+
+
+def test_virtualenvs_is_read_when_workon_home_points_elsewhere(tmp_path: Path) -> None:
+    folder = tmp_path / "envs"
+    build_workon_home(folder, tmp_path)
+    kept = make_venv(tmp_path / "home" / ".virtualenvs" / "kept")
+    broken = make_venv(tmp_path / "home" / ".virtualenvs" / "broken")
+    set_cfg(broken, "home", str(tmp_path / "uninstalled" / "bin"))
+    world = make_world(tmp_path, env={"WORKON_HOME": str(folder)})
+    version = cfg_version(kept)
+    expected = expected_workon_home(("workon_home",), "envs", tmp_path)
+    assert inventory(world, tmp_path) == expected | {
+        ("venv", "kept", version, "ok", (), ("workon_home",), "home/.virtualenvs/kept"),
+        ("venv", "broken", version, "broken", ("venv.base-missing",), ("workon_home",),
+         "home/.virtualenvs/broken"),
+    }
+
+
+def test_every_conventional_folder_is_read(tmp_path: Path) -> None:
+    world = make_world(tmp_path)
+    version = cfg_version(make_venv(world.home / ".venvs" / "a"))
+    make_venv(world.home / "venvs" / "b")
+    make_venv(world.home / "envs" / "c")
+    make_venv(world.home / "Envs" / "d")
+    make_venv(world.home / ".local" / "share" / "virtualenvs" / "proj-AbC123")
+    # not environments: source folders, a notes folder, a file
+    write(world.home / "envs" / "src" / "main.py", "print()\n")
+    (world.home / "venvs" / "bin-only" / "bin").mkdir(parents=True)
+    write(world.home / ".venvs" / "README", "notes")
+    conda = world.home / "envs" / "sci"
+    (conda / "conda-meta").mkdir(parents=True)
+    assert inventory(world, tmp_path) == {
+        ("venv", "a", version, "ok", (), ("venvs_folder",), "home/.venvs/a"),
+        ("venv", "b", version, "ok", (), ("venvs_folder",), "home/venvs/b"),
+        ("venv", "c", version, "ok", (), ("venvs_folder",), "home/envs/c"),
+        ("venv", "d", version, "ok", (), ("venvs_folder",), "home/Envs/d"),
+        ("pipenv", "proj-AbC123", version, "ok", (), ("pipenv",),
+         "home/.local/share/virtualenvs/proj-AbC123"),
+        ("conda", "sci", None, "broken", ("conda.no-interpreter",), ("venvs_folder",),
+         "home/envs/sci"),
+    }
+
+
+def test_pipenv_folder_follows_xdg_data_home(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    version = cfg_version(make_venv(data / "virtualenvs" / "p-1"))
+    world = make_world(tmp_path, env={"XDG_DATA_HOME": str(data)})
+    assert inventory(world, tmp_path) == {
+        ("pipenv", "p-1", version, "ok", (), ("pipenv",), "data/virtualenvs/p-1")}
+
+
+def test_a_folder_seen_from_two_places_is_one_environment(tmp_path: Path) -> None:
+    world = make_world(tmp_path, env={"WORKON_HOME": "~/.venvs"})
+    version = cfg_version(make_venv(world.home / ".venvs" / "both"))
+    assert inventory(world, tmp_path) == {
+        ("venv", "both", version, "ok", (), ("venvs_folder", "workon_home"), "home/.venvs/both")}
 
 
 def test_workon_home_tilde_and_missing_folder(tmp_path: Path) -> None:

@@ -228,9 +228,10 @@ def test_unknown_plans_and_state_changing_methods_say_so(tmp_path: Path) -> None
     assert plan_id in error_of(got[3], -32001)["message"]
     assert got[5]["result"]["target"] == "all"  # snapshot: a backup of everything
     assert error_of(got[6], -32002)["code"] == "state.no-backup"  # none was kept
-    for id in (4, 7, 8):
-        assert error_of(got[id], -32002)["code"] == "action.not-available"
-    assert not (tmp_path / "bundle").exists()
+    assert "error" not in got[4] and got[4]["result"]["applied"] == []  # fix: a plan only
+    assert got[7]["result"]["path"] == str(tmp_path / "bundle")  # export writes the bundle
+    assert (tmp_path / "bundle" / "manifest.json").is_file()
+    assert got[8]["result"]["applied"] == []  # import: nothing in it to recreate
 
 
 def test_protocol_errors_get_replies_and_the_service_carries_on(tmp_path: Path) -> None:

@@ -1,4 +1,8 @@
-"""`ainlp doctor [TARGET] [--topic T] [--json] [--explain ID] [--watch [--interval S]]`.
+"""`ainlp doctor [TARGET] [--topic T] [--verbose] [--json] [--explain ID] [--watch [--interval S]]`.
+
+For people: a summary, one line per area (interpreters, environments, PATH and shell, pip,
+packages, state), then each finding id once (its repeats folded); `--verbose` lists every
+environment and finding. `--json` is the same document either way.
 
 Exit 0 when no finding is an error, 1 otherwise, 2 for bad input (unknown id, target or
 topic), 130 when Ctrl-C stops `--watch`. With `--watch --json`, one JSON document per line:
@@ -22,6 +26,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="an environment: name, path, 'project' or 'all' (default: all)")
     parser.add_argument("--topic", choices=TOPICS, default=None,
                         help="only the checks of this topic")
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="every environment and every finding, one line each "
+                             "(the default is a summary per area, repeats folded)")
     parser.add_argument("--explain", metavar="ID", default=None,
                         help="what a finding id means, why it matters, what its repair does")
     parser.add_argument("--watch", action="store_true",
@@ -35,6 +42,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.explain is not None:
         return _explain(args.explain, json_mode=args.json)
+    if args.interval <= 0 or args.interval != args.interval:  # NaN too
+        raise api.BadInput(f"--interval must be a positive number of seconds, not "
+                           f"{args.interval:g}", hint="for instance --interval 2 (the default)")
     if args.watch:
         return _watch(args)
     report = api.doctor(args.target, args.topic)
@@ -42,9 +52,9 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json()))
     else:
         from ainlp.render import console
-        from ainlp.renderers.health import print_health
+        from ainlp.renderers.health import print_doctor
 
-        print_health(console(), report)
+        print_doctor(console(), report, topic=args.topic, verbose=args.verbose)
     return 1 if report.has_errors else 0
 
 
@@ -66,7 +76,7 @@ def _watch(args: argparse.Namespace) -> int:
     out = None
     if not args.json:
         from ainlp.render import console
-        from ainlp.renderers.health import print_finding_change, print_health
+        from ainlp.renderers.health import print_doctor, print_finding_change
 
         out = console()
     last = None
@@ -78,7 +88,7 @@ def _watch(args: argparse.Namespace) -> int:
                 print(json.dumps(event.to_json()), flush=True)
             elif event.kind == "initial":
                 assert out is not None
-                print_health(out, event.report)
+                print_doctor(out, event.report, topic=args.topic, verbose=args.verbose)
                 out.print(f"[dim]watching for changes every {args.interval:g} s; "
                           "Ctrl-C stops[/]")
             else:

@@ -1,4 +1,6 @@
-"""`ainlp parse TEXT | --file F | -`: a phrase's intent, or the AST of a block; runs nothing.
+"""`ainlp parse TEXT | FILE.ainlp | --file F | -`: a phrase's intent, or a block's AST.
+
+It runs nothing.
 
 A phrase prints the intent object of intents.md: {"kind": "phrase", "text", "intent", "slots",
 "confidence", "alternatives": [{"intent", "confidence"}], "template", "suggestions"?}.
@@ -30,7 +32,7 @@ from ainlp import api
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", nargs="*",
                         help='a phrase ("diagnose python path problems") or a block;'
-                             ' "-" reads stdin')
+                             ' "-" reads stdin; an existing FILE.ainlp is read')
     parser.add_argument("--file", "-f", metavar="FILE", help="parse this .ainlp file instead")
 
 
@@ -45,6 +47,12 @@ def _read(args: argparse.Namespace) -> tuple[str, str]:
                                hint="give the path of a readable UTF-8 .ainlp file") from exc
     if args.text == ["-"]:
         return sys.stdin.read().removeprefix("\ufeff"), "<stdin>"
+    if len(args.text) == 1 and args.text[0].endswith(".ainlp"):
+        from pathlib import Path
+
+        if Path(args.text[0]).is_file():  # `ainlp parse examples/seed.ainlp`: the file
+            args.file = args.text[0]
+            return _read(args)
     text = " ".join(args.text)
     if not text.strip():
         raise api.BadInput("nothing to parse",

@@ -100,10 +100,14 @@ class StatementResult:
     intent: Intent | None = None
     line: int | None = None
     skipped: str | None = None  # why the whole statement did not run
+    # RECOVERY ran and the re-check after it found no error: the problems the ACTIONs (and
+    # the RECOVERY's own plan) reported no longer count (language.md)
+    recovered: bool = False
 
     @property
     def problems_found(self) -> bool:
-        return any(r.result is not None and r.result.problems_found for r in self.steps)
+        return any(r.result is not None and r.result.problems_found for r in self.steps
+                   if not (self.recovered and r.clause in ("ACTION", "RECOVERY")))
 
     @property
     def failed(self) -> bool:
@@ -127,7 +131,7 @@ class StatementResult:
         if self.skipped:
             doc["reason"] = self.skipped
         doc.update(steps=[r.to_json() for r in self.steps], problems_found=self.problems_found,
-                   failed=self.failed, exit_code=self.exit_code)
+                   failed=self.failed, recovered=self.recovered, exit_code=self.exit_code)
         return doc
 
 
@@ -189,9 +193,37 @@ def run_command(command: CommandDef, ctx: ActionContext) -> StatementResult:
     run_kind("RECOVERY", list(action_results),
              None if found and not action_failed else
              "an ACTION failed" if action_failed else "no ACTION found problems")
+    out.recovered = _recovered(out, ctx)
     run_kind("EXPORT", list(action_results), "an ACTION failed" if action_failed else None)
     run_kind("REPORT", list(done), None)
     return out
+
+
+def _recovered(out: StatementResult, ctx: ActionContext) -> bool:
+    """Whether RECOVERY ran, applied repairs, none of it failed, and a re-check (the health
+    checks again, with the target and topic of each ACTION that found problems) finds no
+    error left."""
+    recovery = [r for r in out.steps if r.clause == "RECOVERY"]
+    if not recovery or any(r.status in ("failed", "skipped") for r in recovery):
+        return False
+    # a RECOVERY that applied nothing (a plan only) repaired nothing: its problems stand
+    if not any(r.result is not None and r.result.data.get("applied") for r in recovery):
+        return False
+    from ainlp.core.health import run_checks
+
+    scopes: set[tuple[str | None, str | None]] = set()
+    for record in out.steps:
+        if record.clause == "ACTION" and record.result is not None \
+                and record.result.problems_found:
+            args = record.step.arguments if record.step is not None else {}
+            target, topic = args.get("target"), args.get("topic")
+            scopes.add((target if isinstance(target, str) else None,
+                        topic if isinstance(topic, str) else None))
+    try:
+        return not any(run_checks(ctx.world, target=target, topic=topic).has_errors
+                       for target, topic in sorted(scopes, key=str))
+    except AinlpError:
+        return False
 
 
 def _why_failed(result: Result) -> str | None:

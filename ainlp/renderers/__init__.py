@@ -2,7 +2,8 @@
 
 import importlib
 
-for _module in ("discovery", "health", "packages", "report", "language", "meta", "state"):
+for _module in ("discovery", "health", "packages", "report", "language", "meta", "state",
+                "bundle", "recovery"):
     try:
         importlib.import_module(f"{__name__}.{_module}")
     except ModuleNotFoundError as _exc:  # a family whose renderer is not written falls back

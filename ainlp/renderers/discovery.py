@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from ainlp.core.discovery.records import EnvRecord, Inventory
-from ainlp.render import renderer
+from ainlp.render import plural, renderer
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -44,7 +44,8 @@ def render_environments(out: Console, result: Result) -> None:
     out.print(table)
     summary = inventory.summary
     out.print(
-        f"\n{summary['total']} environments: {summary['ok']} ok, {summary['broken']} broken, "
+        f"\n{plural(summary['total'], 'environment')}: {summary['ok']} ok, "
+        f"{summary['broken']} broken, "
         f"{summary['missing']} missing [dim]({round(inventory.elapsed_ms, 1):.0f} ms, "
         f"cache {inventory.cache})[/]"
     )

@@ -28,8 +28,12 @@ def render_help(out: Console, result: Result) -> None:
     out.print("Say what you want in plain words: [bold]ainlp do \"PHRASE\"[/], or in the shell.\n")
     for spec in help.actions:
         intents = ", ".join(spec.intents) or "scripts only"
-        out.print(f"[bold]{escape(intents)}[/]: {escape(spec.description)}")
+        mark = "" if spec.available else " [yellow](not available yet)[/]"
+        out.print(f"[bold]{escape(intents)}[/]{mark}: {escape(spec.description)}")
         out.print(f"    [dim]action {spec.name}[/]")
+        if spec.unavailable is not None:
+            out.print(f"    [dim]{escape(spec.unavailable.message)}; "
+                      f"{escape(spec.unavailable.hint)}[/]")
         for example in spec.phrases:
             out.print(f"    \"{escape(example)}\"")
     out.print("\nScripts (.ainlp) name actions directly; `ainlp run FILE` runs one:\n")

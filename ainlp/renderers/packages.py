@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from ainlp.render import renderer
+from ainlp.render import plural, renderer
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -71,7 +71,8 @@ def _render_one(out: Console, doc: PackagesDoc, *, listing: bool) -> None:
     for invalid in doc["invalid"]:
         out.print(f"[yellow]![/] {escape(invalid['path'])}: {escape(invalid['error'])}")
     if doc["conflicts"] is None:
-        out.print(f"{count} packages [dim](ainlp packages --check judges their requirements)[/]\n")
+        out.print(f"{plural(count, 'package')} "
+                  "[dim](ainlp packages --check judges their requirements)[/]\n")
         return
     for conflict in doc["conflicts"]:
         if conflict["problem"] == "missing":
@@ -90,6 +91,7 @@ def _render_one(out: Console, doc: PackagesDoc, *, listing: bool) -> None:
                   f"for another Python or platform ({escape(', '.join(wheel['tags']))})")
     broken = len(doc["conflicts"]) + len(doc["unparsable"]) + len(doc["unsupported"])
     if broken:
-        out.print(f"{count} packages, [red]{broken} broken requirements[/]\n")
+        out.print(f"{plural(count, 'package')}, "
+                  f"[red]{plural(broken, 'broken requirement')}[/]\n")
     else:
-        out.print(f"{count} packages, [green]no broken requirements[/]\n")
+        out.print(f"{plural(count, 'package')}, [green]no broken requirements[/]\n")

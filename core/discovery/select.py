@@ -34,11 +34,11 @@ def select_environments(world: World, inventory: InventorySource, target: str | 
     if not wanted:
         wanted = None
     if wanted is None and default == "active":
-        active = active_environment(world)
-        if active is None:
-            raise BadInput("no active Python: no virtual environment is active and no "
-                           "python3/python is on PATH", hint=_HINT)
-        return (lazy.known(active),)
+        chosen = default_environment(world)
+        if chosen is None:
+            raise BadInput("no active Python: no virtual environment is active, none is in "
+                           "the project and no python3/python is on PATH", hint=_HINT)
+        return (lazy.known(chosen[0]),)
     if wanted is None or wanted == "all":
         return lazy.get().environments  # missing ones too: doctor reports them
     if wanted == "project":
@@ -131,6 +131,28 @@ def project_environment(world: World) -> EnvRecord | None:
         if folder.parent == folder or folder == world.home:
             return None
         folder = folder.parent
+
+
+def default_environment(world: World) -> tuple[EnvRecord, str] | None:
+    """The environment a command means when none is named, and why that one.
+
+    An activated environment (VIRTUAL_ENV, CONDA_PREFIX) first, then the project's own
+    (.venv and the like around cwd), then what python3/python on PATH runs.
+    """
+    for variable in ("VIRTUAL_ENV", "CONDA_PREFIX"):
+        value = world.env.get(variable)
+        if value and Path(value).is_dir():
+            from ainlp.core.discovery.resolve import classify, real
+
+            return (classify(real(Path(value)), "active", platform=world.platform),
+                    f"the active environment (${variable})")
+    project = project_environment(world)
+    if project is not None:
+        return project, f"the project's environment (found from {world.cwd})"
+    found = active_environment(world)
+    if found is None:
+        return None
+    return found, "what python3/python on PATH runs (no environment is active or in the project)"
 
 
 def active_environment(world: World) -> EnvRecord | None:

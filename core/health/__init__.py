@@ -4,6 +4,10 @@ Checks never print; `run_checks` returns a `HealthReport` that front ends render
 as JSON. `explain(id)` gives the documentation of a finding id.
 """
 
+# The submodule `topics` (the names --topic accepts) is loaded first, so that the function
+# `topics()` bound below stays the package's `topics`: a later first import of the submodule
+# would otherwise set the package attribute to the module.
+from ainlp.core.health import topics as _topic_names  # noqa: F401
 from ainlp.core.health.checks._common import subject_of
 from ainlp.core.health.context import CheckContext, select_environments
 from ainlp.core.health.engine import HealthReport, run_checks, selected_checks

@@ -1,4 +1,5 @@
-"""Virtual environments: WORKON_HOME, a project's .venv and its parents', the active one."""
+"""Virtual environments: the folders people keep them in (WORKON_HOME, ~/.virtualenvs,
+~/.venvs, pipenv's, ...), a project's .venv and its parents', the active one."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from ainlp.core.world import World
 PROJECT_ENV_NAMES = (".venv", "venv", "env", ".env")
 
 
-def workon_home(world: World) -> Path:
+def workon_home(world: World) -> Path:  # one of `environment_folders`
     """virtualenvwrapper's folder: $WORKON_HOME, else ~/.virtualenvs."""
     configured = world.env.get("WORKON_HOME")
     return world.expand(configured) if configured else world.home / ".virtualenvs"
@@ -105,26 +106,64 @@ def _children(folder: Path) -> list[Path]:
         return []
 
 
+# The folders people keep environments in whatever their tools are set to, as VS Code's
+# locators read them: (found_by, folder); the first two are virtualenvwrapper's.
+def environment_folders(world: World) -> list[tuple[str, Path]]:
+    """$WORKON_HOME, ~/.virtualenvs, ~/.venvs, ~/venvs, ~/envs, ~/Envs and pipenv's folder
+    ($XDG_DATA_HOME/virtualenvs, else ~/.local/share/virtualenvs), each with its name."""
+    home = world.home
+    folders: list[tuple[str, Path]] = []
+    configured = world.env.get("WORKON_HOME")
+    if configured:
+        folders.append(("workon_home", world.expand(configured)))
+    folders.append(("workon_home", home / ".virtualenvs"))
+    folders += [("venvs_folder", home / name) for name in (".venvs", "venvs", "envs", "Envs")]
+    data = world.env.get("XDG_DATA_HOME")
+    data_home = world.expand(data) if data else home / ".local" / "share"
+    folders.append(("pipenv", data_home / "virtualenvs"))
+    return folders
+
+
 @register_locator("workon_home")
 class WorkonHomeLocator:
-    """Every environment folder in $WORKON_HOME (or ~/.virtualenvs)."""
+    """Every environment in the folders people keep them in (`environment_folders`).
+
+    A child counts when it is an environment by discovery's rule (pyvenv.cfg, or an
+    interpreter beside site-packages; conda-meta makes it a conda environment), broken ones
+    included. A folder reached from two places (WORKON_HOME=~/.venvs) is read once per name,
+    so its environments carry both names in `found_by` once merged.
+    """
 
     name = "workon_home"
 
     def locate(self, world: World) -> Iterator[EnvRecord]:
-        for prefix in _children(workon_home(world)):
-            # conda envs kept here are the conda locator's to report
-            if is_conda_env(prefix) or not _has_env_marker(prefix, world.platform):
+        read: set[tuple[str, Path]] = set()
+        for found_by, folder in environment_folders(world):
+            key = (found_by, _real(folder))
+            if key in read:
                 continue
-            yield env_record(prefix, self.name, platform=world.platform)
+            read.add(key)
+            for prefix in _children(folder):
+                record = _environment_in(prefix, found_by, world.platform)
+                if record is not None:
+                    yield record
 
 
-def _has_env_marker(prefix: Path, platform: str) -> bool:
-    """Inside WORKON_HOME every folder is meant to be an environment, so broken ones count:
-    one with pyvenv.cfg, an interpreter, or a bin/Scripts or lib folder left behind."""
-    if is_environment(prefix, platform) or executable_in(prefix, platform) is not None:
-        return True
-    return any((prefix / sub).is_dir() for sub in ("bin", "Scripts", "lib", "Lib"))
+def _real(folder: Path) -> Path:
+    try:
+        return folder.resolve()
+    except (OSError, RuntimeError):
+        return folder
+
+
+def _environment_in(prefix: Path, found_by: str, platform: str) -> EnvRecord | None:
+    if is_conda_env(prefix):
+        from ainlp.core.discovery.locators.conda import conda_record
+
+        return conda_record(prefix, found_by, platform=platform)
+    if not is_environment(prefix, platform):
+        return None
+    return env_record(prefix, found_by, platform=platform)
 
 
 def project_env_folders(world: World) -> Iterator[Path]:
@@ -200,6 +239,7 @@ __all__ = [
     "WorkonHomeLocator",
     "active_env_folders",
     "env_record",
+    "environment_folders",
     "is_environment",
     "project_env_folders",
     "workon_home",

@@ -16,4 +16,5 @@ CHECK_MODULES: tuple[str, ...] = (
     "interpreters",
     "packages",
     "discovered",
+    "journal",
 )

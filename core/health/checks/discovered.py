@@ -59,14 +59,15 @@ _RELAYS = (
         "reinstalled (pyenv install, the package manager) or removed from PATH.",
     ),
     _Relay(
-        "conda.no-interpreter", Severity.WARNING, ("conda",), "cleanup",
+        "conda.no-interpreter", Severity.WARNING, ("conda",), None,
         "A conda environment without Python",
         "The folder has conda-meta (it is a conda environment) but no python executable: it "
         "was created without python, or python was removed from it.",
         "Tools that pick it as an interpreter (editors, `conda run python`) fail; often it is "
         "an abandoned environment taking disk space.",
-        "`cleanup` forgets it (and, confirmed, removes it); or `conda install -n NAME python` "
-        "makes it a Python environment again.",
+        "No automatic repair (it may be a conda environment for something else than Python): "
+        "`ainlp cleanup` forgets it and, confirmed, moves it to the trash; or `conda install -n "
+        "NAME python` makes it a Python environment again.",
     ),
     _Relay(
         "venv.cfg-missing", Severity.ERROR, ("venv",), "rebuild",
@@ -87,13 +88,13 @@ _RELAYS = (
         "execution aliases.",
     ),
     _Relay(
-        "windows.registry-stale", Severity.WARNING, ("windows",), "cleanup",
+        "windows.registry-stale", Severity.WARNING, ("windows",), None,
         "A registry entry for a Python that is gone",
         "A PEP 514 registry entry (Software\\Python\\<Company>\\<Tag>) names an install folder "
         "that no longer exists.",
         "The `py` launcher and editors offer an interpreter that cannot start.",
-        "`cleanup` forgets it; the entry itself is removed by repairing or uninstalling that "
-        "Python in Windows' Apps settings.",
+        "No automatic repair: repair or uninstall that Python in Windows' Apps settings, which "
+        "removes the entry (AINLP does not edit the registry).",
     ),
     _Relay(
         "macos.xcode-stub", Severity.INFO, ("path", "macos"), None,

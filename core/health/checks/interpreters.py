@@ -243,14 +243,14 @@ def _rebuild_hint(ctx: CheckContext, base: Base, modules: list[str]) -> str:
 
 @health_check(
     "interpreter.no-ssl", severity=Severity.ERROR, topics=("ssl", "interpreter", "pip"),
-    fix="reinstall-python",
     title="The interpreter was built without ssl",
     explanation="`import ssl` fails: the interpreter was compiled without OpenSSL headers "
                 "(common with pyenv builds on a machine lacking libssl-dev).",
     why="pip cannot reach PyPI ('Can\u2019t connect to HTTPS URL because the SSL module is not "
         "available'), and no venv made from it can install anything over HTTPS.",
-    repair="`reinstall-python` installs the build dependencies and rebuilds the interpreter "
-           "(pyenv install --force); venvs on it keep working after the rebuild.",
+    repair='No automatic repair: install the OpenSSL development package and rebuild the '
+           'interpreter (`pyenv install --force VERSION`); venvs on it keep working after the '
+           'rebuild.',
 )
 def no_ssl(ctx: CheckContext) -> Iterator[Finding]:
     yield from _module_findings(ctx, "interpreter.no-ssl", {"ssl"})
@@ -258,15 +258,16 @@ def no_ssl(ctx: CheckContext) -> Iterator[Finding]:
 
 @health_check(
     "interpreter.missing-stdlib-module", severity=Severity.WARNING,
-    topics=("interpreter", "packages"), fix="reinstall-python",
+    topics=("interpreter", "packages"),
     title="Standard-library extension modules are missing",
     explanation="One or more of sqlite3, ctypes, lzma, bz2 and readline cannot be imported: "
                 "the interpreter was built without their C libraries.",
     why="Packages that need them fail at import (sqlite3 for many tools, ctypes for cffi "
         "users, lzma/bz2 for archives, pandas and tarfile); without readline the "
         "interactive prompt has no history or editing.",
-    repair="`reinstall-python` installs the missing development libraries and rebuilds the "
-           "interpreter.",
+    repair='No automatic repair: install the missing development libraries and rebuild the '
+           'interpreter (`pyenv install --force VERSION`), or install the OS package that holds '
+           'the module.',
 )
 def missing_stdlib_module(ctx: CheckContext) -> Iterator[Finding]:
     yield from _module_findings(ctx, "interpreter.missing-stdlib-module",
@@ -275,12 +276,12 @@ def missing_stdlib_module(ctx: CheckContext) -> Iterator[Finding]:
 
 @health_check(
     "interpreter.no-tkinter", severity=Severity.INFO, topics=("interpreter",),
-    fix="reinstall-python",
     title="tkinter is not available",
     explanation="`import tkinter` fails: the Tk bindings were not built, or the distribution "
                 "ships them in a separate package (python3-tk).",
     why="Only GUI programs and IDLE need it; everything else is unaffected.",
-    repair="`reinstall-python` rebuilds with Tk; for a system Python install python3-tk.",
+    repair='No automatic repair: rebuild the interpreter with Tk (tk-dev installed first); for a '
+           'system Python install python3-tk.',
 )
 def no_tkinter(ctx: CheckContext) -> Iterator[Finding]:
     yield from _module_findings(ctx, "interpreter.no-tkinter", {"tkinter"})
@@ -298,15 +299,14 @@ def _has_ensurepip(ctx: CheckContext, base: Base) -> bool:
 
 @health_check(
     "interpreter.no-ensurepip", severity=Severity.WARNING, topics=("interpreter", "venv", "pip"),
-    fix="reinstall-python",
     title="ensurepip is missing",
     explanation="The interpreter's standard library has no usable ensurepip (no module, or no "
                 "bundled pip wheel), as distributions ship it in a separate package "
                 "(python3-venv).",
     why="`python -m venv` fails ('ensurepip is not available') unless --without-pip is given, "
         "and a venv made from it cannot get pip the usual way.",
-    repair="`reinstall-python` rebuilds or reinstalls the interpreter; for a system Python "
-           "install python3-venv (Debian, Ubuntu).",
+    repair='No automatic repair: rebuild or reinstall the interpreter; for a system Python '
+           'install python3-venv (Debian, Ubuntu).',
 )
 def no_ensurepip(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("interpreter.no-ensurepip")
@@ -351,7 +351,7 @@ def _pip_binding(ctx: CheckContext) -> Path | None:
 
 @health_check(
     "interpreter.externally-managed", severity=Severity.WARNING,
-    topics=("pip", "packages", "interpreter"), fix="create-venv",
+    topics=("pip", "packages", "interpreter"),
     title="Installs go into an externally managed Python",
     explanation="The interpreter is marked EXTERNALLY-MANAGED (PEP 668: its packages belong to "
                 "the OS package manager) and pip is used on it: `pip` on PATH is bound to it, "
@@ -359,8 +359,9 @@ def _pip_binding(ctx: CheckContext) -> Path | None:
                 "site folders.",
     why="pip refuses ('externally-managed-environment'), or, forced, overwrites files the OS "
         "package manager owns and can break system tools.",
-    repair="`create-venv` makes a venv (or a pipx/uv tool environment) for what you install, "
-           "so the system Python stays the distribution's.",
+    repair='No automatic repair: make a venv (`ainlp create`, `python3 -m venv .venv`) or a '
+           'pipx/uv tool environment for what you install, so the system Python stays the '
+           "distribution's.",
 )
 def externally_managed(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("interpreter.externally-managed")
@@ -404,14 +405,14 @@ def _same_interpreter(bound: Path, base: Base) -> bool:
 
 @health_check(
     "interpreter.end-of-life", severity=Severity.INFO, topics=("interpreter", "venv"),
-    fix="rebuild",
     title="A Python version past its end of life",
     explanation="The interpreter (or the environment's Python) is a CPython minor version that "
                 "no longer gets security fixes; the finding names the date.",
     why="Security holes found after that date stay open, and new releases of packages stop "
         "supporting it, so installs pin old versions or fail.",
-    repair="`rebuild` recreates an environment on a supported Python after checking that its "
-           "packages install there; bare interpreters are only reported.",
+    repair='No automatic repair: create an environment on a supported Python (`ainlp create '
+           '--version 3.12`) and reinstall the packages there; bare interpreters are only '
+           'reported.',
 )
 def end_of_life(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("interpreter.end-of-life")

@@ -88,6 +88,15 @@ def _install_hint(ctx: CheckContext, env: EnvRecord, requirement: str) -> str:
     return f"{_python(env, ctx.world.platform)} -m pip install '{wanted}'"
 
 
+def _unless_managed(ctx: CheckContext, env: EnvRecord, item: Finding) -> Finding:
+    """No automatic install into an externally-managed Python (PEP 668): no fix there."""
+    if _externally_managed(ctx, env):
+        from dataclasses import replace
+
+        return replace(item, fix=None)
+    return item
+
+
 def _externally_managed(ctx: CheckContext, env: EnvRecord) -> bool:
     """PEP 668: an EXTERNALLY-MANAGED file beside the stdlib (never in a venv)."""
     if (env.prefix / "pyvenv.cfg").exists():
@@ -107,7 +116,9 @@ def _externally_managed(ctx: CheckContext, env: EnvRecord) -> bool:
     why="Importing the package, or the part of it that uses the dependency, fails with "
         "ModuleNotFoundError.",
     repair="`install-missing-requirements` installs the missing requirements into the "
-           "environment with its own pip (or uv); by hand: `python -m pip install 'X'`.",
+           "environment with uv (or its own pip), offline from a local wheel folder when one "
+           "holds them; never into an externally-managed Python (PEP 668), where the hint names "
+           "the OS package or a venv; by hand: `python -m pip install 'X'`.",
 )
 @_saving
 def requirement_missing(ctx: CheckContext) -> Iterator[Finding]:
@@ -115,11 +126,11 @@ def requirement_missing(ctx: CheckContext) -> Iterator[Finding]:
     for env in _runnable(ctx):
         for conflict in _checked(ctx, env).conflicts:
             if conflict.problem == "missing":
-                yield spec.finding(
+                yield _unless_managed(ctx, env, spec.finding(
                     subject_of(env),
                     f"{conflict.package} {conflict.package_version} requires "
                     f"{conflict.requirement}, which is not installed",
-                    _install_hint(ctx, env, conflict.requirement))
+                    _install_hint(ctx, env, conflict.requirement)))
 
 
 @health_check(
@@ -139,12 +150,12 @@ def requirement_version(ctx: CheckContext) -> Iterator[Finding]:
     for env in _runnable(ctx):
         for conflict in _checked(ctx, env).conflicts:
             if conflict.problem == "version":
-                yield spec.finding(
+                yield _unless_managed(ctx, env, spec.finding(
                     subject_of(env),
                     f"{conflict.package} {conflict.package_version} requires "
                     f"{conflict.requirement}, but {conflict.dependency} {conflict.installed} "
                     "is installed",
-                    _install_hint(ctx, env, conflict.requirement))
+                    _install_hint(ctx, env, conflict.requirement)))
 
 
 @health_check(
@@ -172,7 +183,6 @@ def requirement_unparsable(ctx: CheckContext) -> Iterator[Finding]:
 
 @health_check(
     "packages.wheel-unsupported", severity=Severity.ERROR, topics=_PIP,
-    fix="reinstall-packages",
     title="An installed wheel was built for another Python or platform",
     explanation="None of the tags in an installed distribution's WHEEL file (cp311-cp311-"
                 "manylinux..., say) is one this environment's interpreter accepts: pip check "
@@ -180,8 +190,9 @@ def requirement_unparsable(ctx: CheckContext) -> Iterator[Finding]:
                 "Python was upgraded to a new minor version under it.",
     why="Its compiled extension modules were built for another Python ABI: importing them "
         "fails (undefined symbols, wrong magic) or crashes.",
-    repair="`reinstall-packages` reinstalls the environment's packages with its current "
-           "Python so pip picks wheels built for it.",
+    repair="No automatic repair: reinstall the distribution with the environment's own Python "
+           '(`python -m pip install --force-reinstall NAME`) so pip picks a wheel built for it; '
+           '`ainlp fix` rebuilds the environment when its base is gone.',
 )
 @_saving
 def wheel_unsupported(ctx: CheckContext) -> Iterator[Finding]:
@@ -198,15 +209,15 @@ def wheel_unsupported(ctx: CheckContext) -> Iterator[Finding]:
 
 @health_check(
     "packages.requires-python", severity=Severity.WARNING, topics=_PACKAGES,
-    fix="reinstall-packages",
     title="A package does not support this environment's Python",
     explanation="An installed distribution's Requires-Python excludes the environment's "
                 "Python version: it was installed for another Python (the base was upgraded "
                 "under the environment, or it was installed with --ignore-requires-python).",
     why="Code written for other Python versions fails at import or behaves differently "
         "(removed modules, new syntax).",
-    repair="`reinstall-packages` reinstalls the environment's packages with its own Python so "
-           "pip picks versions that support it.",
+    repair='No automatic repair: install a version that supports this Python (`python -m pip '
+           'install --upgrade NAME`), or recreate the environment with a Python the package '
+           'supports.',
 )
 @_saving
 def requires_python(ctx: CheckContext) -> Iterator[Finding]:
@@ -362,7 +373,6 @@ def user_site_shadowing(ctx: CheckContext) -> Iterator[Finding]:
 
 @health_check(
     "packages.duplicate-distribution", severity=Severity.WARNING, topics=_PIP,
-    fix="reinstall-packages",
     title="Two installs of the same distribution",
     explanation="Two metadata folders of the same distribution are visible in one "
                 "environment (two `*.dist-info` of different versions in one site-packages, or "
@@ -370,8 +380,8 @@ def user_site_shadowing(ctx: CheckContext) -> Iterator[Finding]:
                 "first it finds.",
     why="Which version runs is an accident of directory order; uninstalling removes one and "
         "reveals the other.",
-    repair="`reinstall-packages` removes the stale metadata and reinstalls the distribution "
-           "once; by hand, delete the older `*.dist-info` folder and force-reinstall.",
+    repair='No automatic repair: delete the older `*.dist-info` folder, then force-reinstall the '
+           'distribution (`python -m pip install --force-reinstall --no-deps NAME==VERSION`).',
 )
 @_saving
 def duplicate_distribution(ctx: CheckContext) -> Iterator[Finding]:
@@ -508,15 +518,15 @@ def _findable(name: str, roots: list[Path]) -> bool:
 
 
 @health_check(
-    "packages.pip-broken", severity=Severity.ERROR, topics=_PIP, fix="install-pip",
+    "packages.pip-broken", severity=Severity.ERROR, topics=_PIP,
     title="pip is registered but its files are gone",
     explanation="The environment has pip's metadata (`pip-*.dist-info`) but the pip package "
                 "itself (`pip/__init__.py` or its `_internal` tree) is missing, so pip "
                 "believes it is installed while `python -m pip` fails.",
     why="`pip install` and `python -m pip` fail with ModuleNotFoundError, and ensurepip "
         "refuses to act because pip looks installed.",
-    repair="`install-pip` removes pip's stale metadata and runs `python -m ensurepip "
-           "--upgrade` (or installs pip with uv).",
+    repair="No automatic repair: remove pip's stale metadata folder and run `python -m ensurepip "
+           '--upgrade` (or `uv pip install --python PYTHON --reinstall pip`).',
 )
 @_saving
 def pip_broken(ctx: CheckContext) -> Iterator[Finding]:

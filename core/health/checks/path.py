@@ -28,13 +28,15 @@ def _raw_path_entries(ctx: CheckContext) -> list[str]:
 
 
 @health_check(
-    "path.duplicate-dir", severity=Severity.INFO, topics=_PATH, fix="clean-path",
+    "path.duplicate-dir", severity=Severity.INFO, topics=_PATH,
     title="A folder is on PATH more than once",
     explanation="The same folder appears twice or more in PATH, usually because a shell "
                 "start-up file prepends it every time it runs.",
     why="Harmless for which program runs, but it hides the real order of PATH and grows with "
         "every nested shell; often a sign that an rc file is sourced twice.",
-    repair="`clean-path` proposes the rc-file line to change so the folder is added once.",
+    repair='No automatic repair: find the line in your shell rc file (~/.bashrc, ~/.zshrc, '
+           'config.fish, the PowerShell profile) that adds the folder a second time and keep one;'
+           ' `ainlp which` shows the order that results.',
 )
 def duplicate_dir(ctx: CheckContext) -> Iterator[Finding]:
     if not ctx.machine_wide:
@@ -52,13 +54,14 @@ def duplicate_dir(ctx: CheckContext) -> Iterator[Finding]:
 
 
 @health_check(
-    "path.missing-dir", severity=Severity.INFO, topics=_PATH, fix="clean-path",
+    "path.missing-dir", severity=Severity.INFO, topics=_PATH,
     title="A PATH folder does not exist",
     explanation="A PATH entry names a folder that is not there (an uninstalled tool, a "
                 "deleted venv's bin folder).",
     why="The shell searches it on every command for nothing; when it is an old venv's "
         "bin folder, the shell is still set up for an environment that is gone.",
-    repair="`clean-path` proposes removing the entry from the shell rc file that adds it.",
+    repair='No automatic repair: remove the entry from the shell rc file or profile that adds it '
+           '(or reinstall what used to live there).',
 )
 def missing_dir(ctx: CheckContext) -> Iterator[Finding]:
     if not ctx.machine_wide:
@@ -73,13 +76,14 @@ def missing_dir(ctx: CheckContext) -> Iterator[Finding]:
 
 
 @health_check(
-    "path.relative-dir", severity=Severity.WARNING, topics=_PATH, fix="clean-path",
+    "path.relative-dir", severity=Severity.WARNING, topics=_PATH,
     title="PATH has an empty or relative entry",
     explanation="PATH contains an empty entry (`::`, a leading or trailing `:`) or a relative "
                 "folder; both mean 'the current folder'.",
     why="Which `python` or `pip` runs then depends on the folder you are in, and a file "
         "named `python` in any folder you enter can take over.",
-    repair="`clean-path` proposes the rc-file change that drops the empty or relative entry.",
+    repair='No automatic repair: in the shell rc file that builds PATH, drop the empty entry (a '
+           'stray `:`) or the relative one, or make it an absolute path.',
 )
 def relative_dir(ctx: CheckContext) -> Iterator[Finding]:
     if not ctx.machine_wide:
@@ -245,14 +249,13 @@ def _pip_mismatch_hint(ctx: CheckContext, pip_name: str, python_name: str,
 
 @health_check(
     "pyenv.version-not-installed", severity=Severity.ERROR, topics=("pyenv", "path"),
-    fix="pyenv-install",
     title="pyenv selects a version that is not installed",
     explanation="pyenv's shims are on PATH and PYENV_VERSION or the global version file "
                 "names a version missing from $PYENV_ROOT/versions.",
     why="Every `python`, `pip` and tool going through the shims fails with "
         "\"pyenv: version 'X' is not installed\".",
-    repair="`pyenv-install` installs that version with pyenv (or points the selection at an "
-           "installed one, if you choose).",
+    repair='No automatic repair: install that version (`pyenv install VERSION`), or select an '
+           'installed one (`pyenv global VERSION`, `pyenv shell VERSION`, unset PYENV_VERSION).',
 )
 def pyenv_not_installed(ctx: CheckContext) -> Iterator[Finding]:
     if not ctx.machine_wide:
@@ -298,14 +301,14 @@ def _nearest_version_file(ctx: CheckContext) -> Path | None:
 
 @health_check(
     "pyenv.python-version-absent", severity=Severity.WARNING, topics=("pyenv", "path"),
-    fix="pyenv-install",
     title="`.python-version` names a Python that is not installed",
     explanation="The nearest .python-version file (read by pyenv, uv and others) asks for a "
                 "version no installed interpreter provides.",
     why="In this project pyenv's shims fail with 'version is not installed', and tools that "
         "honour the file pick another Python or download one.",
-    repair="`pyenv-install` installs the version the file names; or edit the file to name an "
-           "installed version (`ainlp use`).",
+    repair='No automatic repair: install the version the file names (`pyenv install VERSION` or '
+           '`uv python install VERSION`), or edit the file to name an installed version (`ainlp '
+           'use VERSION` writes it).',
 )
 def python_version_absent(ctx: CheckContext) -> Iterator[Finding]:
     from ainlp.core.discovery.locators.pyenv import pyenv_root

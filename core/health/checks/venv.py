@@ -142,14 +142,15 @@ def _fragile_reason(ctx: CheckContext, path: Path) -> str | None:
 
 
 @health_check(
-    "venv.fragile-base", severity=Severity.WARNING, topics=("venv", "pyenv"), fix="rebase",
+    "venv.fragile-base", severity=Severity.WARNING, topics=("venv", "pyenv"),
     title="The venv's base path changes on upgrade",
     explanation="The venv's `home` (or its interpreter link) points into a Homebrew Cellar "
                 "folder, whose name carries the patch version, or into pyenv's shims folder.",
     why="The next `brew upgrade` removes the Cellar folder and breaks the venv; a venv based "
         "on pyenv shims silently changes Python whenever the pyenv selection changes.",
-    repair="`rebase` points pyvenv.cfg and the interpreter links at the stable path of the same "
-           "Python (Homebrew's opt/ link, the pyenv version folder), after a snapshot.",
+    repair='No automatic repair: recreate the venv from the stable path of the same Python '
+           "(Homebrew's opt/ link, the pyenv version folder), e.g. `ainlp backup`, then `python "
+           '-m venv` from that path and reinstall; `ainlp fix` rebuilds it once the base is gone.',
 )
 def fragile_base(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("venv.fragile-base")
@@ -273,15 +274,16 @@ def _pip_scripts(prefix: Path, platform: str) -> list[Path]:
 
 
 @health_check(
-    "venv.pip-missing", severity=Severity.INFO, topics=("venv", "pip"), fix="install-pip",
+    "venv.pip-missing", severity=Severity.INFO, topics=("venv", "pip"),
     title="The venv has no pip",
     explanation="Neither a pip command in bin/ nor the pip package in site-packages. This is "
                 "normal for venvs made by uv or with `--without-pip`. Not reported for a venv "
                 "whose python cannot start: its own finding says to rebuild it.",
     why="`pip install` inside the venv is not available; `uv pip install --python` or "
         "`python -m ensurepip` installs into it instead.",
-    repair="`install-pip` runs the venv's `python -m ensurepip` (or installs pip with uv) "
-           "when you want pip there.",
+    repair="No automatic repair (a venv without pip is normal): run the venv's `python -m "
+           'ensurepip` when you want pip there, or install with `uv pip install --python '
+           'VENV/bin/python`.',
 )
 def pip_missing(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("venv.pip-missing")
@@ -296,14 +298,15 @@ def pip_missing(ctx: CheckContext) -> Iterator[Finding]:
 
 
 @health_check(
-    "venv.pip-unrunnable", severity=Severity.WARNING, topics=("venv", "pip"), fix="install-pip",
+    "venv.pip-unrunnable", severity=Severity.WARNING, topics=("venv", "pip"),
     title="The venv's pip command cannot run",
     explanation="bin/pip exists but the pip package is missing from site-packages (or its "
                 "files are incomplete), so the command dies with ModuleNotFoundError. Not "
                 "reported for a venv whose python cannot start.",
     why="`pip install` in this venv fails, and people then fall back to a pip of another "
         "Python that installs in the wrong place.",
-    repair="`install-pip` reinstalls pip into the venv with ensurepip.",
+    repair="No automatic repair: reinstall pip with the venv's `python -m ensurepip --upgrade` "
+           '(or `uv pip install --python VENV/bin/python --reinstall pip`).',
 )
 def pip_unrunnable(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("venv.pip-unrunnable")
@@ -330,14 +333,13 @@ def _foreign_entries(site: Path) -> list[Path]:
 
 @health_check(
     "env.not-writable", severity=Severity.WARNING, topics=("permissions", "venv", "pip"),
-    fix="fix-permissions",
     title="You cannot install into the environment",
     explanation="The environment's site-packages is not writable by you, or holds files owned "
                 "by another user (typically root, after `sudo pip install` into a venv).",
     why="`pip install` and `pip uninstall` in it fail with 'Permission denied', or leave it "
         "half-upgraded; people then reach for sudo and make it worse.",
-    repair="`fix-permissions` gives the files back to the environment's owner (it asks for "
-           "the rights it needs) after a snapshot.",
+    repair="No automatic repair: give the files back to the environment's owner (`sudo chown -R "
+           'USER PREFIX`), after checking why they changed hands.',
 )
 def not_writable(ctx: CheckContext) -> Iterator[Finding]:
     import os
