@@ -1,6 +1,6 @@
 """Actions of bundles: export (the portable bundle for an OS reinstall) and import (recreate
-every environment from it on the new machine). Backups, restore, history and undo are in
-state_actions; their helpers are reused here.
+every environment from it on the new machine). The plan documents, history events and backups
+are those of the state actions (actions/_state.py).
 """
 
 from __future__ import annotations
@@ -10,17 +10,17 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ainlp.actions._state import (
+    NOTHING_APPLIED,
+    Outcome,
+    PlanStep,
+    event_changes,
+    open_store,
+    plan_doc,
+    plan_only,
+)
 from ainlp.actions.registry import ActionContext, Param, action
 from ainlp.actions.result import Result
-from ainlp.actions.state_actions import (
-    NOTHING_APPLIED,
-    _event_changes,
-    _Outcome,
-    _plan_doc,
-    _plan_only,
-    _Step,
-    _store,
-)
 from ainlp.core.errors import AinlpError, BadInput
 from ainlp.core.jsondoc import JSONObject
 
@@ -58,7 +58,7 @@ def _previous_backup(ctx: ActionContext) -> str | None:
 def environment_configuration_and_instructions(ctx: ActionContext, path: str | None = None,
                                                with_wheels: bool = False,
                                                archive: bool = False) -> Result:
-    from ainlp.actions.state_actions import _backup_snapshots, _take_backup
+    from ainlp.actions._state import backup_snapshots, take_backup
     from ainlp.core.bundle import ExportSource, write_bundle
     from ainlp.core.bundle.write import check_destination
     from ainlp.core.discovery.resolve import classify
@@ -72,16 +72,16 @@ def environment_configuration_and_instructions(ctx: ActionContext, path: str | N
     backup_id = _previous_backup(ctx)
     if backup_id is None:
         records = select_environments(ctx.world, None, "all", default="all")
-        taken = _take_backup(ctx, records, target="all", reason="export", with_wheels=False,
+        taken = take_backup(ctx, records, target="all", reason="export", with_wheels=False,
                              explicit=False)
         backup_id = taken.id
         messages.extend(f"skipped {s['prefix']}: {s['reason']}" for s in taken.skipped)
     else:
         messages.append(f"using backup {backup_id} taken before this export")
-    with _store(ctx) as store:
+    with open_store(ctx) as store:
         row = store.backup(backup_id) if backup_id is not None else None
         active = store.active_choices()
-    snaps, backup_wheels = _backup_snapshots(row.id, row.content) if row else ([], None)
+    snaps, backup_wheels = backup_snapshots(row.id, row.content) if row else ([], None)
     sources = [ExportSource(s, s.prefix.name, classify(s.prefix, "export",
                                                        platform=ctx.world.platform)
                             if s.prefix.is_dir() else None) for s in snaps]
@@ -89,7 +89,7 @@ def environment_configuration_and_instructions(ctx: ActionContext, path: str | N
                         state_db=ctx.world.state_dir / DB_NAME,
                         wheels_from=backup_wheels, with_wheels=with_wheels,
                         backup_id=backup_id, archive=archive, progress=ctx.progress)
-    with _store(ctx) as store:
+    with open_store(ctx) as store:
         event = store.add_event(action="export", target=str(folder), snapshot=backup_id,
                                 changes="{}")
     data = done.to_json()
@@ -131,8 +131,8 @@ def _existing_sets(ctx: ActionContext,
     return found
 
 
-def _steps(plan: ImportPlan, bundle: Bundle, db: str) -> list[_Step]:
-    steps: list[_Step] = []
+def _steps(plan: ImportPlan, bundle: Bundle, db: str) -> list[PlanStep]:
+    steps: list[PlanStep] = []
     for number, env in enumerate(plan.envs, 1):
         n = len(env.env.distributions)
         if env.status == "create":
@@ -141,9 +141,9 @@ def _steps(plan: ImportPlan, bundle: Bundle, db: str) -> list[_Step]:
             does = f"keep {env.target}: {env.note}"
         else:
             does = f"cannot recreate {env.target}: {env.note}"
-        steps.append(_Step(f"s{number}", does, [str(env.target)], env.status == "create"))
+        steps.append(PlanStep(f"s{number}", does, [str(env.target)], env.status == "create"))
     if bundle.manifest.active:
-        steps.append(_Step(f"s{len(steps) + 1}", f"restore {len(bundle.manifest.active)} "
+        steps.append(PlanStep(f"s{len(steps) + 1}", f"restore {len(bundle.manifest.active)} "
                            "active-environment choice(s)", [db]))
     return steps
 
@@ -155,7 +155,7 @@ def _pending(store: StateStore) -> list[str]:
 
 def _interrupted(ctx: ActionContext) -> frozenset[Path]:
     """Folders an import killed half-way was making (read only; the apply removes them)."""
-    with _store(ctx) as store:
+    with open_store(ctx) as store:
         pending = _pending(store)
         found = set()
         for entry in store.unfinished_changes():
@@ -238,18 +238,18 @@ def import_environments(ctx: ActionContext, path: str | None = None) -> Result:
     extra: JSONObject = {"bundle": str(bundle.folder), **plan.to_json()}
     messages = [f"install Python {m.version}: " + " or ".join(f"`{c}`" for c in m.commands)
                 for m in plan.missing]
-    if _plan_only(ctx):
+    if plan_only(ctx):
         doable = sum(e.status == "create" for e in plan.envs)
-        doc = _plan_doc("import", steps, None, f"import {bundle.folder}: {doable} of "
+        doc = plan_doc("import", steps, None, f"import {bundle.folder}: {doable} of "
                         f"{len(plan.envs)} environment(s) to recreate; " + NOTHING_APPLIED)
         doc.update(extra)
         result = Result("import_environments", doc, value=plan)
         result.messages.extend(messages)
         return result
-    outcome = _Outcome()
+    outcome = Outcome()
     created: list[str] = []
     there: set[Path] = set()
-    with _store(ctx) as store:
+    with open_store(ctx) as store:
         messages.extend(_recover_interrupted(store))
         for step, env in zip(steps[:len(plan.envs)], plan.envs, strict=True):
             _import_one(ctx, store, bundle, step, env, outcome, created, messages)
@@ -262,22 +262,22 @@ def import_environments(ctx: ActionContext, path: str | None = None) -> Result:
         everything = list(dict.fromkeys([*created, *(p for p in _pending(store)
                                                      if Path(p).exists())]))
         event = store.add_event(action="import", target=str(bundle.folder), snapshot=None,
-                                changes=_event_changes(created=everything,
+                                changes=event_changes(created=everything,
                                                        active_before=before))
         store.set_setting(_PENDING, [])
     restored = sum(step.id in outcome.applied for step in steps[:len(plan.envs)])
     summary = (f"imported {restored} of {len(plan.envs)} environment(s) from {bundle.folder}"
                + (f"; {len(outcome.failed)} not restored (see failed)" if outcome.failed
                   else "") + f" (undo: `ainlp undo`, event {event.id})")
-    doc = _plan_doc("import", steps, outcome, summary)
+    doc = plan_doc("import", steps, outcome, summary)
     doc.update(extra)
     result = Result("import_environments", doc, value=plan, failed=bool(outcome.failed))
     result.messages.extend(messages)
     return result
 
 
-def _import_one(ctx: ActionContext, store: StateStore, bundle: Bundle, step: _Step,
-                env: EnvPlan, outcome: _Outcome, created: list[str],
+def _import_one(ctx: ActionContext, store: StateStore, bundle: Bundle, step: PlanStep,
+                env: EnvPlan, outcome: Outcome, created: list[str],
                 messages: list[str]) -> None:
     """One environment in its own transaction: journaled, rebuilt, verified; removed again
     when it fails, the others untouched."""

@@ -1,4 +1,4 @@
-"""Actions that repair environments: fix and clean up (switch and create are in state_actions).
+"""Actions that repair environments: fix and clean up (switch and create are in active_env).
 
 Both plan first (cli.md's plan document) and apply only with `assume_yes` (and no dry run):
 each step then runs in a transaction of `core.recovery` (journal, snapshot, act, verify,

@@ -37,7 +37,9 @@ ACTION_MODULES: tuple[str, ...] = (
     "report",
     "bundle",
     "recovery",
-    "state_actions",
+    "backups",
+    "active_env",
+    "history",
     "meta",
 )
 

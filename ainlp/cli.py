@@ -65,23 +65,23 @@ COMMANDS: dict[str, Command] = {
         positional=("target",),
     ),
     "use": ActionCommand(
-        "switch_environment", "state_actions", "set the active environment", positional=("target",)
+        "switch_environment", "active_env", "set the active environment", positional=("target",)
     ),
     "create": ActionCommand(
-        "create_environment", "state_actions", "create a virtual environment", positional=("path",)
+        "create_environment", "active_env", "create a virtual environment", positional=("path",)
     ),
     "backup": ActionCommand(
         "create_comprehensive_backup",
-        "state_actions",
+        "backups",
         "snapshot environments now",
         positional=("target",),
     ),
     "backups": ActionCommand(
-        "list_backups", "state_actions", "list snapshots (--diff A B compares two)",
+        "list_backups", "backups", "list snapshots (--diff A B compares two)",
         positional=("against",),
     ),
     "restore": ActionCommand(
-        "restore_backup", "state_actions", "restore from a snapshot", positional=("source",)
+        "restore_backup", "backups", "restore from a snapshot", positional=("source",)
     ),
     "export": ActionCommand(
         "environment_configuration_and_instructions",
@@ -99,10 +99,10 @@ COMMANDS: dict[str, Command] = {
         positional=("target",),
     ),
     "history": ActionCommand(
-        "show_history", "state_actions", "the log of state-changing actions"
+        "show_history", "history", "the log of state-changing actions"
     ),
     "undo": ActionCommand(
-        "undo_last_change", "state_actions", "undo the newest state-changing action"
+        "undo_last_change", "history", "undo the newest state-changing action"
     ),
     "serve": ModuleCommand("ainlp.commands.serve", "JSON-RPC 2.0 service on stdin/stdout"),
     "help": ActionCommand("show_help", "meta", "what can be said, with examples"),
