@@ -232,7 +232,7 @@ def _current(ctx: ActionContext, prefix: Path) -> EnvSnapshot | None:
 )
 def restore_backup(ctx: ActionContext, source: str = "latest", only: str | None = None,
                    context_only: bool = False) -> Result:
-    from ainlp.core.changes import ChangeSet
+    from ainlp.core.changes import ChangeSet, trash_location
     from ainlp.core.envsnap import diff, recreate
 
     if context_only:
@@ -261,8 +261,13 @@ def restore_backup(ctx: ActionContext, source: str = "latest", only: str | None 
                 "no distribution differs" if change.empty else
                 f"{len(change.added)} to add, {len(change.removed)} to remove, "
                 f"{len(change.changed)} to change") + ")")
+        touches = [str(snap.prefix)]
+        if snap.prefix.exists() or snap.prefix.is_symlink():
+            # the old folder waits in the trash: on another filesystem that is a folder of its
+            # own there (a rename, never a copy), which the plan names so the user agrees to it
+            touches.append(str(trash_location(ctx.world, snap.prefix)))
         step = PlanStep(f"s{number}", f"{what} with {len(snap.distributions)} distribution(s), "
-                     f"using {note}", [str(snap.prefix)])
+                     f"using {note}", touches)
         if python is None:
             messages.append(f"{snap.prefix}: no interpreter to rebuild it with: {note}")
         steps.append(step)

@@ -147,3 +147,11 @@ def test_create_takes_python_as_cli_md_spells_it(tmp_path: Path) -> None:
     doc = json.loads(done.stdout)
     assert doc["applied"] == [] and not (home / "made").exists()  # --json without --yes: plan
     shutil.rmtree(home / "made", ignore_errors=True)
+
+
+def test_the_restore_plan_names_the_trash_the_old_folder_goes_to(tmp_path: Path) -> None:
+    world, prefix = project(tmp_path)
+    ainlp.backup(str(prefix), with_wheels=True, world=world)
+    plan = ainlp.restore(world=world)
+    steps = plan.data["plan"]["steps"]  # type: ignore[index]
+    assert steps[0]["touches"] == [str(prefix), str(world.state_dir / "trash")]
