@@ -7,7 +7,6 @@ history event, so `undo` can put things back.
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ainlp.actions.registry import ActionContext, Param
+from ainlp.core import jsondoc
 from ainlp.core.errors import AinlpError, BadInput
 from ainlp.core.jsondoc import JSONObject
 
@@ -119,7 +119,7 @@ def event_changes(changeset: JSONObject | None = None, *, created: Sequence[str]
                        "created": list(created)}
     if active_before is not None:
         doc["active_before"] = active_before
-    return json.dumps(doc)
+    return jsondoc.dumps(doc)
 
 
 def venv_like(record: EnvRecord) -> bool:
@@ -195,7 +195,7 @@ def take_backup(ctx: ActionContext, records: Sequence[EnvRecord], *, target: str
             "wheels": str(wheels) if wheels is not None else None,
         }
         store.add_backup(BackupRow(backup_id, created, target, reason, len(snapshots),
-                                   json.dumps(content)))
+                                   jsondoc.dumps(content)))
         store.add_event(action="backup", target=target, snapshot=backup_id, changes="{}")
         # what was backed up is known: if its folder goes, `find` says "missing"
         store.remember_environments(known(r, ctx.world.clock()) for r in captured)
@@ -228,7 +228,7 @@ def find_backup(store: StateStore, which: str) -> tuple[str, str]:
 def backup_snapshots(backup_id: str, content: str) -> tuple[list[EnvSnapshot], Path | None]:
     from ainlp.core.envsnap import EnvSnapshot
 
-    doc = json.loads(content)
+    doc = jsondoc.loads(content)
     envs = doc.get("environments", []) if isinstance(doc, dict) else []
     wheels = doc.get("wheels") if isinstance(doc, dict) else None
     snaps = [EnvSnapshot.from_json(env, source=f"backup {backup_id}", state_file=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ from ainlp.actions._state import (
 )
 from ainlp.actions.registry import ActionContext, Param, action
 from ainlp.actions.result import Result
+from ainlp.core import jsondoc
 from ainlp.core.errors import AinlpError, BadInput
 from ainlp.core.jsondoc import JSONObject
 
@@ -139,7 +139,7 @@ def _load_source(ctx: ActionContext,
                                                  or source.startswith("~")):
         path = ctx.world.expand(source)
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
+            doc = jsondoc.loads(path.read_text(encoding="utf-8"))
         except OSError as exc:
             raise BadInput(f"cannot read the snapshot file {path}: {exc.strerror or exc}",
                            hint="name a snapshot JSON file, a backup id or 'latest'") from exc
@@ -161,7 +161,7 @@ def _restore_context(ctx: ActionContext, source: str) -> Result:
     """The active-environment choices a backup recorded, put back (no environment rebuilt)."""
     with open_store(ctx) as store:
         backup_id, content = find_backup(store, source)
-    doc = json.loads(content)
+    doc = jsondoc.loads(content)
     context = doc.get("context") if isinstance(doc, dict) else None
     active = context.get("active") if isinstance(context, dict) else None
     choices = [c for c in active if isinstance(c, dict)] if isinstance(active, list) else []

@@ -5,7 +5,6 @@ are those of the state actions (actions/_state.py).
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +20,7 @@ from ainlp.actions._state import (
 )
 from ainlp.actions.registry import ActionContext, Param, action
 from ainlp.actions.result import Result
+from ainlp.core import jsondoc
 from ainlp.core.errors import AinlpError, BadInput
 from ainlp.core.jsondoc import JSONObject
 
@@ -160,7 +160,7 @@ def _interrupted(ctx: ActionContext) -> frozenset[Path]:
         found = set()
         for entry in store.unfinished_changes():
             try:
-                prefix = json.loads(entry.plan).get("prefix")
+                prefix = jsondoc.loads(entry.plan).get("prefix")
             except (ValueError, AttributeError):
                 continue
             if entry.action == "import" and isinstance(prefix, str) and prefix not in pending:
@@ -177,7 +177,7 @@ def _recover_interrupted(store: StateStore) -> list[str]:
         if entry.action != "import":
             continue
         try:
-            prefix = json.loads(entry.plan).get("prefix")
+            prefix = jsondoc.loads(entry.plan).get("prefix")
         except (ValueError, AttributeError):
             prefix = None
         if isinstance(prefix, str) and prefix in _pending(store):
@@ -291,7 +291,7 @@ def _import_one(ctx: ActionContext, store: StateStore, bundle: Bundle, step: Pla
         return
     if ctx.progress is not None:
         ctx.progress(f"recreating {env.target}")
-    journal = store.begin_change("import", json.dumps({"prefix": str(env.target)}))
+    journal = store.begin_change("import", jsondoc.dumps({"prefix": str(env.target)}))
     try:
         done = restore_env(ctx.world, bundle, env)
     except AinlpError as exc:

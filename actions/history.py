@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +17,7 @@ from ainlp.actions._state import (
 )
 from ainlp.actions.registry import ActionContext, action
 from ainlp.actions.result import Result
+from ainlp.core import jsondoc
 from ainlp.core.jsondoc import JSONObject
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def _undo_of(text: str) -> _Undo:
     from ainlp.core.errors import StateError
 
     try:
-        doc = json.loads(text)
+        doc = jsondoc.loads(text)
     except ValueError as exc:
         raise StateError("a history event's changes are not JSON",
                          hint="it cannot be undone automatically") from exc

@@ -40,6 +40,8 @@ def _document(plan: RepairPlan, outcome: Outcome | None, summary: str) -> JSONOb
     params=(
         Param("target", str, None, "an environment name or path, 'project' or 'all'"),
         Param("topic", str, None, "only repairs of this kind (path, pip, venv, ...)"),
+        Param("rc_file", bool, False, "write PATH repairs into your shell's rc file, in a "
+                                      "marked block `ainlp undo` removes"),
     ),
     intents=("fix",),
     phrases=("fix python environment issues", "repair broken virtual environments",
@@ -47,11 +49,12 @@ def _document(plan: RepairPlan, outcome: Outcome | None, summary: str) -> JSONOb
     changes_machine=True,
 )
 def apply_automatic_recovery_strategies(ctx: ActionContext, target: str | None = None,
-                                        topic: str | None = None) -> Result:
+                                        topic: str | None = None,
+                                        rc_file: bool = False) -> Result:
     from ainlp.core.recovery import fix
 
     run = fix(ctx.world, target=target, topic=topic, apply=not _plan_only(ctx),
-              progress=ctx.progress)
+              progress=ctx.progress, rc_file=rc_file)
     plan = run.plan
     runnable = [s for s in plan.steps if s.blocked is None]
     messages = [f"{s.id}: {s.blocked}" for s in plan.steps if s.blocked is not None]

@@ -1,8 +1,10 @@
 """The console script's entry: answers a warm `ainlp find --json` before loading the CLI.
 
 Everything else goes to `ainlp.cli.main`. The fast path imports only the snapshot module
-(os, sys, time, marshal); when the snapshot is stale or absent, the full CLI runs, which
-rediscovers and saves a new one.
+(os, sys, time, and ainlp.core.ownfiles/jsondoc to read it); when the snapshot is stale,
+absent, damaged or not of our schema, the full CLI runs, which rediscovers and saves a new
+one. Nothing the fast path meets can escape as a traceback: any failure there means "no
+snapshot" and the CLI answers, with its own error handling.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ _FAST = ({"find", "--json"},)
 def main() -> int:
     argv = sys.argv[1:]
     if len(argv) == 2 and set(argv) in _FAST:
-        answered = _find_from_snapshot()
+        try:
+            answered = _find_from_snapshot()
+        except Exception:  # a snapshot we cannot use is no snapshot: the CLI answers
+            answered = None
         if answered is not None:
             sys.stdout.write(answered)
             return 0

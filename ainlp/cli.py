@@ -105,6 +105,8 @@ COMMANDS: dict[str, Command] = {
         "undo_last_change", "history", "undo the newest state-changing action"
     ),
     "serve": ModuleCommand("ainlp.commands.serve", "JSON-RPC 2.0 service on stdin/stdout"),
+    "fleet-report": ModuleCommand("ainlp.commands.fleet_report",
+                                  "one report of many hosts' facts (the Ansible collection's)"),
     "help": ActionCommand("show_help", "meta", "what can be said, with examples"),
 }
 

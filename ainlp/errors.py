@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import traceback
 
+from ainlp.core import jsondoc
 from ainlp.core.errors import (
     AinlpError,
     BadInput,
@@ -44,7 +44,7 @@ def report_error(exc: BaseException, *, debug: bool, json_mode: bool) -> int:
             hint="run again with --debug for the traceback, and report it",
         )
     if json_mode:
-        print(json.dumps(error.to_document()))
+        print(jsondoc.dumps(error.to_document()))
     detail = getattr(error, "details", None)
     if detail and not json_mode:
         print(detail, file=sys.stderr)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -117,8 +116,12 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else many or word + 's'}"
 
 
-def dumps(data: object) -> str:
-    return json.dumps(data, default=str)
+def dumps(data: object, *, indent: int | None = None,
+          default: Callable[[object], object] = str) -> str:
+    """Strict JSON text: never NaN or Infinity (ainlp.jsontext, ainlp.core.jsondoc)."""
+    from ainlp.jsontext import dumps as strict
+
+    return strict(data, default=default, indent=indent)
 
 
 def is_terminal() -> bool:

@@ -17,11 +17,16 @@ cannot be read (bad header, no Content-Length, input ending inside a frame) gets
 reply and ends the service with exit code 1: the stream cannot be followed any further.
 A frame longer than MAX_FRAME is read past and answered with -32600. Elements of a batch run
 in order and are answered in one array; they cannot be cancelled one by one.
+
+The service survives any frame: JSON is read strictly (NaN, Infinity, numbers out of range and
+nesting too deep are parse errors, -32700, id null), and every exception while decoding,
+validating, running or encoding one request becomes an error reply to that request (-32603,
+or id null when it has none); the requests before it are answered, the service carries on.
+Replies are strict JSON too: a result that cannot be written as JSON is an internal error.
 """
 
 from __future__ import annotations
 
-import json
 import queue
 import sys
 import threading
@@ -33,6 +38,7 @@ from typing import Any, BinaryIO, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ainlp.api import AinlpError, BadInput, Cancelled, CancelToken, Event, Interrupted, World
+from ainlp.jsontext import dumps, loads
 
 MAX_FRAME = 16 * 1024 * 1024  # bytes of one message body
 MAX_HEADER_LINE = 1024
@@ -127,13 +133,36 @@ def _skip(stream: BinaryIO, length: int) -> None:
 
 def _show(raw: bytes) -> str:
     text = raw.decode("utf-8", "replace")
-    return json.dumps(text if len(text) <= 60 else text[:57] + "...")
+    return dumps(text if len(text) <= 60 else text[:57] + "...")
 
 
 def encode_frame(message: object) -> bytes:
-    # ASCII JSON: a path that is not valid UTF-8 (surrogate escapes) still makes a valid frame
-    body = json.dumps(message, default=str).encode("ascii")
+    """One frame of strict ASCII JSON (a path that is not valid UTF-8, with surrogate escapes,
+    still makes a valid frame). A message that is not JSON (NaN, too deep) becomes, element
+    by element of a batch, an internal-error reply to the same id: never invalid JSON."""
+    try:
+        body = dumps(message).encode("ascii")
+    except (ValueError, TypeError, RecursionError) as exc:
+        if isinstance(message, list):
+            parts = [_encodable(item, exc) for item in message]
+            body = dumps([p for p in parts if p is not None]).encode("ascii")
+        else:
+            body = dumps(_encodable(message, exc)).encode("ascii")
     return b"Content-Length: %d\r\n\r\n%b" % (len(body), body)
+
+
+def _encodable(message: object, exc: BaseException) -> object:
+    try:
+        dumps(message)
+        return message
+    except (ValueError, TypeError, RecursionError):
+        pass
+    raw_id = message.get("id") if isinstance(message, dict) else None
+    reply_id = raw_id if _id_key(raw_id) is not None else None
+    return {"jsonrpc": "2.0", "id": reply_id, "error": {
+        "code": INTERNAL_ERROR, "message": f"the reply is not valid JSON: {exc}",
+        "data": {"error": {"code": "rpc.unencodable", "message": str(exc),
+                           "hint": "this is a bug in ainlp; please report it", "where": None}}}}
 
 
 class FrameWriter:
@@ -287,23 +316,32 @@ class Service:
     # the main thread -------------------------------------------------------------------------
 
     def receive(self, body: bytes) -> bool:
-        """Take one frame's body; False once `exit` arrived (nothing more is read)."""
+        """Take one frame's body; False once `exit` arrived (nothing more is read).
+
+        Never raises: whatever goes wrong with this frame is a reply to it (id null when it
+        has no usable id), queued after the replies to the frames before it."""
         try:
-            message = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            error = RpcError(PARSE_ERROR, f"the frame is not valid JSON: {exc}",
+            message = loads(body.decode("utf-8"))
+        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+            error = RpcError(PARSE_ERROR, f"the frame is not valid JSON: {_clip(exc)}",
                              kind="rpc.parse-error", hint="send one UTF-8 JSON value per frame")
             self._queue.put(_Reply(error.reply(None)))
             return True
-        if isinstance(message, dict) and message.get("method") == "cancel":
-            reply = self.answer(message)  # at once: the worker may be busy with the target
-            if reply is not None:
-                self.writer.send(reply)
+        except Exception as exc:  # anything else a frame can provoke: never the service's end
+            self._queue.put(_Reply(_internal(exc).reply(None)))
             return True
-        if _is_exit(message) or (isinstance(message, list) and any(map(_is_exit, message))):
-            self._queue.put(_Job(message))
-            return False
-        self._queue.put(_Job(message, self._register(message)))
+        try:
+            if isinstance(message, dict) and message.get("method") == "cancel":
+                reply = self.answer(message)  # at once: the worker may be busy with the target
+                if reply is not None:
+                    self.writer.send(reply)
+                return True
+            if _is_exit(message) or (isinstance(message, list) and any(map(_is_exit, message))):
+                self._queue.put(_Job(message))
+                return False
+            self._queue.put(_Job(message, self._register(message)))
+        except Exception as exc:
+            self._queue.put(_Reply(_internal(exc).reply(_reply_id(message))))
         return True
 
     def reply_frame_error(self, error: FrameError) -> None:
@@ -359,8 +397,11 @@ class Service:
                     reply = self._run_job(item)
                     if reply is not None:
                         self.writer.send(reply)
-            except Exception:  # a bug: never let it end the service silently
+            except Exception as exc:  # a bug: never let it end the service, never unanswered
                 traceback.print_exc(file=sys.stderr)
+                if isinstance(item, _Job):
+                    self._finish(item.entry)
+                    self.writer.send(_internal(exc).reply(_reply_id(item.message)))
 
     def _run_job(self, job: _Job) -> Message | list[Message] | None:
         if not isinstance(job.message, list):
@@ -373,12 +414,19 @@ class Service:
 
     def answer(self, message: object, entry: int | None = None) -> Message | None:
         """The reply to one request; None for a notification (unless it is not one at all)."""
-        raw_id = message.get("id") if isinstance(message, dict) else None
-        reply_id: RequestId = raw_id if _id_key(raw_id) is not None else None
+        reply_id = _reply_id(message)
         wants_reply = not isinstance(message, dict) or "id" in message
         token = self._start(entry)
         try:
-            result = self._dispatch(_envelope(message), token)
+            try:
+                result = self._dispatch(_envelope(message), token)
+            except RpcError:
+                raise
+            except AinlpError as error:
+                raise RpcError.from_error(error) from error
+            except Exception as exc:  # validating or running it failed in a way nobody foresaw
+                traceback.print_exc(file=sys.stderr)
+                raise _internal(exc) from exc
             if self._finish(entry):
                 raise _cancelled_error()
         except RpcError as error:
@@ -446,6 +494,21 @@ class Service:
             raise BadInput(f"no plan {plan_id!r} in this session",
                            hint="get a plan from `plan`, or `execute` with apply false, "
                                 "then apply its id") from None
+
+
+def _reply_id(message: object) -> RequestId:
+    raw_id = message.get("id") if isinstance(message, dict) else None
+    return raw_id if _id_key(raw_id) is not None else None  # type: ignore[return-value]
+
+
+def _clip(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _internal(exc: BaseException) -> RpcError:
+    return RpcError(INTERNAL_ERROR, f"internal error: {type(exc).__name__}: {_clip(exc)}",
+                    kind="error", hint="this is a bug in ainlp; please report it")
 
 
 def _is_exit(message: object) -> bool:

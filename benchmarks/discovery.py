@@ -148,11 +148,44 @@ def generate_world(base: Path, size: int) -> dict[str, str]:
             "PYENV_ROOT": str(home / ".pyenv")}
 
 
+def generate_flat_world(base: Path, size: int) -> dict[str, str]:
+    """`size` minimal venvs in one folder (pyvenv.cfg + bin/python linked to this Python)."""
+    home = base / "home"
+    workon = home / ".virtualenvs"
+    python = os.path.realpath(sys.executable)
+    cfg = f"home = {os.path.dirname(python)}\nversion = 3.11.7\n"
+    for index in range(size):
+        prefix = workon / f"env{index}"
+        (prefix / "bin").mkdir(parents=True)
+        (prefix / "pyvenv.cfg").write_text(cfg)
+        (prefix / "bin" / "python").symlink_to(python)
+    return {"HOME": str(home), "PATH": "/usr/local/bin:/usr/bin:/bin"}
+
+
+def bench_flat(env: dict[str, str], runs: int, cwd: str, ainlp: str, size: int) -> None:
+    """Issue 12's scale targets: cold find < 1 s, doctor < 3 s, peak RSS < 60 MB."""
+    state = Path(env["AINLP_HOME"])
+    results = [
+        measure("ainlp find --json (cold)", [ainlp, "find", "--json"], runs=runs, env=env,
+                cwd=cwd, before_each=lambda: shutil.rmtree(state, ignore_errors=True),
+                count=count_ainlp),
+        measure("ainlp doctor --json", [ainlp, "doctor", "--json"], runs=max(1, runs // 3),
+                env=env, cwd=cwd),
+    ]
+    print(table(f"{size} venvs in one folder", results))
+    cold, doctor = results
+    print(f"cold find {cold.median_ms / 1000:.2f} s (target < 1 s), doctor "
+          f"{doctor.median_ms / 1000:.2f} s (target < 3 s), peak RSS "
+          f"{max(cold.peak_rss_mb, doctor.peak_rss_mb):.1f} MB (target < 60 MB)\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--world-size", type=int, default=50)
     parser.add_argument("--ainlp", help="the ainlp to measure (default: install this checkout)")
+    parser.add_argument("--flat-world", type=int, default=0, metavar="N",
+                        help="also measure N venvs in one folder (issue 12: 2000); off by default")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
@@ -174,6 +207,12 @@ def main() -> None:
         hostile = {**world, "PATH": f"{hang}:{world['PATH']}"}
         bench("Generated world + a python3 on PATH that hangs", hostile, max(3, args.runs // 3),
               cwd=tmp, ainlp=ainlp)
+
+        if args.flat_world:
+            flat = {**os.environ, **common, "AINLP_HOME": str(base / "flat-state"),
+                    **generate_flat_world(base / "flat", args.flat_world)}
+            flat.pop("VIRTUAL_ENV", None)
+            bench_flat(flat, max(3, args.runs // 3), cwd=tmp, ainlp=ainlp, size=args.flat_world)
 
 
 if __name__ == "__main__":

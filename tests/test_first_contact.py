@@ -51,7 +51,8 @@ def broken_venv(prefix: Path, tmp_path: Path) -> Path:
 
 # -- 1. global flags before or after the command ----------------------------------------------
 
-ARGS = {"check": ["x.ainlp"], "run": ["x.ainlp"], "parse": ["find python"], "do": ["find"]}
+ARGS = {"check": ["x.ainlp"], "run": ["x.ainlp"], "parse": ["find python"], "do": ["find"],
+        "fleet-report": ["facts"]}
 
 
 @pytest.mark.parametrize("name", sorted(cli.COMMANDS))

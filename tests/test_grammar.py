@@ -74,21 +74,14 @@ def _load_in_subprocess(tmp_path: Path, env: dict[str, str]) -> None:
     assert list(cwd.iterdir()) == []  # nothing written where the user stands
 
 
-def test_lark_cache_lives_in_ainlp_home_and_is_reused(tmp_path: Path) -> None:
+def test_no_grammar_cache_is_written_or_read_anywhere(tmp_path: Path) -> None:
+    """Issue 12: a pickle in the state folder could run code, so Lark caches nothing."""
     state = tmp_path / "state"
     _load_in_subprocess(tmp_path, {"AINLP_HOME": str(state), "HOME": str(tmp_path / "home")})
-    caches = list((state / "cache").glob("grammar-*.cache"))
-    assert len(caches) == 1
-    first = caches[0].stat().st_mtime_ns
-    _load_in_subprocess(tmp_path, {"AINLP_HOME": str(state), "HOME": str(tmp_path / "home")})
-    assert caches[0].stat().st_mtime_ns == first  # a warm load reads the cache, writes nothing
-    assert not (tmp_path / "home").exists()
-
-
-def test_lark_cache_without_ainlp_home_goes_to_xdg_data_home(tmp_path: Path) -> None:
+    assert not state.exists()
     data = tmp_path / "data"
     _load_in_subprocess(tmp_path, {"XDG_DATA_HOME": str(data), "HOME": str(tmp_path / "home")})
-    assert list((data / "ainlp" / "cache").glob("grammar-*.cache"))
+    assert not data.exists() and not (tmp_path / "home").exists()
     source = resources.files("ainlp.grammar")
     assert not [p for p in source.iterdir() if p.name.endswith(".cache")]
 

@@ -34,12 +34,14 @@ def test_discovered_problems_become_findings(tmp_path: Path) -> None:
                   found_by=("test",)).with_problem(Problem(problem, "seen", "do this"))
         for name, problem in [("a", "conda.no-interpreter"), ("b", "venv.cfg-missing"),
                               ("c", "windows.store-stub"), ("d", "windows.registry-stale"),
-                              ("e", "macos.xcode-stub")]
+                              ("e", "macos.xcode-stub"), ("f", "env.interpreter-unusable"),
+                              ("g", "venv.base-unreadable")]
     )
     report = run_checks(world, inventory=Inventory(records, 0.0, "off"))
     found = {(f.id, Path(f.subject).name) for f in report.findings if f.subject}
     assert {("conda.no-interpreter", "a"), ("venv.cfg-missing", "b"), ("windows.store-stub", "c"),
-            ("windows.registry-stale", "d"), ("macos.xcode-stub", "e")} <= found
+            ("windows.registry-stale", "d"), ("macos.xcode-stub", "e"),
+            ("env.interpreter-unusable", "f"), ("venv.base-unreadable", "g")} <= found
 
 
 def test_an_environment_known_and_gone_is_a_missing_finding(tmp_path: Path) -> None:
@@ -58,3 +60,22 @@ def test_an_environment_known_and_gone_is_a_missing_finding(tmp_path: Path) -> N
     gone = run_checks(world, topic="venv")
     found = [f for f in gone.findings if f.id == "env.missing"]
     assert [f.subject for f in found] == [str(prefix)] and found[0].fix == "cleanup"
+
+
+def test_unreadable_places_and_stale_environments_txt_lines_are_findings(tmp_path: Path) -> None:
+    """(tests/test_hostile_files.py runs the same as an ordinary user, FIFOs included.)"""
+    import os
+
+    world = make_world(tmp_path)
+    conda = world.home / ".conda"
+    conda.mkdir()
+    os.mkfifo(conda / "environments.txt")
+    report = run_checks(world, topic="conda")
+    assert [(f.id, f.subject) for f in report.findings if f.id == "discovery.unreadable"] == [
+        ("discovery.unreadable", str(conda / "environments.txt"))]
+    (conda / "environments.txt").unlink()
+    (conda / "environments.txt").write_text(f"{tmp_path / 'gone'}\n")
+    report = run_checks(world, topic="conda")
+    assert [(f.id, f.subject) for f in report.findings
+            if f.id == "conda.environments-txt-stale"] == [
+        ("conda.environments-txt-stale", str(tmp_path / "gone"))]

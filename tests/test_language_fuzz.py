@@ -170,3 +170,77 @@ def test_a_plain_phrase_line_is_one_phrase_statement_in_the_grammar(line: str) -
 def test_parse_text_answers_or_raises_a_script_error(text: str) -> None:
     with contextlib.suppress(ScriptError):
         parse_text(text)
+
+
+# --- issue 12 row 5: linear in the input ---------------------------------------------------------
+
+FLOOD = 100_000
+
+
+def floods(size: int = FLOOD) -> dict[str, str]:
+    """Brace floods and unterminated clauses of `size` characters (benchmarks/parse.py has the
+    same corpus and times it)."""
+    return {
+        "open-braces": "x " + "{" * (size - 2),
+        "close-braces": "}" * size,
+        "unterminated-export": ("CONTEXT a {\n  COMMAND b {\n"
+                                + '    EXPORT: f(x={ "a\n' * (size // 20))[:size],
+        "nested-blocks": ("CONTEXT a {\n" + "  COMMAND b {\n" * (size // 14))[:size],
+        "brackets": ("CONTEXT a {\n COMMAND b {\n ACTION: f(x=" + "[" * size)[:size],
+        "unterminated-strings": ("CONTEXT a {\n" + '  ACTION: f(x="abc\n' * (size // 19))[:size],
+        "mixed": ('{ EXPORT: " } { [ ( \n' * (size // 20))[:size],
+        "words": ("diagnose python path problems " * (size // 30))[:size],
+    }
+
+
+def test_floods_of_100_kb_parse_in_a_bounded_child(tmp_path: Path) -> None:
+    """The issue's 8 KB `{` flood took 15 s and a 163 KB file 35 s and 1.2 GB: quadratic.
+    Each flood runs in a child with a timeout and RLIMIT_AS, through every entry point."""
+    import os
+    import subprocess
+    import sys
+
+    for name, text in floods().items():
+        (tmp_path / f"{name}.ainlp").write_text(text)
+    code = f"""
+import sys
+from pathlib import Path
+from ainlp.language import parse_text
+from ainlp.language.phrases import match_phrase
+from ainlp.language.script import MAX_DIAGNOSTICS, parse_script
+from ainlp.language.diagnostics import format_diagnostics
+for path in sorted(Path({str(tmp_path)!r}).glob("*.ainlp")):
+    text = path.read_text()
+    script, diagnostics = parse_script(text)
+    assert len(diagnostics) <= MAX_DIAGNOSTICS
+    format_diagnostics(diagnostics, path.name, text)
+    match_phrase(text)
+    try:
+        parse_text(text)
+    except Exception as exc:
+        assert type(exc).__name__ == "ScriptDiagnosticsError", exc
+print("ok")
+"""
+
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, cwd="/", env=dict(os.environ),
+                          preexec_fn=limit if sys.platform.startswith("linux") else None)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+FLOOD_PIECES = st.sampled_from(["{", "}", "[", "]", "(", ")", '"', "\\", "#", "\n", " ",
+                                "EXPORT: f(", "ACTION: g(x=", "CONTEXT a ", "COMMAND b ",
+                                "RUN b\n", "x=1, ", "REPORT: "])
+
+
+@SETTINGS
+@given(st.lists(st.tuples(FLOOD_PIECES, st.integers(1, 400)), max_size=12))
+def test_floods_of_brackets_and_clauses_give_a_script_or_diagnostics(
+        runs: list[tuple[str, int]]) -> None:
+    check_script("".join(piece * count for piece, count in runs))

@@ -25,7 +25,8 @@ def make_venv(prefix: Path, version: str = "3.11.7", *, system_site: bool = Fals
     write(prefix / "pyvenv.cfg",
           f"home = {base}\ninclude-system-site-packages = {str(system_site).lower()}\n"
           f"version = {version}\n")
-    write(prefix / "bin" / "python", "", mode=0o755)
+    # a script that cannot start (its interpreter is absent), judged plausible without running
+    write(prefix / "bin" / "python", "#!/nonexistent/python\n", mode=0o755)
     site = prefix / "lib" / f"python{minor}" / "site-packages"
     site.mkdir(parents=True, exist_ok=True)
     return site

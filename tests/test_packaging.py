@@ -1,4 +1,5 @@
-"""The built wheel: one import package `ainlp`, grammar inside, a working `ainlp find`."""
+"""The built wheel: distribution `ainlp-doctor` (on PyPI `ainlp` is someone else's), one import
+package `ainlp`, grammar inside, the console script `ainlp`, a working `ainlp find`."""
 
 from __future__ import annotations
 
@@ -27,8 +28,20 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
         capture_output=True,
     )
-    (built,) = out.glob("ainlp-*.whl")
+    (built,) = out.glob("*.whl")
     return built
+
+
+def test_the_distribution_is_ainlp_doctor_with_the_ainlp_command(wheel: Path) -> None:
+    assert wheel.name.startswith("ainlp_doctor-")
+    archive = zipfile.ZipFile(wheel)
+    tops = {n.split("/")[0] for n in archive.namelist()}
+    (info,) = {top for top in tops if top.endswith(".dist-info")}
+    assert info.startswith("ainlp_doctor-")
+    metadata = archive.read(f"{info}/METADATA").decode()
+    assert "\nName: ainlp-doctor\n" in metadata
+    entry_points = archive.read(f"{info}/entry_points.txt").decode()
+    assert "ainlp = ainlp._launch:main" in entry_points
 
 
 def test_wheel_has_one_top_level_package_with_grammar(wheel: Path) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 from conftest import ainlp_command, make_venv, make_world, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ainlp.commands.serve import frames_only, methods
 from ainlp.rpc import (
@@ -564,3 +566,131 @@ def test_frames_only_without_file_descriptors(tmp_path: Path,
     assert sys.stdout is stdout
     assert code == 0
     assert replies(all_frames(stdout.buffer.getvalue()))[1]["result"]["intent"] == "help"
+
+
+# --- issue 12: the service survives any frame, and its JSON is strict both ways ---------------
+
+
+def strict_frames(data: bytes) -> list[Any]:
+    """Every frame of a byte stream, each strict JSON (no NaN, no Infinity)."""
+    from ainlp.core.jsondoc import loads
+
+    stream = io.BytesIO(data)
+    found = []
+    while (body := read_frame(stream)) is not None:
+        found.append(loads(body))
+    return found
+
+
+def serve_bounded(tmp_path: Path, data: bytes
+                  ) -> tuple[list[Any], subprocess.CompletedProcess[bytes]]:
+    """`ainlp serve` in a child with a timeout and RLIMIT_AS, as a reproduction must run."""
+
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    done = subprocess.run([ainlp_command(), "serve"], input=data, capture_output=True,
+                          env=environ(tmp_path), cwd=tmp_path, timeout=120,
+                          preexec_fn=limit if sys.platform.startswith("linux") else None)
+    assert b"Traceback" not in done.stderr, done.stderr.decode()
+    return strict_frames(done.stdout), done
+
+
+def test_a_deeply_nested_frame_is_a_parse_error_and_the_service_carries_on(
+        tmp_path: Path) -> None:
+    deep = raw_frame(b"[" * 5000 + b"]" * 5000)
+    deeper = raw_frame(b'{"a": ' * 100_000)
+    data = (frame(request(1, "parse", {"text": "help"})) + deep + deeper
+            + frame(request(2, "parse", {"text": "help"})))
+    messages, done = serve_bounded(tmp_path, data)
+    assert done.returncode == 0
+    got = replies(messages)
+    assert got[1]["result"]["intent"] == "help" and got[2]["result"]["intent"] == "help"
+    errors = [m for m in messages if m.get("id") is None and "error" in m]
+    assert [m["error"]["code"] for m in errors] == [-32700, -32700]
+    assert messages.index(got[1]) < messages.index(errors[0])  # answered in order
+
+
+@pytest.mark.parametrize("value", [b"NaN", b"Infinity", b"-Infinity", b"1e999"])
+def test_nan_in_a_request_is_refused_and_never_echoed(tmp_path: Path, value: bytes) -> None:
+    body = (b'{"jsonrpc": "2.0", "id": 7, "method": "execute", "params": {"intent": '
+            b'{"intent": "help", "confidence": ' + value + b'}}}')
+    # serve_bounded parses every frame strictly: a bare NaN anywhere would fail it
+    messages, done = serve_bounded(tmp_path, raw_frame(body)
+                                   + frame(request(8, "parse", {"text": "help"})))
+    assert done.returncode == 0
+    assert [m["error"]["code"] for m in messages if m.get("id") is None] == [-32700]
+    assert replies(messages)[8]["result"]["intent"] == "help"
+
+
+class _Boom(Strict):
+    pass
+
+
+def _service_methods() -> dict[str, Method]:
+    def nan(service: Service, params: _Boom, call: Call) -> object:
+        return {"confidence": float("nan")}
+
+    def recursion(service: Service, params: _Boom, call: Call) -> object:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    def bad_flag(params: object) -> bool:
+        raise RuntimeError("a bug while registering")
+
+    return {"parse": methods()["parse"], "nan": Method(_Boom, nan),
+            "recursion": Method(_Boom, recursion), "flag": Method(_Boom, nan, bad_flag)}
+
+
+def run_service(data: bytes) -> tuple[int, list[Any]]:
+    out = io.BytesIO()
+    no_world = lambda: None  # noqa: E731 - these methods never use the world
+    code = serve_streams(io.BytesIO(data), out, _service_methods(), world=no_world)  # type: ignore[arg-type]
+    return code, strict_frames(out.getvalue())
+
+
+def test_a_result_that_is_not_json_and_bugs_anywhere_become_error_replies() -> None:
+    data = b"".join(frame(m) for m in [request(1, "nan"), request(2, "recursion"),
+                                       request(3, "flag"), [request(4, "nan"),
+                                                            request(5, "parse", {"text": "help"})],
+                                       request(6, "parse", {"text": "help"})])
+    code, messages = run_service(data)
+    assert code == 0
+    flat = [m for item in messages for m in (item if isinstance(item, list) else [item])]
+    got = replies(flat)
+    assert error_of(got[1], -32603)["code"] == "rpc.unencodable"
+    assert error_of(got[2], -32603)
+    assert "result" in got[3] or "error" in got[3]  # answered either way, never lost
+    assert error_of(got[4], -32603) and got[5]["result"]["intent"] == "help"
+    assert got[6]["result"]["intent"] == "help"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(["jsonrpc", "id", "method", "params", "text", "x"])
+                      | st.text(max_size=5), children, max_size=4),
+    max_leaves=20)
+requests = st.fixed_dictionaries(
+    {"jsonrpc": st.sampled_from(["2.0", "1.0", 2]),
+     "method": st.sampled_from(["parse", "nan", "recursion", "flag", "cancel", "nope"])
+     | st.text(max_size=5),
+     "id": st.none() | st.integers() | st.text(max_size=5) | st.booleans()
+     | st.floats(allow_nan=False),
+     "params": json_values})
+bodies = (st.binary(max_size=200) | json_values.map(lambda v: json.dumps(v).encode())
+          | requests.map(lambda v: json.dumps(v).encode())
+          | st.integers(1, 3000).map(lambda n: b"[" * n + b"]" * n)
+          | st.sampled_from([b"NaN", b"[Infinity]", b'{"id": 1e999}', b"\xff\xfe", b""]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(bodies, min_size=1, max_size=6))
+def test_fuzz_no_frame_crashes_the_service(frames: list[bytes]) -> None:
+    marker = frame(request("last", "parse", {"text": "help"}))
+    code, messages = run_service(b"".join(raw_frame(body) for body in frames) + marker)
+    assert code == 0
+    flat = [m for item in messages for m in (item if isinstance(item, list) else [item])]
+    assert replies(flat)["last"]["result"]["intent"] == "help"  # still serving after all

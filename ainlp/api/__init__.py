@@ -19,6 +19,8 @@ TYPE_CHECKING = False  # `ainlp parse PHRASE` loads only what parsing needs: see
 if TYPE_CHECKING:
     from ainlp.actions.registry import ActionSpec, Param
     from ainlp.actions.result import Result
+    from ainlp.api._client import Client, ConnectionLost, Pending, connect, server_info
+    from ainlp.api._fleet import fleet_report
     from ainlp.api._functions import (
         action_spec,
         actions,
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
         ScriptError,
         StateError,
     )
+    from ainlp.core.fleet import FleetReport
     from ainlp.core.health.engine import HealthReport
     from ainlp.core.health.findings import Finding
     from ainlp.core.jsondoc import JSONObject
@@ -70,6 +73,10 @@ _WHERE: dict[str, str] = {
                     "ainlp.api._state"),
     **dict.fromkeys(("cleanup", "export", "fix", "import_bundle"), "ainlp.api._recovery"),
     **dict.fromkeys(("parse", "parse_document"), "ainlp.api._text"),
+    **dict.fromkeys(("Client", "ConnectionLost", "Pending", "connect", "server_info"),
+                    "ainlp.api._client"),
+    "fleet_report": "ainlp.api._fleet",
+    "FleetReport": "ainlp.core.fleet",
     **dict.fromkeys(("CancelToken", "Cancelled", "Event", "OnEvent"), "ainlp.api._options"),
     **dict.fromkeys(("PLAN_ONLY", "CheckedScript", "Execution"), "ainlp.api._values"),
     **dict.fromkeys(("AiosPythonIntegration", "get_aios_python_integration"), "ainlp.api.seed"),
@@ -110,12 +117,15 @@ __all__ = [
     "CancelToken",
     "Cancelled",
     "CheckedScript",
+    "Client",
     "CommandDef",
+    "ConnectionLost",
     "ContextBlock",
     "EnvRecord",
     "Event",
     "Execution",
     "Finding",
+    "FleetReport",
     "HealthReport",
     "Intent",
     "Interrupted",
@@ -124,6 +134,7 @@ __all__ = [
     "NotAvailable",
     "OnEvent",
     "Param",
+    "Pending",
     "Plan",
     "Result",
     "RunStatement",
@@ -141,6 +152,7 @@ __all__ = [
     "check_script",
     "cleanup",
     "commands_of",
+    "connect",
     "continue_script",
     "create",
     "doctor",
@@ -149,6 +161,7 @@ __all__ = [
     "export",
     "find",
     "fix",
+    "fleet_report",
     "get_aios_python_integration",
     "history",
     "import_bundle",
@@ -161,6 +174,7 @@ __all__ = [
     "restore",
     "run_action",
     "run_script",
+    "server_info",
     "undo",
     "use",
     "watch",

@@ -12,10 +12,12 @@ __all__ = ["cleanup", "export", "fix", "import_bundle"]
 
 
 def fix(target: str | None = None, topic: str | None = None, apply: bool = False, *,
-        dry_run: bool = False, world: World | None = None, on_event: OnEvent | None = None,
-        cancel: CancelToken | None = None) -> Result:
-    """Plan repairs for the findings (`ainlp fix`), and apply them with `apply=True`."""
-    return run_action("apply_automatic_recovery_strategies", {"target": target, "topic": topic},
+        rc_file: bool = False, dry_run: bool = False, world: World | None = None,
+        on_event: OnEvent | None = None, cancel: CancelToken | None = None) -> Result:
+    """Plan repairs for the findings (`ainlp fix`), and apply them with `apply=True`;
+    `rc_file=True` lets PATH repairs write a marked block into the shell's rc file."""
+    return run_action("apply_automatic_recovery_strategies",
+                      {"target": target, "topic": topic, "rc_file": rc_file},
                       world=world, on_event=on_event, cancel=cancel, dry_run=dry_run,
                       assume_yes=apply)
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
 
-from ainlp import api
+from ainlp import api, jsontext
 
 if TYPE_CHECKING:
     from ainlp.cli import ActionCommand
@@ -73,7 +72,7 @@ def run_action_command(args: argparse.Namespace, command: ActionCommand) -> int:
 def emit(result: api.Result, *, json_mode: bool) -> int:
     """Print a result: its JSON document on stdout, or rich output for people."""
     if json_mode:
-        print(json.dumps(result.data, default=str))
+        print(jsontext.dumps(result.data, default=str))
     else:
         from ainlp.render import render_result
 

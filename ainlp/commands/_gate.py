@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 
-from ainlp import api
+from ainlp import api, jsontext
 
 ASK = "some steps change the machine"
 
 
 def print_plan(execution: api.Execution, args: argparse.Namespace, summary: str) -> None:
     if args.json:
-        print(json.dumps(execution.plan.to_json(summary=summary), default=str))
+        print(jsontext.dumps(execution.plan.to_json(summary=summary), default=str))
     else:
         from ainlp.renderers.meta import print_plan as show
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-from ainlp import api
+from ainlp import api, jsontext
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -16,7 +15,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     checked = api.check_script(Path(args.file))  # a ScriptError (exit 2) has every diagnostic
     if args.json:
-        print(json.dumps(checked.to_json()))
+        print(jsontext.dumps(checked.to_json()))
     else:
         from ainlp.language.display import printable
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from ainlp import api
+from ainlp import api, jsontext
 from ainlp.commands._action import add_change_flags, show_warnings
 from ainlp.commands._gate import settle
 
@@ -32,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     if shown is None:
         return 0
     if args.json:
-        print(json.dumps(shown.to_json(), default=str))
+        print(jsontext.dumps(shown.to_json(), default=str))
     elif shown.result is not None:
         from ainlp.render import render_result
 

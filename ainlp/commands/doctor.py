@@ -13,10 +13,9 @@ those that went away.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from ainlp import api
+from ainlp import api, jsontext
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -49,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         return _watch(args)
     report = api.doctor(args.target, args.topic)
     if args.json:
-        print(json.dumps(report.to_json()))
+        print(jsontext.dumps(report.to_json()))
     else:
         from ainlp.render import console
         from ainlp.renderers.health import print_doctor
@@ -61,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
 def _explain(id: str, *, json_mode: bool) -> int:
     spec = api.explain(id)  # BadInput (exit 2, did-you-mean) for an unknown id
     if json_mode:
-        print(json.dumps(spec.to_json()))
+        print(jsontext.dumps(spec.to_json()))
     else:
         from ainlp.render import console
         from ainlp.renderers.health import print_explanation
@@ -85,7 +84,7 @@ def _watch(args: argparse.Namespace) -> int:
                                max_polls=args.max_polls):
             last = event.report
             if args.json:
-                print(json.dumps(event.to_json()), flush=True)
+                print(jsontext.dumps(event.to_json()), flush=True)
             elif event.kind == "initial":
                 assert out is not None
                 print_doctor(out, event.report, topic=args.topic, verbose=args.verbose)

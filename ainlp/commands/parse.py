@@ -23,10 +23,9 @@ diagnostic (file:line:col, the line, a caret) on stderr, or the error document w
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from ainlp import api
+from ainlp import api, jsontext
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -63,7 +62,7 @@ def _read(args: argparse.Namespace) -> tuple[str, str]:
 def run(args: argparse.Namespace) -> int:
     text, source = _read(args)
     if args.json:  # a ScriptError (exit 2) has every diagnostic
-        print(json.dumps(api.parse_document(text, source=source)))
+        print(jsontext.dumps(api.parse_document(text, source=source)))
         return 0
     parsed = api.parse(text, source=source)
     if isinstance(parsed, api.Intent):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from ainlp import api
+from ainlp import api, jsontext
 from ainlp.commands._action import add_change_flags, show_warnings
 from ainlp.commands._gate import settle
 
@@ -30,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{script.source}: nothing to run (it only defines commands; RUN one of them)",
               file=sys.stderr)
     if args.json:
-        print(json.dumps(shown.to_json(), default=str))
+        print(jsontext.dumps(shown.to_json(), default=str))
     else:
         from ainlp.renderers.meta import render_script
 

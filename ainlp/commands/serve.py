@@ -92,7 +92,7 @@ class IntentParams(BaseModel):
     intent: str
     slots: dict[str, str] = Field(default_factory=dict)
     text: str = ""
-    confidence: float = 1.0
+    confidence: float = Field(1.0, allow_inf_nan=False)  # strict JSON has no NaN
 
 
 class ExecuteParams(Strict):

@@ -7,11 +7,11 @@ plan document of cli.md ("Commands that change things").
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from ainlp.core import jsondoc
 from ainlp.core.errors import AinlpError
 from ainlp.core.jsondoc import JSONObject
 from ainlp.core.world import World
@@ -113,7 +113,7 @@ class Plan:
 
     @property
     def id(self) -> str:
-        text = json.dumps([s.to_json() for s in self.statements], sort_keys=True, default=str)
+        text = jsondoc.dumps([s.to_json() for s in self.statements], sort_keys=True, default=str)
         return hashlib.sha256(f"{self.source}\n{text}".encode()).hexdigest()[:12]
 
     def to_json(self, *, summary: str) -> JSONObject:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ainlp.actions.registry import ActionSpec, for_intent, get_action
+from ainlp.core import jsondoc
 from ainlp.core.errors import BadInput, NotAvailable
 from ainlp.core.jsondoc import JSONObject
 from ainlp.core.world import World
@@ -61,7 +61,7 @@ class Step:
         return self.spec.name
 
     def describe(self) -> str:
-        args = ", ".join(f"{k}={json.dumps(v)}" for k, v in self.arguments.items())
+        args = ", ".join(f"{k}={jsondoc.dumps(v)}" for k, v in self.arguments.items())
         return f"{self.spec.name}({args})"
 
     def to_json(self) -> JSONObject:

@@ -8,13 +8,13 @@ RECOVERY or EXPORT stops the remaining clauses of its own kind only.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ainlp.actions.registry import ActionContext
 from ainlp.actions.result import Result, exit_code_of
+from ainlp.core import jsondoc
 from ainlp.core.errors import AinlpError, BadInput, Interrupted
 from ainlp.core.jsondoc import JSONObject
 from ainlp.core.world import World
@@ -140,7 +140,7 @@ def clauses_of(command: CommandDef, kind: ClauseKind) -> list[Call | Phrase]:
 
 
 def label_of(value: Call | Phrase) -> str:
-    return f"{value.name}()" if isinstance(value, Call) else json.dumps(value.text)
+    return f"{value.name}()" if isinstance(value, Call) else jsondoc.dumps(value.text)
 
 
 def resolve(value: Call | Phrase, kind: ClauseKind | None, world: World) -> Step | AinlpError:
@@ -237,7 +237,7 @@ def run_phrase(phrase: Phrase, ctx: ActionContext) -> StatementResult:
     resolved = resolve(phrase, None, ctx.world)
     if isinstance(resolved, AinlpError):
         out.steps.append(StepRecord(None, "failed", failed_result(intent.name, resolved),
-                                    reason=resolved.message, label=json.dumps(phrase.text)))
+                                    reason=resolved.message, label=jsondoc.dumps(phrase.text)))
         return out
     result = execute(resolved, ctx)
     out.steps.append(StepRecord(resolved, status_of(result), result, label=resolved.describe(),

@@ -9,11 +9,11 @@ and every name in its registered spelling; it runs nothing.
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from ainlp.core import jsondoc
 from ainlp.core.errors import AinlpError, BadInput
 from ainlp.language.ast import (
     Call,
@@ -220,7 +220,7 @@ def type_problem(param: ParamInfo, value: Value) -> str | None:
 
 
 def _show(value: Value) -> str:
-    return json.dumps(plain(value)) if not isinstance(value, bool) else str(value).lower()
+    return jsondoc.dumps(plain(value)) if not isinstance(value, bool) else str(value).lower()
 
 
 def signature(spec: ActionInfo) -> str:

@@ -1,4 +1,23 @@
-"""Loading the grammar once per process, from the package, with Lark's cache in the state dir.
+"""Loading the grammar once per process, from the package; nothing is cached on disk.
+
+Until issue 12 Lark kept its parse tables as a pickle in the state folder
+(`cache/grammar-lark-<version>.cache`): anything that can write that folder could run code in
+the next `ainlp check`, since the pickle is loaded before anything verifies it. The choices:
+
+- Lark's `save`/`load` and its `cache=` are pickle; `memo_serialize` carries the loader and
+  regex flags of the options and is not plain data (no JSON, no `ast.literal_eval`);
+- an HMAC checked before unpickling needs a key the attacker cannot read, and there is no
+  such place for a per-user tool: a key beside the cache protects nothing;
+- a standalone parser generated at build time brings its own copies of Lark's exception
+  classes, which every error path of the script parser catches by Lark's names;
+- building the tables in-process costs, measured on this 2-core machine, 32 ms once per
+  process (vs 2.8 ms loading the pickle), and only in processes that parse a block or a
+  script (`check`, `run`, `parse FILE`, the shell and the service once): phrases never
+  build it.
+
+So: no cache, built once per process and kept in memory (`functools.cache`). `cache_file`
+still names the old file, so that `ainlp doctor --topic state` can report one that is
+lying there (it is never opened).
 
 Paths are plain strings here: pathlib (with its urllib and ipaddress imports) would cost a cold
 `ainlp parse` of a block some 4 ms, and nothing else on that path needs it.
@@ -44,7 +63,7 @@ def _cache_file() -> str:
 
 
 def cache_file() -> Path:
-    """Where Lark keeps the parse tables of ainlp.lark."""
+    """Where Lark kept the parse tables of ainlp.lark before issue 12: never read now."""
     from pathlib import Path
 
     return Path(_cache_file())
@@ -52,14 +71,9 @@ def cache_file() -> Path:
 
 @functools.cache
 def parser() -> Lark:
-    """The LALR(1) parser of ainlp.lark, built on first use and then loaded from Lark's cache."""
+    """The LALR(1) parser of ainlp.lark, built on first use in this process (no disk cache)."""
     from lark import Lark
 
-    cache: str | bool = _cache_file()
-    try:
-        os.makedirs(os.path.dirname(str(cache)), exist_ok=True)
-    except OSError:
-        cache = False  # a read-only state folder costs speed, not correctness
     return Lark.open_from_package(
         "ainlp.grammar",
         "ainlp.lark",
@@ -67,5 +81,4 @@ def parser() -> Lark:
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=True,
-        cache=cache,
     )

@@ -12,6 +12,7 @@ Duplicate COMMAND names are reported here (code "script.duplicate-command"), not
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ CLAUSES = ("ACTION", "RECOVERY", "REPORT", "EXPORT")
 ERROR_NAME = "__ainlp_error__"
 _MAX_ERRORS_PER_STATEMENT = 25
 _MAX_NESTING = 16  # lists in lists: deeper than any argument needs, shallow enough to recurse
+# Diagnostics kept per script: a flood of 100,000 `{` is 100,000 unterminated blocks, and
+# showing each with its 100 KB line would be quadratic output. The rest are counted.
+MAX_DIAGNOSTICS = 100
 
 _FIRST_WORD = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
 _WORD_AT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d[\w.]*|\S")
@@ -46,42 +50,65 @@ class _Line:
     braces: list[tuple[int, str]] = field(default_factory=list)
     open_string: int | None = None  # column of a quote never closed on this line
 
-    @property
+    # Cached: each would copy the whole line, and a line of 100,000 `{` is asked once per
+    # brace (linear, not quadratic, in the line).
+    @functools.cached_property
     def code(self) -> str:
         return self.text[: self.code_end]
 
-    @property
+    @functools.cached_property
     def blank(self) -> bool:
         return not self.code.strip()
 
-    @property
+    @functools.cached_property
     def indent(self) -> int:
-        return len(self.text) - len(self.text.lstrip(" \t"))
+        text = self.text
+        i = 0
+        while i < len(text) and text[i] in " \t":
+            i += 1
+        return i
 
-    def first_word(self) -> str | None:
+    @functools.cached_property
+    def _first_word(self) -> str | None:
         match = _FIRST_WORD.match(self.code)
         return match.group(1).lower() if match else None
 
+    def first_word(self) -> str | None:
+        return self._first_word
 
+    @functools.cached_property
+    def label(self) -> str:
+        """How an unterminated-block diagnostic names this line's block."""
+        word = self.first_word()
+        what = word.upper() if word in ("context", "command") else "block"
+        name = _FIRST_WORD.match(self.code, self.indent + len(word or ""))
+        return f"{what} {name.group(1)}" if name and word else what
+
+
+_STOPS = re.compile(r'[#"]')
+_BRACE = re.compile(r"[{}]")
+_STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # after an opening quote
+
+
+@functools.lru_cache(maxsize=256)
 def _scan_line(text: str) -> _Line:
+    """Braces, comment start and an unclosed string of one line. Regexes jump from quote to
+    quote and collect the braces between (linear, and fast on a line of 100,000 braces);
+    cached, since the statement parser asks about the same lines again after each repair."""
     braces: list[tuple[int, str]] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            return _Line(text, i, braces)
-        if ch == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            if j >= n:
-                return _Line(text, n, braces, open_string=i)
-            i = j + 1
-            continue
-        if ch in "{}":
-            braces.append((i, ch))
-        i += 1
-    return _Line(text, n, braces)
+    i = 0
+    while True:
+        stop = _STOPS.search(text, i)
+        end = stop.start() if stop is not None else len(text)
+        braces += [(m.start(), m.group()) for m in _BRACE.finditer(text, i, end)]
+        if stop is None:
+            return _Line(text, len(text), braces)
+        if text[end] == "#":
+            return _Line(text, end, braces)
+        closing = _STRING_REST.match(text, end + 1)
+        if closing is None:
+            return _Line(text, len(text), braces, open_string=end)
+        i = closing.end()
 
 
 def _close_string(text: str) -> str:
@@ -110,6 +137,7 @@ class _Splitter:
         self.lines = [_scan_line(line) for line in self.raw]
         self.repaired = [line.text for line in self.lines]
         self.diagnostics: list[Diagnostic] = []
+        self.suppressed = 0
         self.chunks: list[_Chunk] = []
 
     def noted_lines(self) -> set[int]:
@@ -117,6 +145,9 @@ class _Splitter:
 
     def diag(self, code: str, message: str, line: int, column: int, hint: str | None = None,
              length: int = 1) -> None:
+        if len(self.diagnostics) >= MAX_DIAGNOSTICS:
+            self.suppressed += 1  # counted, not built: parse_script says how many more
+            return
         span = Span(line + 1, column + 1, line + 1, column + 1 + length)
         self.diagnostics.append(Diagnostic(code, message, span, hint))
 
@@ -138,7 +169,7 @@ class _Splitter:
         for col, _ch in line.braces:
             self.diag("script.syntax", "unmatched '}'", index, col,
                       "remove it, or open a block with CONTEXT name { ... }")
-            self._blank_at(index, col)
+        self._blank_columns(index, [col for col, _ch in line.braces])
         after = line.code.lstrip()[len(word or ""):].lstrip()
         if word and word.upper() in CLAUSES and after.startswith(":"):
             self.diag("script.misplaced", f"{word.upper()} clause outside a COMMAND", index,
@@ -164,9 +195,14 @@ class _Splitter:
                 return line.code.lstrip().startswith("{")
         return False
 
-    def _blank_at(self, index: int, col: int) -> None:
-        text = self.repaired[index]
-        self.repaired[index] = text[:col] + " " + text[col + 1:]
+    def _blank_columns(self, index: int, columns: Sequence[int]) -> None:
+        """Blank these columns of line `index`, all in one edit of the line."""
+        if not columns:
+            return
+        chars = list(self.repaired[index])
+        for col in columns:
+            chars[col] = " "
+        self.repaired[index] = "".join(chars)
 
     def _block(self, start: int) -> int:
         """A block from `start` to the line whose `}` closes it (or to where it must have ended)."""
@@ -174,6 +210,7 @@ class _Splitter:
         suspects: list[tuple[int, int]] = []  # blocks closed by a `}` that lines up with another
         index = start
         opened = False  # `CONTEXT name` may have its `{` on the next line
+        stray: list[int] = []
         while index < len(self.lines):
             line = self.lines[index]
             top_level = line.indent == 0 and line.first_word() in ("context", "run")
@@ -193,49 +230,70 @@ class _Splitter:
                 else:
                     self.diag("script.syntax", "unmatched '}'", index, col,
                               "remove it, or open a block with CONTEXT name { ... }")
-                    self._blank_at(index, col)
+                    stray.append(col)
+            self._blank_columns(index, stray)
+            stray.clear()
             index += 1
             if opened and not stack:
                 break
         end = index
         if stack:
-            self._unterminated(end, stack, suspects)
+            self._unterminated(start, end, stack, suspects)
         self.chunks.append(_Chunk(start, self.repaired[start:end]))
         return end
 
-    def _unterminated(self, end: int, stack: list[tuple[int, int]],
+    def _unterminated(self, start: int, end: int, stack: list[tuple[int, int]],
                       suspects: list[tuple[int, int]]) -> None:
         """One diagnostic and one repair per brace left open. A block whose `}` closed an outer
-        block's indentation is the likelier culprit than the outer block itself."""
+        block's indentation is the likelier culprit than the outer block itself.
+
+        Linear in the block: where each opener's `}` goes is found for all lines in one pass,
+        and each line gets all its closers in one edit (a line of 8,000 `{` is one edit)."""
         blamed = list(reversed(suspects))[: len(stack)]
         blamed += stack[: len(stack) - len(blamed)]
+        closing = self._closing_lines(start, end)
+        closers: dict[int, int] = {}
         for line_index, _col in sorted(blamed):
             line = self.lines[line_index]
             word = line.first_word()
-            what = word.upper() if word in ("context", "command") else "block"
-            name = _FIRST_WORD.match(line.code[line.indent + len(word or ""):])
-            label = f"{what} {name.group(1)}" if name and word else what
-            self.diag("script.unterminated-block", f"unterminated block: {label} is never closed",
+            self.diag("script.unterminated-block",
+                      f"unterminated block: {line.label} is never closed",
                       line_index, line.indent, "add '}' to close it", len(word or "x"))
-            self._close_after(line_index, end)
+            target = closing.get(line_index, line_index)
+            closers[target] = closers.get(target, 0) + 1
+        for index, count in closers.items():
+            self._insert_closers(index, count)
 
-    def _close_after(self, opener: int, end: int) -> None:
-        """Add the missing `}` after the block's body: before the next line indented no deeper."""
-        depth = self.lines[opener].indent
-        last = opener
-        for index in range(opener + 1, end):
+    def _closing_lines(self, start: int, end: int) -> dict[int, int]:
+        """For each non-blank line of the block: the line after which its missing `}` goes, the
+        last line of its body (the last non-blank line before the next one indented no deeper).
+        One right-to-left pass with a stack: the next line whose indent is at most this one's."""
+        out: dict[int, int] = {}
+        waiting: list[int] = []  # non-blank lines to the right, indents increasing downwards
+        previous_code: dict[int, int] = {}  # for a line: the last non-blank line before it
+        prev: int | None = None
+        for index in range(start, end):
+            if not self.lines[index].blank:
+                if prev is not None:
+                    previous_code[index] = prev
+                prev = index
+        for index in range(end - 1, start - 1, -1):
             line = self.lines[index]
             if line.blank:
                 continue
-            if line.indent <= depth:
-                break
-            last = index
-        self._insert_closer(last)
+            while waiting and self.lines[waiting[-1]].indent > line.indent:
+                waiting.pop()
+            if waiting:
+                out[index] = previous_code.get(waiting[-1], index)
+            else:
+                out[index] = prev if prev is not None else index  # the block's last code line
+            waiting.append(index)
+        return out
 
-    def _insert_closer(self, index: int) -> None:
+    def _insert_closers(self, index: int, count: int) -> None:
         text = self.repaired[index]
         code_end = _scan_line(text).code_end  # of the repaired text: a closed string stays closed
-        self.repaired[index] = text[:code_end].rstrip("\r") + " }" + text[code_end:]
+        self.repaired[index] = text[:code_end].rstrip("\r") + " }" * count + text[code_end:]
 
 
 def _expected_words(expected: Sequence[str]) -> list[str]:
@@ -512,11 +570,13 @@ def parse_script(text: str, source: str = "<text>") -> tuple[Script, list[Diagno
     splitter.run()
     diagnostics = list(splitter.diagnostics)
     statements: list[Statement] = []
+    noted = splitter.noted_lines()  # once: per chunk it would cost chunks x diagnostics
     for chunk in splitter.chunks:
-        chunk_parser = _StatementParser(chunk, source, splitter.noted_lines())
+        chunk_parser = _StatementParser(chunk, source, noted)
         statements.extend(chunk_parser.parse())
         diagnostics.extend(chunk_parser.diagnostics)
     commands: dict[str, CommandDef] = {}
+    lines = text.split("\n")
     for command in _commands(statements):
         if command.name == ERROR_NAME:
             continue
@@ -528,14 +588,20 @@ def parse_script(text: str, source: str = "<text>") -> tuple[Script, list[Diagno
         diagnostics.append(Diagnostic(
             "script.duplicate-command",
             f"duplicate command '{command.name}' (first defined at line {first.span.line})",
-            _name_span(command, text), "give each COMMAND its own name"))
+            _name_span(command, lines), "give each COMMAND its own name"))
     diagnostics.sort(key=sort_key)
+    if len(diagnostics) + splitter.suppressed > MAX_DIAGNOSTICS:
+        first_left_out = diagnostics[min(MAX_DIAGNOSTICS, len(diagnostics)) - 1].span
+        more = len(diagnostics) + splitter.suppressed - MAX_DIAGNOSTICS + 1
+        diagnostics[MAX_DIAGNOSTICS - 1:] = [Diagnostic(
+            "script.too-many-errors", f"{more} more errors from here on are not shown",
+            Span(first_left_out.line, first_left_out.column, first_left_out.line,
+                 first_left_out.column + 1), "fix the errors above, then check again")]
     return Script(source=source, statements=tuple(statements), commands=commands), diagnostics
 
 
-def _name_span(command: CommandDef, text: str) -> Span:
+def _name_span(command: CommandDef, lines: Sequence[str]) -> Span:
     """The span of the name in `COMMAND name {`, for a caret under the name itself."""
-    lines = text.split("\n")
     span = command.span
     line = lines[span.line - 1] if span.line <= len(lines) else ""
     match = re.compile(r"command[ \t]+", re.IGNORECASE).match(line, span.column - 1)

@@ -3,7 +3,7 @@
 import importlib
 
 for _module in ("discovery", "health", "packages", "report", "language", "meta", "state",
-                "bundle", "recovery"):
+                "bundle", "recovery", "fleet"):
     try:
         importlib.import_module(f"{__name__}.{_module}")
     except ModuleNotFoundError as _exc:  # a family whose renderer is not written falls back

@@ -51,9 +51,9 @@ def render_intent(intent: Intent, *, debug: bool = False, out: Console | None = 
 
 
 def _call_text(call: Call) -> str:
-    import json
+    from ainlp.core import jsondoc
 
-    arguments = ", ".join(f"{key}={json.dumps(value)}" for key, value in call.arguments)
+    arguments = ", ".join(f"{key}={jsondoc.dumps(value)}" for key, value in call.arguments)
     return f"{call.name}({arguments})"
 
 

@@ -16,9 +16,9 @@ _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 def render_json(doc: ReportDoc) -> str:
-    import json
+    from ainlp.core import jsondoc
 
-    return json.dumps(doc, indent=2, default=str) + "\n"
+    return jsondoc.dumps(doc, indent=2, default=str) + "\n"
 
 
 _MARKS = {"error": "✗", "warning": "!", "info": "i"}

@@ -3,9 +3,10 @@ and replace one top-level value without touching a byte of the rest."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
+
+from ainlp.core import jsondoc
 
 _LITERAL = re.compile(r"[A-Za-z0-9+\-.]+")
 _PUNCTUATION = frozenset("{}[]:,")
@@ -97,7 +98,7 @@ def top_object(text: str) -> TopObject:
         if key.kind != "string" or colon is None or colon.kind != ":":
             raise NotJsonc(f"expected a key at offset {key.start}")
         last = _value_end(toks, i + 2)
-        members.append(Member(json.loads(text[key.start:key.end]), key,
+        members.append(Member(jsondoc.loads(text[key.start:key.end]), key,
                               toks[i + 2].start, toks[last].end))
         i = last + 1
         if i < len(toks) and toks[i].kind == ",":

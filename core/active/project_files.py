@@ -6,12 +6,12 @@ later through a ChangeSet); `plan_*` helpers read the current bytes first.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ainlp.core import jsondoc
 from ainlp.core.active._jsonc import NotJsonc, top_object
 from ainlp.core.errors import BadInput
 
@@ -61,7 +61,7 @@ def vscode_settings_edit(project: Path, interpreter: Path, current: bytes | None
     """`.vscode/settings.json` with python.defaultInterpreterPath set, everything else kept
     byte for byte (comments and trailing commas included); refused when that is not safe."""
     path = project / ".vscode" / "settings.json"
-    value = json.dumps(str(interpreter))
+    value = jsondoc.dumps(str(interpreter))
     if current is None or not current.strip(b" \t\r\n\xef\xbb\xbf"):
         return PlannedEdit(path, "write", f'{{\n    "{INTERPRETER_KEY}": {value}\n}}\n'.encode(),
                            f"{path} will be created with {INTERPRETER_KEY}")

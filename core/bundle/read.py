@@ -3,11 +3,11 @@ import writes anything."""
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ainlp.core import jsondoc
 from ainlp.core.bundle import layout
 from ainlp.core.bundle.manifest import Manifest
 from ainlp.core.errors import BadInput
@@ -78,7 +78,7 @@ def _read_manifest(folder: Path) -> Manifest:
         raise BadInput(f"{path}: {size} bytes is larger than the {layout.MAX_MANIFEST} a "
                        "manifest may have", hint=_HINT)
     try:
-        doc = json.loads(path.read_bytes())
+        doc = jsondoc.loads(path.read_bytes())
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadInput(f"{path}: not JSON: {exc}", hint=_HINT) from exc
     return load_manifest(doc, path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Callable, Sequence
@@ -11,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ainlp.core import jsondoc
 from ainlp.core.bundle import layout
 from ainlp.core.bundle.guide import recovery_markdown
 from ainlp.core.bundle.locks import pylock_document, pylock_text, requirements_text, wheel_index
@@ -140,7 +140,7 @@ def _write(world: World, folder: Path, sources: Sequence[ExportSource],
     (folder / layout.RECOVERY).write_text(recovery_markdown(manifest), encoding="utf-8")
     # the manifest last: a bundle without one is unfinished, and read_bundle says so
     partial = folder / (layout.MANIFEST + ".part")
-    partial.write_text(json.dumps(manifest.to_json(), indent=1), encoding="utf-8")
+    partial.write_text(jsondoc.dumps(manifest.to_json(), indent=1), encoding="utf-8")
     os.replace(partial, folder / layout.MANIFEST)
     made = None
     if archive:

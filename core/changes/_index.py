@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ainlp.core import jsondoc
 from ainlp.core.changes._fs import atomic_write
 from ainlp.core.errors import StateError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -75,7 +75,7 @@ def read_index(folder: Path) -> Index:
     except OSError as exc:
         raise StateError(f"cannot read the trash index {path}: {exc.strerror}") from exc
     try:
-        model = IndexModel.model_validate(json.loads(raw))
+        model = IndexModel.model_validate(jsondoc.loads(raw))
     except (ValueError, ValidationError) as exc:
         raise StateError(
             f"the trash index {path} is not valid: {_first_line(exc)}",
@@ -93,7 +93,7 @@ def read_index(folder: Path) -> Index:
 def write_index(folder: Path, index: Index) -> None:
     model = IndexModel(entries=[EntryModel.of(e) for e in index.entries],
                        elsewhere=[str(p) for p in index.elsewhere])
-    data = json.dumps(model.model_dump(mode="json"), indent=1).encode() + b"\n"
+    data = jsondoc.dumps(model.model_dump(mode="json"), indent=1).encode() + b"\n"
     atomic_write(folder / INDEX_NAME, data)
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from ainlp.core import jsondoc
 from ainlp.core.changes import trash
 from ainlp.core.changes._errors import ChangeConflict
 from ainlp.core.changes._fs import atomic_write
@@ -118,7 +118,7 @@ class ChangeSet:
     @classmethod
     def from_json(cls, document: Mapping[str, Any] | str | bytes) -> ChangeSet:
         try:
-            raw = json.loads(document) if isinstance(document, str | bytes) else document
+            raw = jsondoc.loads(document) if isinstance(document, str | bytes) else document
             model = ChangeSetModel.model_validate(raw)
             return cls(_change_of(m) for m in model.changes)
         except (ValueError, ValidationError) as exc:

@@ -2,16 +2,20 @@
 
 The key of an executable is its path plus (mtime, ctime, size, inode) of every link in its
 symlink chain and of the final file, so replacing or upgrading any of them invalidates it.
+
+The file is read through ainlp.core.ownfiles (a regular file of at most DISCOVERY_CACHE_MAX
+bytes, strict JSON, `valid` checked before use) and written atomically; a bad one is an
+empty cache, rebuilt by this run, and doctor's `state.damaged` says so.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 from ainlp.core.discovery.probe import ProbeResult
 from ainlp.core.discovery.snapshot import file_key, link_chain
+from ainlp.core.jsondoc import dumps
+from ainlp.core.ownfiles import DISCOVERY_CACHE_MAX, BadOwnFile, read_json, write_text
 
 CACHE_FILE = "discovery-cache.json"
 _FORMAT = 1
@@ -40,14 +44,13 @@ class ProbeCache:
     def load(self) -> ProbeCache:
         """Read the cache file; a missing or damaged one is an empty cache, never an error."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = read_json(str(self.path), DISCOVERY_CACHE_MAX, valid)
+        except BadOwnFile:
             return self
-        if isinstance(data, dict) and data.get("format") == _FORMAT:
-            entries = data.get("entries")
-            if isinstance(entries, dict):
-                self._entries = {k: v for k, v in entries.items() if isinstance(v, dict)}
-                self.loaded = True
+        if isinstance(data, dict):
+            entries = data["entries"]
+            self._entries = {k: v for k, v in entries.items() if isinstance(v, dict)}
+            self.loaded = True
         return self
 
     def get(self, executable: Path) -> ProbeResult | None:
@@ -71,10 +74,20 @@ class ProbeCache:
         if not self._dirty and self.loaded:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_text(json.dumps({"format": _FORMAT, "entries": self._entries}), "utf-8")
-            os.replace(tmp, self.path)  # atomic on one filesystem: a reader never sees half a file
-        except OSError:
-            return  # a cache we cannot write only costs speed next time
-        self._dirty = False
+            text = dumps({"format": _FORMAT, "entries": self._entries})
+        except (ValueError, TypeError):
+            return
+        # atomic on one filesystem: a reader never sees half a file; a cache we cannot write
+        # only costs speed next time
+        if write_text(str(self.path), text):
+            self._dirty = False
+
+
+def valid(value: object) -> bool:
+    """The shape `save` writes: {"format": 1, "entries": {path: {"key": str, "result": {}}}}."""
+    if not isinstance(value, dict) or value.get("format") != _FORMAT:
+        return False
+    entries = value.get("entries")
+    return isinstance(entries, dict) and all(
+        isinstance(entry, dict) and isinstance(entry.get("key"), str)
+        and isinstance(entry.get("result"), dict) for entry in entries.values())

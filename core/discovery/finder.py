@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.discovery import known, snapshot
 from ainlp.core.discovery.cache import ProbeCache
 from ainlp.core.discovery.locators import Locator, all_locators
@@ -55,6 +56,7 @@ def discover(
     next warm `ainlp find --json` (see snapshot.py), with a record of what it read.
     """
     started = time.perf_counter()
+    foreign.fresh()  # real paths are memoised for one discovery only
     keep_snapshot = use_cache and locators is None
     recorder = snapshot.Recorder()
     seen = (
@@ -145,7 +147,7 @@ def _canonical(record: EnvRecord) -> EnvRecord:
     """Same folder reached through links (/bin vs /usr/bin) must merge: use real paths."""
     prefix = real(record.prefix)
     executable = record.executable
-    if executable is not None and executable.exists():
+    if executable is not None and foreign.exists(executable):
         resolved = real(executable)
         # keep a venv's own bin/python (its link is what makes it a venv); resolve the rest
         if not str(resolved).startswith(str(prefix) + "/") and not _is_env(prefix):
@@ -156,7 +158,7 @@ def _canonical(record: EnvRecord) -> EnvRecord:
 
 
 def _is_env(prefix: Path) -> bool:
-    return (prefix / "pyvenv.cfg").exists() or (prefix / "conda-meta").is_dir()
+    return foreign.lexists(prefix / "pyvenv.cfg") or foreign.is_dir(prefix / "conda-meta")
 
 
 def merge(old: EnvRecord, new: EnvRecord) -> EnvRecord:
@@ -195,7 +197,7 @@ def _trust(source: str | None) -> int:
 def _needs_probe(record: EnvRecord) -> bool:
     if record.state is not EnvState.OK or record.executable is None:
         return False
-    if not record.executable.exists():
+    if not foreign.exists(record.executable):
         return False
     return record.version is None or _trust(record.version_source) <= _trust("executable-name")
 
@@ -241,7 +243,7 @@ def _adopt_base_versions(records: list[EnvRecord]) -> list[EnvRecord]:
     """A venv's pyvenv.cfg keeps the version it was made with; what its base is now wins."""
     by_bin_dir: dict[Path, EnvRecord] = {}
     for record in records:
-        if record.executable is not None and not (record.prefix / "pyvenv.cfg").exists():
+        if record.executable is not None and not foreign.lexists(record.prefix / "pyvenv.cfg"):
             by_bin_dir.setdefault(real(record.executable.parent), record)
     adopted = []
     for record in records:

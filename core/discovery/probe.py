@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ainlp.core.jsondoc import loads
+from ainlp.core.process import run_process
 from ainlp.core.world import World
 
 _MARK = "--ainlp-probe--"
@@ -22,6 +23,9 @@ PROBE_SCRIPT = (
     " 'pointer_bits': 64 if sys.maxsize > 2**32 else 32}\n"
     "sys.stdout.write('" + _MARK + "' + json.dumps(d) + '" + _MARK + "')\n"
 )
+# What a probe prints is well under 4 KiB; a program that prints more than this is no Python
+# probe, and is killed as soon as it passes it (`exec yes AAAA` costs milliseconds, not GBs).
+PROBE_MAX_OUTPUT = 64 * 1024
 _LEVEL_TAGS = {"alpha": "a", "beta": "b", "candidate": "rc"}
 
 
@@ -67,9 +71,14 @@ class ProbeResult:
 
 def probe(world: World, executable: Path) -> ProbeResult:
     # -E -s -S, not -I: Python 2.7 rejects -I; the user's PYTHON* settings must not steer it.
-    done = world.run(
-        [str(executable), "-E", "-s", "-S", "-c", PROBE_SCRIPT], timeout=world.probe_timeout
-    )
+    argv = [str(executable), "-E", "-s", "-S", "-c", PROBE_SCRIPT]
+    if world.run is run_process:  # injected runners keep the Runner protocol's keywords
+        done = run_process(argv, timeout=world.probe_timeout, max_output=PROBE_MAX_OUTPUT)
+    else:
+        done = world.run(argv, timeout=world.probe_timeout)
+    if done.output_capped:
+        return ProbeResult(executable, False, error=f"printed more than {PROBE_MAX_OUTPUT} "
+                           "bytes: not a Python probe")
     if done.start_error:
         return ProbeResult(executable, False, error=f"cannot start: {done.start_error}")
     if done.timed_out:
@@ -86,7 +95,9 @@ def _parse(executable: Path, stdout: str) -> ProbeResult:
     if len(parts) != 3:
         return garbage
     try:
-        data = json.loads(parts[1])
+        data = loads(parts[1])
+        if not isinstance(data, dict):
+            return garbage
         version = str(data["version"])
         level = str(data.get("releaselevel", "final"))
     except (ValueError, KeyError, TypeError):

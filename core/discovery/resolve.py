@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import errno
 import os
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.discovery import static
 from ainlp.core.discovery.records import EnvKind, EnvRecord, EnvState, Problem
 
@@ -13,15 +13,16 @@ _PYENV_VIRTUALENV_MARKERS = ("pyenv-virtualenv", "virtualenv")
 
 
 def real(path: Path) -> Path:
-    """The real path, following links; a dangling link resolves as far as it can."""
-    return Path(os.path.realpath(path))
+    """The real path, following links; a dangling link resolves as far as it can (never
+    raises: a path with a NUL or too long comes back as given)."""
+    return foreign.real(path)
 
 
 def executable_in(prefix: Path, platform: str = "linux") -> Path | None:
     """The interpreter of a prefix: bin/python, python3, python3.X, or prefix/python (conda)."""
     if platform == "win32":
         for candidate in (prefix / "python.exe", prefix / "Scripts" / "python.exe"):
-            if candidate.exists() or candidate.is_symlink():
+            if foreign.lexists(candidate):
                 return candidate
         return None
     found = static.python_executables(prefix / "bin") or static.python_executables(prefix)
@@ -35,30 +36,38 @@ def prefix_of_executable(executable: Path) -> Path:
 
 
 def is_venv(prefix: Path) -> bool:
-    return (prefix / "pyvenv.cfg").is_file()
+    """Something named pyvenv.cfg is there (a FIFO or an unreadable one makes a broken venv)."""
+    return foreign.lexists(prefix / "pyvenv.cfg")
 
 
 def is_conda_env(prefix: Path) -> bool:
-    return (prefix / "conda-meta").is_dir()
+    return foreign.is_dir(prefix / "conda-meta")
 
 
 def implementation_hint(prefix: Path) -> str | None:
     name = prefix.name.lower()
-    if name.startswith("pypy") or (prefix / "include" / "pypy_patchlevel.h").exists():
+    include = prefix / "include"
+    if name.startswith("pypy") or foreign.exists(include / "pypy_patchlevel.h"):
         return "pypy"
-    if any((prefix / "include").glob("*/pypy_patchlevel.h")):
+    if any(foreign.exists(folder / "pypy_patchlevel.h") for folder in foreign.subdirs(include)):
         return "pypy"
     return None
 
 
 def venv_record(
-    prefix: Path, kind: EnvKind, found_by: str, *, name: str | None = None, platform: str = "linux"
+    prefix: Path, kind: EnvKind, found_by: str, *, name: str | None = None, platform: str = "linux",
+    cfg_read: tuple[dict[str, str] | None, str | None] | None = None,
 ) -> EnvRecord:
-    """A venv-like environment (pyvenv.cfg), with broken states spelled out."""
-    cfg = static.read_pyvenv_cfg(prefix) or {}
+    """A venv-like environment (pyvenv.cfg), with broken states spelled out (`cfg_read`:
+    what `static.read_pyvenv` already returned for it)."""
+    read, unreadable = cfg_read if cfg_read is not None else static.read_pyvenv(prefix)
+    cfg = read or {}
     executable = executable_in(prefix, platform)
     version = static.version_from_pyvenv_cfg(cfg)
     home = cfg.get("home")
+    bad_home = _bad_home(prefix, home) if home else None
+    if bad_home is not None:
+        home = None
     base_executable = _base_executable(Path(home), executable) if home else None
     record = EnvRecord(
         kind=kind,
@@ -71,7 +80,17 @@ def venv_record(
         found_by=(found_by,),
         version_source="pyvenv.cfg" if version else None,
     )
-    if not cfg:
+    if unreadable is not None:
+        record = record.with_problem(
+            Problem(
+                "venv.cfg-invalid",
+                f"{prefix / 'pyvenv.cfg'} cannot be read: it {unreadable}"
+                if unreadable.startswith("is ") else
+                f"{prefix / 'pyvenv.cfg'} cannot be read: {unreadable}",
+                "Rebuild the environment: its pyvenv.cfg cannot tell which Python it belongs to.",
+            )
+        )
+    elif not cfg:
         record = record.with_problem(
             Problem(
                 "venv.cfg-invalid",
@@ -79,22 +98,58 @@ def venv_record(
                 "Rebuild the environment: its pyvenv.cfg cannot tell which Python it belongs to.",
             )
         )
-    if home and not Path(home).is_dir():
+    if bad_home is not None:
         record = record.with_problem(
             Problem(
-                "venv.base-missing",
-                f"the base interpreter folder {home} (pyvenv.cfg 'home') no longer exists",
-                "Rebuild the environment with an installed Python (ainlp fix), "
-                "or reinstall that Python.",
+                "venv.cfg-invalid",
+                f"{prefix / 'pyvenv.cfg'} names a base interpreter folder ('home') that "
+                f"cannot be its base: {bad_home}",
+                "Rebuild the environment with an installed Python (ainlp fix).",
             )
         )
-    return _check_executable(record)
+    elif home and not foreign.is_dir(home):
+        why = foreign.stat_error(home)
+        if why in (None, "does not exist", "a part of the path is not a folder"):
+            record = record.with_problem(
+                Problem(
+                    "venv.base-missing",
+                    f"the base interpreter folder {home} (pyvenv.cfg 'home') no longer exists",
+                    "Rebuild the environment with an installed Python (ainlp fix), "
+                    "or reinstall that Python.",
+                )
+            )
+        else:  # another user's folder, say: we cannot tell, and say so
+            record = record.with_problem(
+                Problem(
+                    "venv.base-unreadable",
+                    f"the base interpreter folder {home} (pyvenv.cfg 'home') cannot be "
+                    f"checked: {why}",
+                    "Run as a user who may read that folder, or rebuild the environment on a "
+                    "Python this user can run (ainlp fix).",
+                ),
+                broken=False,
+            )
+    return _check_venv_executable(record, platform)
+
+
+def _bad_home(prefix: Path, home: str) -> str | None:
+    """Why pyvenv.cfg's `home` is bad data: a NUL, too long, or a folder inside the venv."""
+    reason = foreign.bad_path(home)
+    if reason is not None:
+        return reason.replace("the path", "it")
+    inside = foreign.real(home)
+    if prefix.name not in inside.parts:  # cheap: a folder inside the venv names the venv
+        return None
+    own = foreign.real(prefix)
+    if inside == own or own in inside.parents:
+        return f"{home} is inside the environment itself"
+    return None
 
 
 def _base_executable(home: Path, executable: Path | None) -> Path:
     if executable is not None:
         candidate = home / executable.name
-        if candidate.exists():
+        if foreign.exists(candidate):
             return candidate
     found = static.python_executables(home)
     return found[0] if found else home / (executable.name if executable else "python")
@@ -118,21 +173,46 @@ def _check_executable(record: EnvRecord) -> EnvRecord:
     return record.with_problem(problem) if problem else record
 
 
+def _check_venv_executable(record: EnvRecord, platform: str) -> EnvRecord:
+    """A venv's interpreter is judged before anyone trusts its pyvenv.cfg's version (on
+    the machine we run on: a world of another platform's layout is not judged)."""
+    record = _check_executable(record)
+    if (platform == "win32") != (os.name == "nt"):
+        return record
+    if record.executable is None or any(p.id == "env.dangling-interpreter"
+                                        for p in record.problems):
+        return record
+    problem = unusable_interpreter(record.executable)
+    return record.with_problem(problem) if problem else record
+
+
+def unusable_interpreter(exe: Path) -> Problem | None:
+    """`env.interpreter-unusable` when an environment's interpreter cannot be a program: not
+    a regular file with an x bit and an ELF/Mach-O/PE/#! header (judged, never run)."""
+    reason = foreign.unusable_executable(exe)
+    if reason is None:
+        return None
+    return Problem(
+        "env.interpreter-unusable",
+        f"{exe} cannot be an interpreter: {reason}",
+        "Its python was replaced by something that is not a program: rebuild the environment "
+        "(ainlp fix).",
+    )
+
+
 def dangling_interpreter(exe: Path, hint: str) -> Problem | None:
     """`env.dangling-interpreter` when exe is a link to nothing (or a link loop)."""
-    if not exe.is_symlink() or exe.exists():
+    if not foreign.is_symlink(exe) or foreign.exists(exe):
         return None
-    what = (f"{exe} is a symlink loop" if _is_link_loop(exe)
-            else f"{exe} is a symlink to {os.readlink(exe)}, which does not exist")
+    if foreign.stat_error(exe) == "permission denied":
+        return None  # another user's folder: we cannot tell, the base check says so
+    what = (f"{exe} is a symlink loop" if is_link_loop(exe)
+            else f"{exe} is a symlink to {foreign.readlink(exe)}, which does not exist")
     return Problem("env.dangling-interpreter", what, hint)
 
 
-def _is_link_loop(path: Path) -> bool:
-    try:
-        os.stat(path)
-    except OSError as exc:
-        return exc.errno == errno.ELOOP
-    return False
+def is_link_loop(path: Path) -> bool:
+    return foreign.stat_error(path) == "a symlink loop"
 
 
 def interpreter_record(
@@ -140,6 +220,9 @@ def interpreter_record(
 ) -> EnvRecord:
     """A bare interpreter installation (pyenv version, system, homebrew, uv-managed)."""
     found = static.static_version(prefix, executable)
+    if found is not None and found.source == "executable-name" and executable is not None \
+            and is_link_loop(executable):
+        found = None  # a link loop's name is no evidence of a version
     record = EnvRecord(
         kind=kind,
         prefix=prefix,

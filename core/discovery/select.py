@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.discovery.records import EnvRecord, Inventory, identity_key
 from ainlp.core.errors import BadInput
 from ainlp.core.world import World
@@ -56,7 +57,7 @@ def select_environments(world: World, inventory: InventorySource, target: str | 
     if named:
         return named
     folder = world.expand(wanted)
-    if folder.exists():
+    if foreign.exists(folder):
         return (lazy.known(_path_environment(world, wanted)),)
     from difflib import get_close_matches
 
@@ -91,7 +92,7 @@ class _Lazy:
         key = identity_key(record.prefix, record.executable, record.kind)
         return next((e for e in self._inventory.environments
                      if identity_key(e.prefix, e.executable, e.kind) == key
-                     or (e.prefix == record.prefix and (e.prefix / "pyvenv.cfg").exists())),
+                     or (e.prefix == record.prefix and foreign.exists(e.prefix / "pyvenv.cfg"))),
                     record)
 
 
@@ -104,13 +105,13 @@ def _path_environment(world: World, text: str) -> EnvRecord:
     from ainlp.core.discovery.static import prefix_of_bin_dir
 
     given = world.expand(text)
-    if not given.exists():
+    if not foreign.exists(given):
         raise BadInput(f"{given} does not exist", hint=_HINT)
     executable: Path | None = None
-    if given.is_file():
+    if foreign.is_file(given):
         executable = real(given.parent) / given.name
         prefix = prefix_of_executable(executable)
-        if not (prefix / "pyvenv.cfg").exists() and given.is_symlink():
+        if not foreign.exists(prefix / "pyvenv.cfg") and foreign.is_symlink(given):
             executable = real(given)
             prefix = prefix_of_executable(executable)
     else:
@@ -141,7 +142,7 @@ def default_environment(world: World) -> tuple[EnvRecord, str] | None:
     """
     for variable in ("VIRTUAL_ENV", "CONDA_PREFIX"):
         value = world.env.get(variable)
-        if value and Path(value).is_dir():
+        if value and foreign.is_dir(Path(value)):
             from ainlp.core.discovery.resolve import classify, real
 
             return (classify(real(Path(value)), "active", platform=world.platform),
@@ -161,13 +162,13 @@ def active_environment(world: World) -> EnvRecord | None:
 
     for variable in ("VIRTUAL_ENV", "CONDA_PREFIX"):
         value = world.env.get(variable)
-        if value and Path(value).is_dir():
+        if value and foreign.is_dir(Path(value)):
             return classify(real(Path(value)), "active", platform=world.platform)
     names = ("python.exe",) if world.platform == "win32" else ("python3", "python")
     for name in names:
         for folder in world.path_dirs:
             candidate = folder / name
-            if not candidate.is_file() or not os.access(candidate, os.X_OK):
+            if not foreign.is_file(candidate) or not os.access(candidate, os.X_OK):
                 continue
             target = _through_shim(world, candidate)
             if target is None:

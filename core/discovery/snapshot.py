@@ -6,8 +6,15 @@ changed: the environment variables it read, the files it opened and the folders 
 folder's mtime moves when an entry appears or goes), each environment's own files (prefix,
 pyvenv.cfg, conda-meta, the executable and its link chain), the current folder and its
 parents, and the code of discovery itself. Checking that is a few hundred `lstat` calls and
-needs none of the engine: this module imports only os, sys, time and marshal, and the
-document is kept as JSON text, ready to print.
+needs none of the engine: this module imports only os, sys and time (and ainlp.core.ownfiles
+and ainlp.core.jsondoc, which import no more), and the document is kept as JSON text, ready
+to print.
+
+The snapshot is strict JSON read through ainlp.core.ownfiles (a regular file, at most
+SNAPSHOT_MAX bytes) and checked against its schema (`_valid`) before any of it is used; the
+document it would print must itself parse as a strict JSON object. Anything else is no
+snapshot: discovery runs and writes a good one. (It was marshal until issue 12: Python
+documents marshal as unsafe for data it did not write, and the state folder is writable.)
 
 Discovery also asks "does this path exist?" with plain stat calls, which no audit event
 reports; a path that appears under a folder nobody listed could go unseen. The snapshot is
@@ -16,7 +23,6 @@ therefore trusted for SNAPSHOT_TTL seconds at most, and `--refresh` always looks
 
 from __future__ import annotations
 
-import marshal
 import os
 import sys
 import time
@@ -28,7 +34,7 @@ if TYPE_CHECKING:
 
 SNAPSHOT_FILE = "inventory-snapshot.json"
 SNAPSHOT_TTL = 300.0
-_FORMAT = 1
+_FORMAT = 2  # 1 was marshal
 _VOLATILE_ENV = frozenset({"PWD", "OLDPWD", "SHLVL", "_", "COLUMNS", "LINES", "TERM"})
 _FIXED_ROOTS = ("/", "/opt", "/usr", "/usr/local", "/home", "/Library/Frameworks")
 
@@ -206,12 +212,17 @@ def save(
         env_used = {k: v for k, v in env.items() if k not in _VOLATILE_ENV}
     else:
         env_used = {k: env.get(k) for k in sorted(recorder.env_keys)}
-    import json
+    from ainlp.core.jsondoc import dumps
+    from ainlp.core.ownfiles import write_text
 
     body = {k: v for k, v in document.items() if k not in ("elapsed_ms", "cache")}
+    try:
+        text = dumps(body)
+    except (ValueError, TypeError):
+        return  # not strict JSON: never kept, never printed
     snapshot = {
         "format": _FORMAT,
-        "python": sys.hexversion,  # marshal's format is the interpreter's own
+        "python": sys.hexversion,
         "saved_at": now,
         "cwd": cwd,
         "home": home,
@@ -220,16 +231,13 @@ def save(
         "whole_env": recorder.whole_env,
         "env": env_used,
         "paths": [[p, file_key(p)] for p in paths],
-        "document": json.dumps(body)[:-1],  # an open object: elapsed_ms and cache follow
+        "document": text[:-1],  # an open object: elapsed_ms and cache follow
     }
     try:
-        os.makedirs(state, exist_ok=True)
-        tmp = os.path.join(state, f"{SNAPSHOT_FILE}.tmp{os.getpid()}")
-        with open(tmp, "wb") as handle:
-            marshal.dump(snapshot, handle)
-        os.replace(tmp, os.path.join(state, SNAPSHOT_FILE))  # atomic: never half a file
-    except OSError:
-        return  # only costs speed next time
+        saved = dumps(snapshot)
+    except (ValueError, TypeError):
+        return
+    write_text(os.path.join(state, SNAPSHOT_FILE), saved)  # atomic; a failure costs speed
 
 
 def fresh_document(
@@ -243,35 +251,73 @@ def fresh_document(
     now: float | None = None,
 ) -> str | None:
     """The saved JSON document, without its closing brace, if nothing it depends on
-    changed since; else None."""
+    changed since; else None (also for a snapshot that is damaged or not ours: see `load`)."""
+    snapshot = load(state_dir)
+    if snapshot is None or snapshot["python"] != sys.hexversion:
+        return None
+    age = (time.time() if now is None else now) - snapshot["saved_at"]
+    if not 0 <= age <= SNAPSHOT_TTL:
+        return None
+    if (snapshot["cwd"], snapshot["home"], snapshot["root"], snapshot["platform"]) != (
+        cwd,
+        home,
+        root,
+        platform,
+    ):
+        return None
+    saved_env = snapshot["env"]
+    if snapshot["whole_env"]:
+        current = {k: v for k, v in env.items() if k not in _VOLATILE_ENV}
+        if current != saved_env:
+            return None
+    elif any(env.get(key) != value for key, value in saved_env.items()):
+        return None
+    for path, key in snapshot["paths"]:
+        if file_key(path) != key:
+            return None
+    document: str = snapshot["document"]
+    return document
+
+
+def load(state_dir: str) -> dict[str, Any] | None:
+    """The snapshot, schema-checked; None when absent, damaged or not in our format."""
+    from ainlp.core.ownfiles import SNAPSHOT_MAX, BadOwnFile, read_json
+
     try:
-        with open(os.path.join(state_dir, SNAPSHOT_FILE), "rb") as handle:
-            snapshot = marshal.load(handle)
-        if not isinstance(snapshot, dict) or snapshot.get("format") != _FORMAT:
-            return None
-        if snapshot.get("python") != sys.hexversion:
-            return None
-        age = (time.time() if now is None else now) - float(snapshot["saved_at"])
-        if not 0 <= age <= SNAPSHOT_TTL:
-            return None
-        if (snapshot["cwd"], snapshot["home"], snapshot["root"], snapshot["platform"]) != (
-            cwd,
-            home,
-            root,
-            platform,
-        ):
-            return None
-        saved_env = snapshot["env"]
-        if snapshot["whole_env"]:
-            current = {k: v for k, v in env.items() if k not in _VOLATILE_ENV}
-            if current != saved_env:
-                return None
-        elif any(env.get(key) != value for key, value in saved_env.items()):
-            return None
-        for path, key in snapshot["paths"]:
-            if file_key(path) != key:
-                return None
-        document = snapshot["document"]
-    except (OSError, ValueError, EOFError, KeyError, TypeError):
-        return None  # a damaged snapshot is no snapshot: discovery runs
-    return document if isinstance(document, str) and document.startswith("{") else None
+        value = read_json(os.path.join(state_dir, SNAPSHOT_FILE), SNAPSHOT_MAX, valid)
+    except BadOwnFile:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def valid(value: object) -> bool:
+    """Whether `value` has the shape `save` writes, down to each entry, and its document is a
+    strict JSON object: only then is any of it used or printed."""
+    if not isinstance(value, dict) or value.get("format") != _FORMAT:
+        return False
+    strings = ("cwd", "home", "root", "platform", "document")
+    if not all(isinstance(value.get(key), str) for key in strings):
+        return False
+    if not isinstance(value.get("whole_env"), bool) or type(value.get("python")) is not int:
+        return False
+    saved_at = value.get("saved_at")
+    if isinstance(saved_at, bool) or not isinstance(saved_at, (int, float)):
+        return False
+    env, paths = value.get("env"), value.get("paths")
+    if not isinstance(env, dict) or not all(
+            isinstance(v, str) or (v is None and not value["whole_env"]) for v in env.values()):
+        return False
+    if not isinstance(paths, list) or not all(
+            isinstance(p, list) and len(p) == 2 and isinstance(p[0], str)
+            and (p[1] is None or isinstance(p[1], str)) for p in paths):
+        return False
+    document = value["document"]
+    if not document.startswith("{"):
+        return False
+    from ainlp.core.jsondoc import loads
+
+    try:
+        parsed = loads(document + "}")
+    except ValueError:
+        return False
+    return isinstance(parsed, dict) and "environments" in parsed  # `{` alone would print `{,`

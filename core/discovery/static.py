@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from ainlp.core import foreign
 
 _PY_VERSION = re.compile(r'^#define\s+PY_VERSION\s+"([^"]+)"', re.MULTILINE)
 _VERSION_INFO = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:\.(final|alpha|beta|candidate)\.(\d+))?$")
@@ -22,11 +23,21 @@ class StaticVersion:
 
 
 def read_pyvenv_cfg(prefix: Path) -> dict[str, str] | None:
-    """The key = value pairs of prefix/pyvenv.cfg, keys lower-cased; None when absent."""
-    try:
-        text = (prefix / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
+    """The key = value pairs of prefix/pyvenv.cfg, keys lower-cased; None when absent
+    (or unreadable: `read_pyvenv` says why)."""
+    return read_pyvenv(prefix)[0]
+
+
+def read_pyvenv(prefix: Path) -> tuple[dict[str, str] | None, str | None]:
+    """(values, None), or (None, why it cannot be read) when pyvenv.cfg is there but is not
+    a readable regular file of sane size; (None, None) when there is none."""
+    read = foreign.read_text(prefix / "pyvenv.cfg", "pyvenv.cfg")
+    if read.text is None:
+        return None, None if read.missing else read.error
+    return parse_pyvenv_cfg(read.text), None
+
+
+def parse_pyvenv_cfg(text: str) -> dict[str, str]:
     values: dict[str, str] = {}
     for line in text.splitlines():
         key, sep, value = line.partition("=")
@@ -61,17 +72,14 @@ def version_from_headers(prefix: Path, minor: str | None = None) -> str | None:
     """
     include = prefix / "include"
     candidates = [] if minor else [include / "patchlevel.h"]
-    with contextlib.suppress(OSError):
-        candidates += sorted(
-            p / "patchlevel.h"
-            for p in include.iterdir()
-            if p.is_dir() and (minor is None or _names_minor(p.name, minor))
-        )
+    candidates += [
+        p / "patchlevel.h"
+        for p in foreign.subdirs(include)
+        if minor is None or _names_minor(p.name, minor)
+    ]
     for header in candidates:
-        try:
-            match = _PY_VERSION.search(header.read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            continue
+        text = foreign.read_text(header, "patchlevel.h").text
+        match = _PY_VERSION.search(text) if text is not None else None
         if match:
             return match.group(1)
     return None
@@ -86,18 +94,17 @@ def _names_minor(folder: str, minor: str) -> bool:
 def version_from_build_details(prefix: Path, minor: str | None = None) -> str | None:
     """PEP 739: lib/pythonX.Y/build-details.json -> language.version / implementation."""
     lib = prefix / "lib"
-    try:
-        folders = sorted(
-            p
-            for p in lib.iterdir()
-            if p.name.startswith("python") and (minor is None or _names_minor(p.name, minor))
-        )
-    except OSError:
-        return None
+    names, _ = foreign.listdir(lib)
+    folders = sorted(
+        lib / name
+        for name in names
+        if name.startswith("python") and (minor is None or _names_minor(name, minor))
+    )
     for folder in folders:
+        text = foreign.read_text(folder / "build-details.json", "build-details.json").text
         try:
-            data = json.loads((folder / "build-details.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(text) if text is not None else None
+        except (ValueError, RecursionError):
             continue
         version = _build_details_version(data)
         if version:
@@ -146,7 +153,7 @@ def _minor_of_executable(executable: Path) -> str | None:
     """python2 -> python2.7 names its minor by its target, even a removed one: without it
     the headers of every version beside it would count."""
     return minor_of_name(executable.name) or minor_of_name(
-        os.path.basename(os.path.realpath(executable)))
+        os.path.basename(foreign.real(executable)))
 
 
 def static_version(prefix: Path, executable: Path | None = None) -> StaticVersion | None:
@@ -180,11 +187,8 @@ def minor_of_name(name: str) -> str | None:
 def python_executables(bin_dir: Path) -> list[Path]:
     """python, python3 and python3.X files (python.exe on Windows) in a folder (x bit not
     required), sorted."""
-    try:
-        # plain names first: /usr/bin holds thousands of entries, few of them pythons
-        names = [name for name in os.listdir(bin_dir) if _EXECUTABLE_NAME.match(name)]
-    except OSError:
-        return []
+    # plain names first: /usr/bin holds thousands of entries, few of them pythons
+    names = [name for name in foreign.listdir(bin_dir)[0] if _EXECUTABLE_NAME.match(name)]
     return [bin_dir / name for name in sorted(names, key=lambda n: (len(n), n))]
 
 

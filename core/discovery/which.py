@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ainlp.core import foreign
 from ainlp.core.discovery import static
 from ainlp.core.discovery.locators.pyenv import is_shim, pyenv_root, resolve_shim
 from ainlp.core.discovery.resolve import classify, prefix_of_executable, real
@@ -48,7 +49,7 @@ def _explain_command(world: World, name: str) -> dict[str, Any]:
     matches: list[dict[str, Any]] = []
     for index, folder in enumerate(world.path_dirs):
         candidate = folder / name
-        if not candidate.is_file() or not os.access(candidate, os.X_OK):
+        if not foreign.is_file(candidate) or not os.access(candidate, os.X_OK):
             continue
         matches.append(_describe(world, candidate, index, folder))
     winner = next((m for m in matches if m["executable"]), None)
@@ -95,7 +96,7 @@ def _describe(world: World, candidate: Path, index: int, folder: Path) -> dict[s
         reasons.append(f"{target} is a link to {resolved}")
     prefix = prefix_of_executable(target)
     runs = target  # a venv's own python is what runs, though it links to its base
-    if not (prefix / "pyvenv.cfg").exists():
+    if not foreign.exists(prefix / "pyvenv.cfg"):
         prefix = prefix_of_executable(resolved)
         runs = resolved
     versions = real(pyenv_root(world) / "versions")
@@ -119,13 +120,11 @@ def _fall_through_reason(world: World, name: str, selected: tuple[str, ...]) -> 
     versions = pyenv_root(world) / "versions"
     if "system" in selected:
         return "`system` is selected: pyenv hands the command to the next PATH entries"
-    missing = [v for v in selected if not (versions / v).is_dir()]
+    missing = [v for v in selected if not foreign.is_dir(versions / v)]
     if missing:
         return f"the selected {', '.join(missing)} is not installed (pyenv versions lists them)"
-    try:
-        having = sorted(p.name for p in versions.iterdir() if (p / "bin" / name).exists())
-    except OSError:
-        having = []
+    having = sorted(entry for entry in foreign.listdir(versions)[0]
+                    if foreign.exists(versions / entry / "bin" / name))
     offer = (f"; installed versions that have it: {', '.join(having)} "
              f"(`pyenv shell {having[-1]}` selects one here)") if having else ""
     return f"no selected version ({', '.join(selected)}) has `{name}`{offer}"

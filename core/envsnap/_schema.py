@@ -5,12 +5,12 @@ Imported only by `EnvSnapshot.from_json`, so capturing never pays for pydantic.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Literal
 
+from ainlp.core import jsondoc
 from ainlp.core.discovery.records import EnvKind
 from ainlp.core.envsnap.model import (
     FORMAT,
@@ -98,7 +98,7 @@ def load_snapshot(obj: object, *, source: str, state_file: bool) -> EnvSnapshot:
     error: type[AinlpError] = StateError if state_file else BadInput
     if isinstance(obj, (str, bytes)):
         try:
-            obj = json.loads(obj)
+            obj = jsondoc.loads(obj)
         except ValueError as exc:
             raise error(f"{source} is not JSON: {exc}",
                         hint=_HINT) from exc

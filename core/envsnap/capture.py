@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ainlp.core import jsondoc
 from ainlp.core.discovery import static
 from ainlp.core.discovery.records import EnvKind, EnvRecord
 from ainlp.core.discovery.resolve import implementation_hint, prefix_of_executable
@@ -121,7 +121,7 @@ def package_of(dist: Distribution) -> Package:
 def read_origin(info: Path) -> Origin | None:
     """The PEP 610 direct_url.json of a dist-info folder; None when absent or unusable."""
     try:
-        data = json.loads((info / "direct_url.json").read_text(encoding="utf-8"))
+        data = jsondoc.loads((info / "direct_url.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("url"), str):

@@ -141,9 +141,9 @@ class EnvSnapshot:
 
     def dumps(self) -> str:
         """Compact JSON text (no spaces), as snapshot files are written."""
-        import json
+        from ainlp.core import jsondoc
 
-        return json.dumps(self.to_json(), separators=(",", ":"), ensure_ascii=False)
+        return jsondoc.dumps(self.to_json(), separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
     def from_json(cls, obj: object, *, source: str = "snapshot",

@@ -7,12 +7,16 @@ Three kinds of entries, each trusted only while what it was computed from is unc
   version and requirements plus the marker values: content, not time;
 - which RECORD files are missing, keyed by RECORD (mtime, size) and the mtime of every
   folder it names (deleting or adding a file changes its folder's mtime).
+
+The file is read through ainlp.core.ownfiles: a regular file of at most PACKAGES_CACHE_MAX
+bytes (a device or a 200 MB file is refused before a byte is read), strict JSON, and
+`valid` checks every entry's shape before any is used; a bad file is an empty cache,
+rebuilt by this run, and doctor's `state.damaged` reports it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import threading
 import time
@@ -21,6 +25,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from ainlp.core.jsondoc import dumps
+from ainlp.core.ownfiles import PACKAGES_CACHE_MAX, BadOwnFile, read_json, write_text
 from ainlp.core.packages.conflicts import BadRequirement, CheckResult, Conflict, check
 from ainlp.core.packages.metadata import Distribution, read_distribution
 from ainlp.core.packages.record import scan_missing
@@ -54,10 +60,10 @@ class PackageCache:
         if self.path is None:
             return self
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = read_json(str(self.path), PACKAGES_CACHE_MAX, valid)
+        except BadOwnFile:
             return self
-        if isinstance(data, dict) and data.get("format") == _FORMAT:
+        if isinstance(data, dict):
             for name in _SECTIONS:
                 section = data.get(name)
                 if isinstance(section, dict):
@@ -99,7 +105,7 @@ class PackageCache:
         """pip check of these distributions, cached by their content, the marker values and
         the tag context."""
         dists = list(distributions)
-        blob = json.dumps([sorted(environment.items()), tags.key if tags else None,
+        blob = dumps([sorted(environment.items()), tags.key if tags else None,
                            [(d.name, d.version, d.requires, d.wheel_tags) for d in dists]])
         key = hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()
         cached = self._get("checks", key, 1)
@@ -148,13 +154,42 @@ class PackageCache:
             else:
                 kept[name] = {k: v for k, v in section.items() if os.path.lexists(k)}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(kept), encoding="utf-8")
-            os.replace(temporary, self.path)  # rename: same folder, atomic
-        except OSError:
+            text = dumps(kept)
+        except (ValueError, TypeError):
             return
-        self._dirty = False
+        if write_text(str(self.path), text):  # rename: same folder, atomic
+            self._dirty = False
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _valid_dist(value: object) -> bool:
+    return (isinstance(value, dict) and all(name in value for name in _DIST_FIELDS)
+            and isinstance(value["name"], str) and isinstance(value["version"], str)
+            and _strings(value["requires"]) and _strings(value["wheel_tags"])
+            and (value["editable_location"] is None or isinstance(value["editable_location"],
+                                                                  str)))
+
+
+def valid(value: object) -> bool:
+    """The shape `save` writes: {"format", "dists", "checks", "records"}, each section a map
+    of {"stamp", "value"} entries; a distribution's value has its fields with their types."""
+    if not isinstance(value, dict) or value.get("format") != _FORMAT:
+        return False
+    for name in _SECTIONS:
+        section = value.get(name, {})
+        if not isinstance(section, dict):
+            return False
+        for entry in section.values():
+            if not isinstance(entry, dict) or "stamp" not in entry or "value" not in entry:
+                return False
+            if name == "dists" and not _valid_dist(entry["value"]):
+                return False
+            if name != "dists" and not isinstance(entry["value"], dict):
+                return False
+    return True
 
 
 def _stat(path: Path) -> list[int] | None:

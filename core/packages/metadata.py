@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from ainlp.core import jsondoc
 
 INFO_SUFFIXES = (".dist-info", ".egg-info")
 _NAME_RE = re.compile(r"[-_.]+")
@@ -148,7 +149,7 @@ def _installer(info: Path) -> str | None:
 def _direct_url(info: Path) -> tuple[str | None, Path | None]:
     """PEP 610 direct_url.json: the URL, and the source folder when it is an editable install."""
     try:
-        data = json.loads((info / "direct_url.json").read_text(encoding="utf-8"))
+        data = jsondoc.loads((info / "direct_url.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None, None
     if not isinstance(data, dict) or not isinstance(data.get("url"), str):

@@ -28,6 +28,7 @@ class RepairContext:
     world: World
     inventory: Inventory
     progress: Callable[[str], None] | None = None
+    rc_file: bool = False  # the user consents to PATH lines written into the shell's rc file
     _records: dict[str, EnvRecord] = field(default_factory=dict, init=False, repr=False)
 
     @contextmanager
@@ -71,7 +72,7 @@ class RepairContext:
             rows = []
         for row in rows:
             try:
-                doc = json.loads(row.content)
+                doc = json.loads(row.content, parse_constant=int)
             except ValueError:
                 continue
             wheels = doc.get("wheels") if isinstance(doc, dict) else None
@@ -90,7 +91,7 @@ class RepairContext:
             return None
         for row in rows:  # newest first
             try:
-                doc = json.loads(row.content)
+                doc = json.loads(row.content, parse_constant=int)
             except ValueError:
                 continue
             envs = doc.get("environments") if isinstance(doc, dict) else None
@@ -126,5 +127,5 @@ class RepairContext:
                        "wheels": None}
             created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.world.clock()))
             store.add_backup(BackupRow(backup_id, created, target, reason, len(snaps),
-                                       json.dumps(content)))
+                                       json.dumps(content, allow_nan=False)))
         return backup_id

@@ -15,7 +15,8 @@ from ainlp.core.recovery.transaction import Transaction, run_step
 from ainlp.core.world import World
 
 # what settles state first: an interrupted change, then environments, then choices of them
-_ORDER = {"resume-change": 0, "rebuild": 1, "cleanup": 3, "replace-active": 4}
+_ORDER = {"resume-change": 0, "rebase": 1, "rebuild": 1, "cleanup": 3, "replace-active": 4,
+          "clean-path": 5}
 
 
 @dataclass
@@ -31,13 +32,13 @@ class FixRun:
 
 
 def plan_fix(world: World, *, target: str | None = None, topic: str | None = None,
-             progress: Callable[[str], None] | None = None) -> tuple[RepairPlan, RepairContext,
-                                                                     HealthReport]:
+             progress: Callable[[str], None] | None = None,
+             rc_file: bool = False) -> tuple[RepairPlan, RepairContext, HealthReport]:
     """A step per (strategy, subject) for the error and warning findings that have one."""
     from ainlp.core.health import run_checks
 
     report = run_checks(world, target=target, topic=topic)
-    rc = RepairContext(world, report.inventory, progress)
+    rc = RepairContext(world, report.inventory, progress, rc_file=rc_file)
     groups: dict[tuple[str, str], list[Finding]] = {}
     unfixable: list[Finding] = []
     for item in report.findings:
@@ -47,6 +48,7 @@ def plan_fix(world: World, *, target: str | None = None, topic: str | None = Non
             unfixable.append(item)
             continue
         groups.setdefault((item.fix, item.subject), []).append(item)
+    _absorb_into_rebase(rc, groups)
     ordered = sorted(groups.items(), key=lambda kv: _ORDER.get(kv[0][0], 2))
     steps: list[RepairStep] = []
     for number, ((name, subject), found) in enumerate(ordered, 1):
@@ -54,6 +56,21 @@ def plan_fix(world: World, *, target: str | None = None, topic: str | None = Non
         assert doer is not None
         steps.append(doer.plan(rc, subject, found, f"s{number}"))
     return RepairPlan(f"fix-{uuid.uuid4().hex[:8]}", steps, unfixable), rc, report
+
+
+def _absorb_into_rebase(rc: RepairContext, groups: dict[tuple[str, str], list[Finding]]) -> None:
+    """A venv pointed at its new base needs no rebuild, and the active records that named the
+    old base move with it: those findings join the rebase step."""
+    from pathlib import Path
+
+    from ainlp.core.recovery.strategies.rebase import moved_places
+
+    for key in [k for k in groups if k[0] == "rebase"]:
+        places = moved_places(rc, Path(key[1]))
+        for other in [k for k in groups if k != key]:
+            if (other == ("rebuild", key[1])
+                    or (other[0] == "replace-active" and other[1] in places)):
+                groups[key].extend(groups.pop(other))
 
 
 def apply_plan(rc: RepairContext, plan: RepairPlan) -> Outcome:
@@ -87,11 +104,14 @@ def apply_plan(rc: RepairContext, plan: RepairPlan) -> Outcome:
 
 
 def fix(world: World, *, target: str | None = None, topic: str | None = None,
-        apply: bool = False, progress: Callable[[str], None] | None = None) -> FixRun:
-    """Plan; with `apply`, carry the plan out and re-check what is left."""
+        apply: bool = False, progress: Callable[[str], None] | None = None,
+        rc_file: bool = False) -> FixRun:
+    """Plan; with `apply`, carry the plan out and re-check what is left. `rc_file`: PATH
+    repairs may write their lines into the shell's rc file (a marked block)."""
     from ainlp.core.health import run_checks
 
-    plan, rc, report = plan_fix(world, target=target, topic=topic, progress=progress)
+    plan, rc, report = plan_fix(world, target=target, topic=topic, progress=progress,
+                                rc_file=rc_file)
     run = FixRun(plan, report)
     if not apply:
         return run

@@ -48,7 +48,7 @@ class Transaction:
         """Write what was done so far (before the next change starts)."""
         self.progress_file.parent.mkdir(parents=True, exist_ok=True)
         temp = self.progress_file.with_suffix(".tmp")
-        temp.write_text(json.dumps(self.document()), encoding="utf-8")
+        temp.write_text(json.dumps(self.document(), allow_nan=False), encoding="utf-8")
         os.replace(temp, self.progress_file)
 
     def document(self) -> JSONObject:
@@ -62,7 +62,7 @@ class Transaction:
         """The history event's JSON, in the shape `ainlp undo` reads."""
         doc = self.document()
         doc.pop("snapshot", None)
-        return json.dumps(doc)
+        return json.dumps(doc, allow_nan=False)
 
     def move_to_trash(self, path: Path) -> None:
         self.changes.move_to_trash(self.world, path)
@@ -102,7 +102,7 @@ class Transaction:
     def load(cls, world: World, progress_file: Path) -> Transaction:
         tx = cls(world, progress_file)
         try:
-            doc = json.loads(progress_file.read_text(encoding="utf-8"))
+            doc = json.loads(progress_file.read_text(encoding="utf-8"), parse_constant=int)
         except (OSError, ValueError):
             return tx  # killed before the first change was noted: nothing to undo
         if not isinstance(doc, dict):
@@ -181,7 +181,7 @@ def run_step(rc: RepairContext, step: RepairStep, strategy: Strategy) -> StepRun
     tx = Transaction(rc.world, progress)
     tx.note()
     with rc.store() as store:
-        change_id = store.begin_change(JOURNAL_ACTION, json.dumps(plan))
+        change_id = store.begin_change(JOURNAL_ACTION, json.dumps(plan, allow_nan=False))
     try:
         record = rc.record(step.subject)
         if record is not None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import calendar
-import json
 import time
 
+from ainlp.core import jsondoc
 from ainlp.core.discovery.records import EnvRecord, EnvState, Inventory
 from ainlp.core.state.rows import KnownEnvironment
 from ainlp.core.state.salvage import utc
@@ -43,7 +43,7 @@ def known(record: EnvRecord, now: float) -> KnownEnvironment:
         version=record.version,
         executable=str(record.executable) if record.executable else None,
         last_seen=utc(now),
-        health=json.dumps(health, sort_keys=True),
+        health=jsondoc.dumps(health, sort_keys=True),
     )
 
 

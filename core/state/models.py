@@ -6,11 +6,11 @@ discovery) never loads pydantic.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from ainlp.core import jsondoc
 from ainlp.core.discovery.records import EnvKind
 from ainlp.core.errors import StateError
 from ainlp.core.state import rows
@@ -26,7 +26,7 @@ def _json_text(value: str | None, *, allow_null: bool, want_object: bool) -> str
             return None
         raise ValueError("missing JSON text")
     try:
-        parsed = json.loads(value)
+        parsed = jsondoc.loads(value)
     except ValueError as exc:
         raise ValueError(f"not JSON: {exc}") from exc
     if want_object and not isinstance(parsed, dict):
@@ -186,7 +186,7 @@ def setting_value(db: Path, key: str, text: object) -> object:
     try:
         if not isinstance(text, str):
             raise ValueError("not text")
-        checked = SettingModel.model_validate({"key": key, "value": json.loads(text)})
+        checked = SettingModel.model_validate({"key": key, "value": jsondoc.loads(text)})
     except (ValueError, ValidationError) as exc:
         raise bad_row(db, "settings", {"key": key}, str(exc).splitlines()[0]) from exc
     return checked.value

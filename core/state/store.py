@@ -8,13 +8,14 @@ instead of failing. Every row read is validated (models.py) before it becomes a 
 from __future__ import annotations
 
 import contextlib
-import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
+from ainlp.core import jsondoc
 from ainlp.core.errors import BadInput, StateError
 from ainlp.core.state import layers, salvage, schema
 from ainlp.core.state.rows import (
@@ -32,6 +33,27 @@ Row = dict[str, object]
 _ENV_COLUMNS = "id, prefix, kind, name, version, executable, last_seen, health"
 _EVENT_COLUMNS = "id, at, action, target, snapshot, changes, undone"
 _BACKUP_ORDER = "created DESC, CAST(substr(id, 17) AS INTEGER) DESC"
+
+
+def _refuse_special(path: Path) -> None:
+    """Look before SQLite opens anything: the database and its journals must be regular files
+    (through a link is fine), never a FIFO, a device, a socket or a folder (issue 12)."""
+    import stat
+
+    for candidate in (path, *(path.with_name(path.name + tail)
+                               for tail in ("-wal", "-shm", "-journal"))):
+        try:
+            st = os.stat(candidate)
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError) as exc:
+            raise StateError(f"cannot examine {candidate}: {exc}",
+                             hint="Make the state folder readable, or point AINLP_HOME at "
+                                  "another folder.") from exc
+        if not stat.S_ISREG(st.st_mode):
+            raise StateError(f"{candidate} is not a regular file",
+                             hint=f"Remove {candidate} (AINLP makes a new one), or point "
+                                  "AINLP_HOME at another folder.")
 
 
 def _as_dict(cursor: sqlite3.Cursor, values: tuple[object, ...]) -> Row:
@@ -67,6 +89,7 @@ class StateStore:
                 hint="Make it writable, or point AINLP_HOME at a folder that is.",
             ) from exc
         path = state_dir / schema.DB_NAME
+        _refuse_special(path)
         conn, note = salvage.open_checked(path, clock())
         try:
             conn.execute("PRAGMA foreign_keys = ON")
@@ -421,7 +444,7 @@ class StateStore:
 
     def set_setting(self, key: str, value: object) -> None:
         try:
-            text = json.dumps(value, allow_nan=False, sort_keys=True)
+            text = jsondoc.dumps(value, allow_nan=False, sort_keys=True)
         except (TypeError, ValueError) as exc:
             raise BadInput(f"setting {key}: the value is not JSON ({exc})") from exc
         self._write(
@@ -445,7 +468,7 @@ def _check_json(
     if text is None and null:
         return
     try:
-        parsed = json.loads(text) if isinstance(text, str) else None
+        parsed = jsondoc.loads(text) if isinstance(text, str) else None
     except ValueError as exc:
         raise BadInput(f"{what} is not JSON text: {exc}") from exc
     if not isinstance(text, str) or (object_only and not isinstance(parsed, dict)):

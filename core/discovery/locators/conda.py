@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.discovery.locators import register_locator
 from ainlp.core.discovery.locators.conda_meta import (
     conda_binary_on_path,
@@ -91,12 +91,32 @@ def condarc_envs_dirs(world: World, rc: CondaRc | None = None) -> list[Path]:
 
 
 def environments_txt(world: World) -> list[Path]:
-    """conda's own list of every env it created (~/.conda/environments.txt)."""
-    try:
-        text = (world.home / ".conda" / "environments.txt").read_text("utf-8", errors="replace")
-    except OSError:
-        return []
-    return [Path(line.strip()) for line in text.splitlines() if line.strip()]
+    """conda's own list of every env it created (~/.conda/environments.txt); lines that are
+    not paths (a NUL, over-long) are left out (`environments_txt_lines` tells them)."""
+    lines, _ = environments_txt_lines(world)
+    return [path for _, path, bad in lines if path is not None and bad is None]
+
+
+def environments_txt_file(world: World) -> Path:
+    return world.home / ".conda" / "environments.txt"
+
+
+def environments_txt_lines(
+    world: World,
+) -> tuple[list[tuple[int, Path | None, str | None]], str | None]:
+    """([(line number, path or None, why the line is bad data or None)], why the file cannot
+    be read or None); no file is ([], None)."""
+    read = foreign.read_text(environments_txt_file(world), "environments.txt")
+    if read.text is None:
+        return [], None if read.missing else read.error
+    found: list[tuple[int, Path | None, str | None]] = []
+    for number, line in enumerate(read.text.splitlines(), 1):
+        text = line.strip()
+        if not text:
+            continue
+        bad = foreign.bad_path(text)
+        found.append((number, None if bad else Path(text), bad))
+    return found, None
 
 
 def install_candidates(world: World) -> list[Path]:
@@ -121,22 +141,16 @@ def install_candidates(world: World) -> list[Path]:
 
 
 def _named_installs(parent: Path) -> list[Path]:
-    try:
-        return sorted(
-            p for p in parent.iterdir()
-            if p.name.lower().lstrip(".").startswith(_INSTALL_NAMES) and p.is_dir()
-        )
-    except OSError:
-        return []
+    return [p for p in foreign.subdirs(parent)
+            if p.name.lower().lstrip(".").startswith(_INSTALL_NAMES)]
 
 
 def _pyenv_conda_installs(world: World) -> list[Path]:
     from ainlp.core.discovery.locators.pyenv import pyenv_root
 
-    try:
-        return sorted(p for p in (pyenv_root(world) / "versions").iterdir() if is_conda_env(p))
-    except OSError:
-        return []
+    versions = pyenv_root(world) / "versions"
+    return sorted(versions / name for name in foreign.listdir(versions)[0]
+                  if is_conda_env(versions / name))
 
 
 @register_locator("conda")
@@ -164,7 +178,7 @@ class CondaLocator:
         mamba = _micromamba(world) if rootless else None
         while queue:
             prefix = queue.popleft()
-            key = Path(os.path.realpath(prefix))
+            key = foreign.real(prefix)
             if key in seen or not is_conda_env(prefix):
                 continue
             seen.add(key)
@@ -182,17 +196,14 @@ class CondaLocator:
 def _micromamba(world: World) -> Manager | None:
     """The micromamba (or mamba) that owns a root prefix: $MAMBA_EXE, else the one on PATH."""
     configured = world.env.get("MAMBA_EXE")
-    if configured and Path(configured).exists():
+    if configured and foreign.exists(Path(configured)):
         return Manager("mamba", Path(configured))
     found = mamba_binary_on_path(world)
     return Manager("mamba", found) if found is not None else None
 
 
 def _children(folder: Path) -> Iterable[Path]:
-    try:
-        return [p for p in folder.iterdir() if p.is_dir() and is_conda_env(p)]
-    except OSError:
-        return []
+    return [p for p in foreign.subdirs(folder) if is_conda_env(p)]
 
 
 __all__ = [
@@ -203,6 +214,8 @@ __all__ = [
     "conda_record",
     "condarc_envs_dirs",
     "environments_txt",
+    "environments_txt_file",
+    "environments_txt_lines",
     "find_conda_manager",
     "install_candidates",
     "read_condarc",

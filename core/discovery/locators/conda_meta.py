@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.discovery.records import Manager
 from ainlp.core.world import World
 
@@ -32,7 +31,7 @@ class CondaPackage:
 def is_conda_env(prefix: Path) -> bool:
     """Any conda prefix (an install's base included); pixi envs also keep conda-meta."""
     meta = prefix / "conda-meta"
-    return meta.is_dir() and not (meta / "pixi").is_file()
+    return foreign.is_dir(meta) and not foreign.is_file(meta / "pixi")
 
 
 def is_conda_install(prefix: Path) -> bool:
@@ -47,9 +46,9 @@ def is_conda_install(prefix: Path) -> bool:
 
 
 def _looks_like_install(path: Path) -> bool:
-    return ((path / "condabin").exists() or (path / "envs").exists()) and (
+    return (foreign.exists(path / "condabin") or foreign.exists(path / "envs")) and foreign.exists(
         path / "conda-meta"
-    ).exists()
+    )
 
 
 def _split_package(text: str) -> tuple[str, str, str] | None:
@@ -67,14 +66,11 @@ def conda_package(prefix: Path, name: str) -> CondaPackage | None:
     (its last `+` line for the package not undone by a later `-`) tells the live one.
     """
     meta = prefix / "conda-meta"
-    try:
-        candidates = {
-            entry.name[:-5]: entry
-            for entry in meta.iterdir()
-            if entry.name.startswith(f"{name}-") and entry.name.endswith(".json")
-        }
-    except OSError:
-        return None
+    candidates = {
+        entry[:-5]: meta / entry
+        for entry in foreign.listdir(meta)[0]
+        if entry.startswith(f"{name}-") and entry.endswith(".json")
+    }
     found = {
         stem: parts for stem in candidates if (parts := _split_package(stem)) and parts[0] == name
     }
@@ -89,21 +85,20 @@ def conda_package(prefix: Path, name: str) -> CondaPackage | None:
 
 def _live_from_history(history: Path, name: str) -> str | None:
     live: str | None = None
-    try:
-        with history.open(encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                match = _HISTORY_PACKAGE.match(line.strip())
-                if not match:
-                    continue
-                parts = _split_package(match.group(2))
-                if parts is None or parts[0] != name:
-                    continue
-                if match.group(1) == "+":
-                    live = match.group(2)
-                elif live == match.group(2):
-                    live = None
-    except OSError:
+    text = foreign.read_text(history, "conda-meta").text
+    if text is None:
         return None
+    for line in text.splitlines():
+        match = _HISTORY_PACKAGE.match(line.strip())
+        if not match:
+            continue
+        parts = _split_package(match.group(2))
+        if parts is None or parts[0] != name:
+            continue
+        if match.group(1) == "+":
+            live = match.group(2)
+        elif live == match.group(2):
+            live = None
     return live
 
 
@@ -118,13 +113,10 @@ def _read_package_json(path: Path, name: str, version: str, build: str) -> Conda
     sits near the top: read the head and the last bytes, parse all only when that fails.
     A record that is not a JSON object tells no channel.
     """
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(_HEAD)
-            handle.seek(max(0, handle.seek(0, os.SEEK_END) - 16))
-            tail = handle.read()
-    except OSError:
+    ends = foreign.read_ends(path, _HEAD, 16)
+    if ends is None:
         return CondaPackage(name, version, build, path, None)
+    head, tail = ends
     if not head.lstrip().startswith(b"{") or not tail.rstrip().endswith(b"}"):
         return CondaPackage(name, version, build, path, None)
     match = _CHANNEL.search(head)
@@ -136,9 +128,10 @@ def _read_package_json(path: Path, name: str, version: str, build: str) -> Conda
 
 
 def _channel_from_json(path: Path) -> str:
+    text = foreign.read_text(path, "conda-meta").text
     try:
-        data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, ValueError):
+        data = json.loads(text) if text is not None else None
+    except (ValueError, RecursionError):
         return ""
     if not isinstance(data, dict):
         return ""
@@ -157,18 +150,14 @@ def _arch_of_channel(channel: str) -> str | None:
 
 def install_from_history(prefix: Path) -> Path | None:
     """The install named by the `# cmd: <install>/bin/conda create -...` line of the history."""
-    try:
-        with (prefix / "conda-meta" / "history").open(encoding="utf-8", errors="replace") as handle:
-            for raw in handle:
-                line = raw.strip()
-                lower = line.lower()
-                if lower.startswith("# cmd:") and " create -" in lower:
-                    folder = _install_of_command(
-                        line[len("# cmd:") : lower.index(" create -")].strip()
-                    )
-                    return folder if folder is not None and is_conda_install(folder) else None
-    except OSError:
-        return None
+    text = foreign.read_text(prefix / "conda-meta" / "history", "conda-meta").text
+    for raw in (text or "").splitlines():
+        line = raw.strip()
+        lower = line.lower()
+        if lower.startswith("# cmd:") and " create -" in lower:
+            command = line[len("# cmd:") : lower.index(" create -")].strip()
+            folder = _install_of_command(command) if foreign.bad_path(command) is None else None
+            return folder if folder is not None and is_conda_install(folder) else None
     return None
 
 
@@ -176,8 +165,8 @@ def _install_of_command(command: str) -> Path | None:
     if not command:
         return None
     exe = Path(command)
-    if exe.exists():
-        exe = Path(os.path.realpath(exe))
+    if foreign.exists(exe):
+        exe = foreign.real(exe)
     folder = exe.parent
     if folder.name.lower() in ("bin", "scripts"):
         return folder.parent
@@ -208,10 +197,10 @@ def conda_manager_of_install(install: Path) -> Manager | None:
     """
     package = conda_package(install, "conda")
     for exe in (install / "bin" / "conda", install / "condabin" / "conda"):
-        if package is not None and exe.exists():
+        if package is not None and foreign.exists(exe):
             return Manager("conda", exe, package.version)
     for exe in (install / "bin" / "mamba", install / "bin" / "micromamba"):
-        if exe.exists():
+        if foreign.exists(exe):
             # the conda package's version is conda's, not mamba's: only running mamba tells
             return Manager("mamba", exe, None)
     return None
@@ -237,8 +226,7 @@ def find_conda_manager(prefix: Path) -> Manager | None:
 def conda_envs_of_install(install: Path) -> list[Path]:
     """The install itself (base) and every conda prefix in its envs/, sorted."""
     envs = [install] if is_conda_env(install) else []
-    with contextlib.suppress(OSError):
-        envs += sorted(p for p in (install / "envs").iterdir() if p.is_dir() and is_conda_env(p))
+    envs += [p for p in foreign.subdirs(install / "envs") if is_conda_env(p)]
     return envs
 
 
@@ -246,7 +234,7 @@ def _binary_on_path(world: World, names: tuple[str, ...]) -> Path | None:
     for folder in world.path_dirs:
         for name in names:
             candidate = folder / name
-            if candidate.is_file() or candidate.is_symlink():
+            if foreign.is_file(candidate) or foreign.is_symlink(candidate):
                 return candidate
     return None
 
@@ -261,10 +249,10 @@ def mamba_binary_on_path(world: World) -> Path | None:
 
 def install_of_tool(exe: Path) -> Path | None:
     """<install>/bin/conda or <install>/condabin/conda -> <install>, links followed."""
-    for candidate in (exe, Path(os.path.realpath(exe))):
+    for candidate in (exe, foreign.real(exe)):
         if candidate.parent.name in ("bin", "condabin", "Scripts"):
             install = candidate.parent.parent
-            if (install / "conda-meta").is_dir() or (install / "envs").is_dir():
+            if foreign.is_dir(install / "conda-meta") or foreign.is_dir(install / "envs"):
                 return install
     return None
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.world import World
 
 _KEY = re.compile(r"^(envs_dirs|envs_path)\s*:\s*(.*)$")
@@ -48,9 +49,8 @@ def read_condarc(world: World) -> CondaRc:
     files: list[Path] = []
     dirs: list[Path] = []
     for path in condarc_files(world):
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        text = foreign.read_text(path, "config").text
+        if text is None:
             continue
         files.append(path)
         dirs += (_expand(world, item) for item in envs_dirs_of(text))

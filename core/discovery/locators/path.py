@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.discovery import static
 from ainlp.core.discovery.locators import register_locator
 from ainlp.core.discovery.locators.pyenv import is_shim, pyenv_root, resolve_shim
 from ainlp.core.discovery.records import EnvKind, EnvRecord
-from ainlp.core.discovery.resolve import classify, prefix_of_executable, real
+from ainlp.core.discovery.resolve import classify, is_conda_env, prefix_of_executable, real
 from ainlp.core.world import World
 
 
@@ -19,7 +20,7 @@ def path_executables(world: World) -> Iterator[Path]:
     seen: set[Path] = set()
     for folder in world.path_dirs:
         for exe in static.python_executables(folder):
-            if exe.is_dir():
+            if foreign.is_dir(exe):
                 continue
             target: Path | None = exe
             if is_shim(exe):
@@ -27,7 +28,7 @@ def path_executables(world: World) -> Iterator[Path]:
             if target is None:
                 continue
             # a venv's python links to its base, yet it is an environment of its own
-            in_venv = (prefix_of_executable(target) / "pyvenv.cfg").exists()
+            in_venv = foreign.lexists(prefix_of_executable(target) / "pyvenv.cfg")
             key = real(target.parent) / target.name if in_venv else real(target)
             if key not in seen:
                 seen.add(key)
@@ -41,17 +42,17 @@ class PathLocator:
     def locate(self, world: World) -> Iterator[EnvRecord]:
         versions = pyenv_root(world) / "versions"
         for exe in path_executables(world):
-            resolved = real(exe) if exe.exists() else real(exe.parent) / exe.name
+            resolved = real(exe) if foreign.exists(exe) else real(exe.parent) / exe.name
             # a venv's bin/python links to its base: the venv is where the link lives
             prefix = prefix_of_executable(exe)
-            if not (prefix / "pyvenv.cfg").exists() and not (prefix / "conda-meta").is_dir():
+            if not foreign.lexists(prefix / "pyvenv.cfg") and not is_conda_env(prefix):
                 prefix = prefix_of_executable(resolved)
                 exe = resolved
             record = classify(
                 prefix,
                 self.name,
                 executable=exe,
-                pyenv_versions=real(versions) if versions.exists() else versions,
+                pyenv_versions=real(versions) if foreign.exists(versions) else versions,
                 platform=world.platform,
             )
             if record.kind is EnvKind.SYSTEM and not _is_system_prefix(world, record.prefix):

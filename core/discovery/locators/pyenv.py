@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.discovery import static
 from ainlp.core.discovery.locators import register_locator
 from ainlp.core.discovery.records import EnvKind, EnvRecord, Manager
@@ -45,11 +46,11 @@ def pyenv_version_record(prefix: Path, found_by: str) -> EnvRecord:
 def find_pyenv_executable(world: World) -> Path | None:
     """pyenv itself: $PYENV_ROOT/bin/pyenv, else the first `pyenv` on PATH."""
     own = pyenv_root(world) / "bin" / "pyenv"
-    if own.exists():
+    if foreign.exists(own):
         return own
     for folder in world.path_dirs:
         candidate = folder / "pyenv"
-        if candidate.is_file():
+        if foreign.is_file(candidate):
             return candidate
     return None
 
@@ -69,13 +70,13 @@ def selected_versions(world: World) -> Selection:
     folder = world.cwd
     while True:
         local = folder / ".python-version"
-        if local.is_file():
+        if foreign.is_file(local):
             return Selection(_read_version_file(local), str(local))
         if folder.parent == folder:
             break
         folder = folder.parent
     global_file = pyenv_root(world) / "version"
-    if global_file.is_file():
+    if foreign.is_file(global_file):
         versions = _read_version_file(global_file)
         if versions:
             return Selection(versions, str(global_file))
@@ -83,9 +84,8 @@ def selected_versions(world: World) -> Selection:
 
 
 def _read_version_file(path: Path) -> tuple[str, ...]:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = foreign.read_text(path, "version-file").text
+    if text is None:
         return ()
     lines = [line.split("#", 1)[0].strip() for line in text.splitlines()]
     return tuple(v for line in lines for v in _split_versions(line))
@@ -97,21 +97,18 @@ def _split_versions(text: str) -> tuple[str, ...]:
 
 def is_shim(path: Path) -> bool:
     """A pyenv shim is a small shell script that execs `pyenv exec`."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1024)
-    except OSError:
+    head = foreign.read_head(path, 1024)  # a FIFO or a device is no shim, and never read
+    if head is None:
         return False
     return head.startswith(b"#!") and b"pyenv" in head and b" exec " in head
 
 
 def shim_root(path: Path) -> Path | None:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")[:1024]
-    except OSError:
+    head = foreign.read_head(path, 1024)
+    if head is None:
         return None
-    match = _SHIM_ROOT.search(text)
-    return Path(match.group(1)) if match else None
+    match = _SHIM_ROOT.search(head.decode("utf-8", errors="replace"))
+    return foreign.path_from(match.group(1)) if match else None
 
 
 def resolve_shim(world: World, shim: Path) -> tuple[Path | None, Selection]:
@@ -122,7 +119,7 @@ def resolve_shim(world: World, shim: Path) -> tuple[Path | None, Selection]:
         if version == "system":
             return None, selection
         candidate = root / "versions" / version / "bin" / shim.name
-        if candidate.exists():
+        if foreign.exists(candidate):
             return candidate, selection
     return None, selection
 
@@ -133,9 +130,8 @@ class PyenvLocator:
 
     def locate(self, world: World) -> Iterator[EnvRecord]:
         versions = pyenv_root(world) / "versions"
-        try:
-            folders = sorted(p for p in versions.iterdir() if p.is_dir())
-        except OSError:
+        folders = foreign.subdirs(versions)
+        if not folders:
             return
         pyenv_exe = find_pyenv_executable(world)
         manager = Manager("pyenv", pyenv_exe)

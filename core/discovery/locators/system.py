@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.discovery.locators import register_locator
 from ainlp.core.discovery.locators.pyenv import is_shim
 from ainlp.core.discovery.records import EnvKind, EnvRecord, Manager, Problem
@@ -36,10 +37,7 @@ _FRAMEWORK_ROOTS = (
 
 def interpreter_files(folder: Path) -> list[Path]:
     """The interpreters a bin folder holds, by name, shortest name first."""
-    try:
-        found = [p for p in folder.iterdir() if _INTERPRETER_NAME.match(p.name)]
-    except OSError:
-        return []
+    found = [folder / name for name in foreign.listdir(folder)[0] if _INTERPRETER_NAME.match(name)]
     return sorted(found, key=lambda p: (len(p.name), p.name))
 
 
@@ -82,10 +80,7 @@ def _cellar_versions(brew: Path) -> list[Path]:
 
 
 def _folders(parent: Path) -> list[Path]:
-    try:
-        return sorted(p for p in parent.iterdir() if p.is_dir())
-    except OSError:
-        return []
+    return foreign.subdirs(parent)
 
 
 def cellar_parts(path: Path) -> tuple[Path, str] | None:
@@ -111,7 +106,7 @@ def _homebrew(record: EnvRecord) -> EnvRecord:
     record = replace(
         record,
         kind=EnvKind.HOMEBREW,
-        manager=Manager("brew", brew_exe if brew_exe.exists() else None),
+        manager=Manager("brew", brew_exe if foreign.exists(brew_exe) else None),
     )
     if version and record.version_source in (None, "executable-name"):
         record = replace(
@@ -139,9 +134,9 @@ _DEVELOPER_PYTHONS = (
 def _is_xcode_stub(world: World, executable: Path) -> bool:
     if world.platform != "darwin" or executable != world.system_path("/usr/bin/python3"):
         return False
-    if executable.is_symlink():
+    if foreign.is_symlink(executable):
         return False  # a link someone made to a real Python
-    return not any(world.system_path(p).exists() for p in _DEVELOPER_PYTHONS)
+    return not any(foreign.exists(world.system_path(p)) for p in _DEVELOPER_PYTHONS)
 
 
 @register_locator("system")
@@ -159,7 +154,7 @@ class SystemLocator:
                     yield record
 
     def _record(self, world: World, exe: Path, seen: set[Path]) -> EnvRecord | None:
-        if exe.is_dir() or is_shim(exe):
+        if foreign.is_dir(exe) or is_shim(exe):
             return None
         # /opt/venv or /opt/conda: an environment, reported as what it is
         prefix = prefix_of_executable(exe)
@@ -171,14 +166,14 @@ class SystemLocator:
             return classify(prefix, self.name, platform=world.platform)
         # python3 -> python3.11 and /bin -> /usr/bin: one interpreter, named by its real file;
         # a dangling link keeps its own name so it is reported as dangling
-        target = real(exe) if exe.exists() else real(exe.parent) / exe.name
+        target = real(exe) if foreign.exists(exe) else real(exe.parent) / exe.name
         if target in seen:
             return None
         seen.add(target)
         record = interpreter_record(prefix_of_executable(target), target, EnvKind.SYSTEM, self.name)
         if _is_xcode_stub(world, target):
             return record.with_problem(XCODE_STUB)
-        return _homebrew(record) if exe.exists() else record
+        return _homebrew(record) if foreign.exists(exe) else record
 
 
 __all__ = [

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.discovery.locators import register_locator
 from ainlp.core.discovery.locators.tools_config import (
     config_home,
@@ -36,7 +37,7 @@ def which(world: World, tool: str) -> Path | None:
     for folder in world.path_dirs:
         for name in names:
             candidate = folder / name
-            if candidate.is_file():
+            if foreign.is_file(candidate):
                 return candidate
     return None
 
@@ -44,10 +45,7 @@ def which(world: World, tool: str) -> Path | None:
 def venv_folders(folder: Path, depth: int = 1) -> list[Path]:
     """Environments in a tool's folder, `depth` levels down; hidden entries are the tool's own."""
     found: list[Path] = []
-    try:
-        entries = sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.is_dir())
-    except OSError:
-        return found
+    entries = [p for p in foreign.subdirs(folder) if not p.name.startswith(".")]
     for entry in entries:
         if _looks_like_env(entry):
             found.append(entry)
@@ -58,8 +56,8 @@ def venv_folders(folder: Path, depth: int = 1) -> list[Path]:
 
 def _looks_like_env(folder: Path) -> bool:
     # a venv whose pyvenv.cfg got lost still has its bin/ (or Scripts/) and lib/
-    return (folder / "pyvenv.cfg").is_file() or any(
-        (folder / sub).is_dir() for sub in ("bin", "Scripts")
+    return foreign.is_file(folder / "pyvenv.cfg") or any(
+        foreign.is_dir(folder / sub) for sub in ("bin", "Scripts")
     )
 
 
@@ -107,11 +105,12 @@ class PipxLocator(_ToolVenvs):
 
     def env_name(self, prefix: Path) -> str:
         """The app's package (with pipx's --suffix) from pipx_metadata.json, else the folder."""
+        text = foreign.read_text(prefix / "pipx_metadata.json", "config").text
         try:
-            data = json.loads((prefix / "pipx_metadata.json").read_text(encoding="utf-8"))
-            main = data["main_package"]
+            data = json.loads(text) if text is not None else None
+            main = data["main_package"]  # type: ignore[index]
             return f"{main['package']}{main.get('suffix') or ''}"
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return prefix.name
 
 
@@ -207,11 +206,10 @@ class UvPythonLocator:
 
     def locate(self, world: World) -> Iterator[EnvRecord]:
         folder = uv_python_dir(world)
-        try:
-            # uv links cpython-3.12-... to the newest 3.12.x: a link is no Python of its own
-            entries = sorted(p for p in folder.iterdir()
-                             if not p.name.startswith(".") and not p.is_symlink() and p.is_dir())
-        except OSError:
+        # uv links cpython-3.12-... to the newest 3.12.x: a link is no Python of its own
+        entries = [p for p in foreign.subdirs(folder)
+                   if not p.name.startswith(".") and not foreign.is_symlink(p)]
+        if not entries:
             return
         manager = Manager("uv", which(world, "uv"))
         for prefix in entries:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ainlp.core import foreign
 from ainlp.core.world import World
 
 
@@ -24,11 +25,8 @@ def config_home(world: World) -> Path:
 
 def load_toml(path: Path) -> dict[str, Any] | None:
     """A TOML file as a dict; None when absent or not TOML (a bad config is no config)."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    return parse_toml(text)
+    text = foreign.read_text(path, "config").text
+    return parse_toml(text) if text is not None else None
 
 
 def parse_toml(text: str, *, builtin: bool = sys.version_info >= (3, 11)) -> dict[str, Any] | None:
@@ -199,7 +197,7 @@ def project_dir_of(world: World) -> Path | None:
     """The nearest folder from cwd upwards holding a pyproject.toml."""
     folder = world.cwd
     while True:
-        if (folder / "pyproject.toml").is_file():
+        if foreign.is_file(folder / "pyproject.toml"):
             return folder
         if folder.parent == folder:
             return None

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.discovery import static
 from ainlp.core.discovery.locators import register_locator
 from ainlp.core.discovery.records import EnvKind, EnvRecord, Problem
@@ -32,10 +33,8 @@ def _lib_dir(prefix: Path, platform: str) -> list[Path]:
     """Where site-packages lives: Lib/ on Windows, lib/pythonX.Y/ elsewhere."""
     if platform == "win32":
         return [prefix / "Lib"]
-    try:
-        return sorted(p for p in (prefix / "lib").iterdir() if p.name.startswith("python"))
-    except OSError:
-        return []
+    lib = prefix / "lib"
+    return sorted(lib / name for name in foreign.listdir(lib)[0] if name.startswith("python"))
 
 
 def is_environment(prefix: Path, platform: str = "linux") -> bool:
@@ -43,21 +42,18 @@ def is_environment(prefix: Path, platform: str = "linux") -> bool:
 
     A bare `venv/` or `env/` folder of source code must not count, so a name alone never does.
     """
-    if (prefix / "pyvenv.cfg").is_file():
+    if foreign.lexists(prefix / "pyvenv.cfg"):  # a FIFO or unreadable one: a broken venv
         return True
     if executable_in(prefix, platform) is None:
         return False
-    return any((lib / "site-packages").is_dir() for lib in _lib_dir(prefix, platform))
+    return any(foreign.is_dir(lib / "site-packages") for lib in _lib_dir(prefix, platform))
 
 
 def _orig_prefix(prefix: Path) -> Path | None:
     """virtualenv < 20 wrote no pyvenv.cfg; lib/pythonX.Y/orig-prefix.txt names its base."""
     for lib in (*_lib_dir(prefix, "linux"), prefix / "Lib"):
-        try:
-            text = (lib / "orig-prefix.txt").read_text(encoding="utf-8", errors="replace").strip()
-        except OSError:
-            continue
-        if text:
+        text = (foreign.read_text(lib / "orig-prefix.txt", "orig-prefix.txt").text or "").strip()
+        if text and foreign.bad_path(text) is None:
             return Path(text)
     return None
 
@@ -66,10 +62,14 @@ def env_record(
     prefix: Path, found_by: str, *, platform: str = "linux", name: str | None = None
 ) -> EnvRecord:
     """A venv or virtualenv folder, broken ones with their problems."""
-    cfg = static.read_pyvenv_cfg(prefix)
+    cfg, unreadable = static.read_pyvenv(prefix)
+    if cfg is None and unreadable is not None:  # there, but a FIFO, a device, unreadable...
+        return venv_record(prefix, EnvKind.VENV, found_by, name=name, platform=platform,
+                           cfg_read=(cfg, unreadable))
     if cfg is not None:
         kind = EnvKind.VIRTUALENV if "virtualenv" in cfg else EnvKind.VENV
-        return venv_record(prefix, kind, found_by, name=name, platform=platform)
+        return venv_record(prefix, kind, found_by, name=name, platform=platform,
+                           cfg_read=(cfg, unreadable))
     executable = executable_in(prefix, platform)
     label = name if name is not None else prefix.name
     base = _orig_prefix(prefix)
@@ -100,10 +100,20 @@ def _version_from_lib(record: EnvRecord, platform: str) -> EnvRecord:
 
 
 def _children(folder: Path) -> list[Path]:
-    try:
-        return sorted(p for p in folder.iterdir() if p.is_dir())
-    except OSError:
-        return []
+    return foreign.subdirs(folder)
+
+
+def unreadable_folders(world: World) -> list[tuple[Path, str]]:
+    """The folders of `environment_folders` that are there but cannot be listed, and why:
+    their environments are not found (the health check `discovery.folder-unreadable`)."""
+    found: dict[Path, str] = {}
+    for _, folder in environment_folders(world):
+        if folder in found or not foreign.lexists(folder):
+            continue
+        _, error = foreign.listdir(folder)
+        if error is not None and error != "does not exist":
+            found[folder] = error
+    return list(found.items())
 
 
 # The folders people keep environments in whatever their tools are set to, as VS Code's
@@ -150,10 +160,7 @@ class WorkonHomeLocator:
 
 
 def _real(folder: Path) -> Path:
-    try:
-        return folder.resolve()
-    except (OSError, RuntimeError):
-        return folder
+    return foreign.real(folder)
 
 
 def _environment_in(prefix: Path, found_by: str, platform: str) -> EnvRecord | None:
@@ -172,7 +179,7 @@ def project_env_folders(world: World) -> Iterator[Path]:
     while True:
         for env_name in PROJECT_ENV_NAMES:
             candidate = folder / env_name
-            if candidate.is_dir() and is_environment(candidate, world.platform):
+            if foreign.is_dir(candidate) and is_environment(candidate, world.platform):
                 yield candidate
         if folder.parent == folder:
             return
@@ -200,13 +207,13 @@ def active_env_folders(world: World) -> Iterator[Path]:
     declared = world.env.get("VIRTUAL_ENV")
     if declared:
         prefix = world.expand(declared)
-        if prefix.is_dir():
+        if foreign.is_dir(prefix):
             seen.add(prefix)
             yield prefix
     first = _first_path_interpreter_dir(world)
     if first is not None:
         prefix = static.prefix_of_bin_dir(first)
-        if prefix not in seen and (prefix / "pyvenv.cfg").is_file():
+        if prefix not in seen and foreign.is_file(prefix / "pyvenv.cfg"):
             yield prefix
 
 
@@ -214,7 +221,7 @@ def _first_path_interpreter_dir(world: World) -> Path | None:
     """The folder `python`/`python3` runs from; looked up by name, never by listing /usr/bin."""
     names = ("python.exe",) if world.platform == "win32" else ("python3", "python")
     for folder in world.path_dirs:
-        if any((folder / name).exists() for name in names):
+        if any(foreign.exists(folder / name) for name in names):
             return folder
     return None
 
@@ -242,5 +249,6 @@ __all__ = [
     "environment_folders",
     "is_environment",
     "project_env_folders",
+    "unreadable_folders",
     "workon_home",
 ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from ainlp.core import foreign
 from ainlp.core.discovery.locators import register_locator
 from ainlp.core.discovery.records import EnvKind, EnvRecord, EnvState, Problem
 from ainlp.core.discovery.resolve import classify, interpreter_record, is_conda_env
@@ -219,7 +220,7 @@ def registry_record(entry: RegisteredPython, found_by: str) -> EnvRecord | None:
     facts = [("company", entry.company), ("registry_key", str(entry.key)), ("tag", entry.tag)]
     if entry.display_name:
         facts.append(("display_name", entry.display_name))
-    if not prefix.is_dir():
+    if not foreign.is_dir(prefix):
         return EnvRecord(
             kind=EnvKind.WINDOWS_REGISTRY,
             prefix=prefix,
@@ -241,7 +242,8 @@ def registry_record(entry: RegisteredPython, found_by: str) -> EnvRecord | None:
         )
     executable = entry.executable or prefix / "python.exe"
     record = interpreter_record(
-        prefix, executable if executable.exists() else None, EnvKind.WINDOWS_REGISTRY, found_by
+        prefix, executable if foreign.exists(executable) else None, EnvKind.WINDOWS_REGISTRY,
+        found_by,
     )
     if version and record.version_source in (None, "executable-name"):
         record = replace(record, version=version, version_source="registry")
@@ -275,9 +277,10 @@ def _ini_defaults(path: Path) -> dict[str, str]:
     import configparser
 
     parser = configparser.ConfigParser()
+    text = foreign.read_text(path, "config").text
     try:
-        parser.read_string(path.read_text(encoding="utf-8-sig", errors="replace"))
-    except (OSError, configparser.Error):
+        parser.read_string((text or "").removeprefix("\ufeff"))
+    except configparser.Error:
         return {}
     if not parser.has_section("defaults"):
         return {}
@@ -382,10 +385,7 @@ def windows_apps(world: World) -> Path | None:
 
 def store_packages(apps: Path) -> list[tuple[Path, str]]:
     """(alias folder, "3.X") for every installed PythonSoftwareFoundation.Python.3.X package."""
-    try:
-        folders = sorted(p for p in apps.iterdir() if p.is_dir())
-    except OSError:
-        return []
+    folders = foreign.subdirs(apps)
     found = []
     for folder in folders:
         match = _STORE_PACKAGE.match(folder.name)
@@ -398,14 +398,14 @@ def store_record(folder: Path, minor: str, found_by: str) -> EnvRecord:
     """A Store Python, seen through its 0-byte aliases (the package itself cannot be read)."""
     named = folder / f"python{minor}.exe"
     plain = folder / "python.exe"
-    executable = plain if plain.exists() else named if named.exists() else None
+    executable = plain if foreign.exists(plain) else named if foreign.exists(named) else None
     record = EnvRecord(
         kind=EnvKind.WINDOWS_STORE,
         prefix=folder,
         executable=executable,
         version=minor,
         # only the minor is known: the finder runs the alias for the rest
-        version_source="executable-name" if named.exists() else "folder-name",
+        version_source="executable-name" if foreign.exists(named) else "folder-name",
         implementation="cpython",
         found_by=(found_by,),
     )
@@ -422,7 +422,7 @@ def store_record(folder: Path, minor: str, found_by: str) -> EnvRecord:
 
 def store_stub_record(apps: Path, found_by: str) -> EnvRecord | None:
     """python.exe in WindowsApps with no Store Python installed: the Store's installer alias."""
-    stubs = [apps / name for name in ("python.exe", "python3.exe") if (apps / name).exists()]
+    stubs = [apps / name for name in ("python.exe", "python3.exe") if foreign.exists(apps / name)]
     if not stubs:
         return None
     record = EnvRecord(

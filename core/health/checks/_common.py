@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.discovery.records import EnvKind, EnvRecord
 from ainlp.core.discovery.resolve import real
 from ainlp.core.world import World
@@ -27,12 +28,13 @@ def subject_of(record: EnvRecord) -> str:
 
 
 def is_venv_record(record: EnvRecord) -> bool:
-    return (record.prefix / "pyvenv.cfg").is_file()
+    return foreign.lexists(record.prefix / "pyvenv.cfg")  # a FIFO one too: a broken venv
 
 
 # what discovery proved about an environment that means its python cannot start
 _CANNOT_RUN = frozenset({"env.no-interpreter", "env.dangling-interpreter",
-                         "interpreter.unrunnable", "venv.base-missing"})
+                         "interpreter.unrunnable", "venv.base-missing",
+                         "env.interpreter-unusable"})
 
 
 def can_run(record: EnvRecord) -> bool:
@@ -54,10 +56,8 @@ class Shebang:
 
 def read_shebang(path: Path) -> Shebang | None:
     """The interpreter a script names; pip's `#!/bin/sh` + `'''exec'` form for long paths too."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1024)
-    except OSError:
+    head = foreign.read_head(path, 1024)
+    if head is None:
         return None
     if not head.startswith(b"#!"):
         return None
@@ -164,15 +164,15 @@ def stdlib_dir(prefix: Path, minor: str | None, platform: str) -> Path | None:
     """prefix/lib/pythonX.Y (Lib on Windows); the only python* folder when the minor is unknown."""
     if platform == "win32":
         lib = prefix / "Lib"
-        return lib if lib.is_dir() else None
+        return lib if foreign.is_dir(lib) else None
     if minor is not None:
         for name in (f"python{minor}", f"python{minor}t"):
-            if (prefix / "lib" / name / "os.py").is_file():
+            if foreign.is_file(prefix / "lib" / name / "os.py"):
                 return prefix / "lib" / name
         return None
     try:
         found = [p for p in (prefix / "lib").iterdir()
-                 if p.name.startswith("python") and (p / "os.py").is_file()]
+                 if p.name.startswith("python") and foreign.is_file(p / "os.py")]
     except OSError:
         return None
     return found[0] if len(found) == 1 else None

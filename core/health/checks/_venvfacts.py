@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.discovery import static
 from ainlp.core.discovery.records import EnvRecord
 from ainlp.core.discovery.resolve import real
@@ -32,10 +34,19 @@ class VenvFacts:
     recorded_prefix: Path | None  # the folder bin/activate was written for
     scripts: tuple[Script, ...]  # files of bin/ with a shebang naming a Python
 
-    @property
+    @cached_property
     def home(self) -> Path | None:
+        """pyvenv.cfg's `home`; None when it is bad data (a NUL, too long, the venv itself)
+        or cannot be checked (another user's folder): discovery reports those."""
         home = (self.cfg or {}).get("home")
-        return Path(home) if home else None
+        if not home or foreign.bad_path(home) is not None:
+            return None
+        if foreign.stat_error(home) not in (None, "does not exist",
+                                            "a part of the path is not a folder"):
+            return None
+        if _inside_or_is(Path(home), self.prefix):
+            return None
+        return Path(home)
 
     def moved_from(self) -> Path | None:
         """The folder this venv was made in, when its files say it was somewhere else."""
@@ -46,7 +57,7 @@ class VenvFacts:
         elsewhere = [Path(s.shebang.interpreter).parent.parent for s in old
                      if not _inside(Path(s.shebang.interpreter), self.prefix)
                      and Path(s.shebang.interpreter).parent.name == "bin"
-                     and not Path(s.shebang.interpreter).exists()]
+                     and not foreign.exists(Path(s.shebang.interpreter))]
         # most scripts naming one missing folder's bin/python: that folder was this venv
         if old and len(elsewhere) * 2 > len(old):
             return max(set(elsewhere), key=elsewhere.count)
@@ -61,22 +72,16 @@ def _read(prefix: Path, platform: str) -> VenvFacts:
     cfg = static.read_pyvenv_cfg(prefix)
     bin_path = bin_dir(prefix, platform)
     recorded = None
-    try:
-        text = (bin_path / "activate").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        text = ""
+    text = foreign.read_text(bin_path / "activate", "shim").text or ""
     match = _ACTIVATE_PATH.search(text)
     if match:
         recorded = Path(next(g for g in match.groups() if g))
     scripts: list[Script] = []
-    try:
-        entries = sorted(bin_path.iterdir())
-    except OSError:
-        entries = []
+    entries = sorted(bin_path / name for name in foreign.listdir(bin_path)[0])
     for entry in entries:
         if entry.name.startswith(_SKIP_SCRIPTS) or is_python_name(entry.name):
             continue
-        if entry.is_symlink() or not entry.is_file():
+        if foreign.is_symlink(entry) or not foreign.is_file(entry):
             continue
         shebang = read_shebang(entry)
         if shebang is None:
@@ -85,6 +90,14 @@ def _read(prefix: Path, platform: str) -> VenvFacts:
         if not shebang.interpreter or (named and is_python_name(Path(named).name)):
             scripts.append(Script(entry, shebang))
     return VenvFacts(prefix, cfg, recorded, tuple(scripts))
+
+
+def _inside_or_is(path: Path, prefix: Path) -> bool:
+    there = real(path)
+    if prefix.name not in there.parts:  # cheap: a folder inside the venv names the venv
+        return False
+    own = real(prefix)
+    return there == own or own in there.parents
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from ainlp.core import foreign
 from ainlp.core.health.checks._common import subject_of
 from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding, Severity
@@ -57,6 +58,28 @@ _RELAYS = (
         "Everything that runs this interpreter (a venv, a tool, `python` on PATH) fails.",
         "`rebuild` recreates an environment on another base; a bare interpreter must be "
         "reinstalled (pyenv install, the package manager) or removed from PATH.",
+    ),
+    _Relay(
+        "env.interpreter-unusable", Severity.ERROR, ("venv",), "rebuild",
+        "The environment's python is not a program",
+        "bin/python (or Scripts\\python.exe) is not a regular file with an execute bit that "
+        "starts like a program (ELF, Mach-O, PE) or a script (`#!`): a link to /dev/null, a "
+        "folder, an empty file, a copy that lost its x bit. AINLP judges it from its first "
+        "bytes and never runs it.",
+        "The environment cannot start, whatever its pyvenv.cfg says about its version.",
+        "`rebuild` recreates the environment with an installed Python of the same minor "
+        "version and reinstalls its packages.",
+    ),
+    _Relay(
+        "venv.base-unreadable", Severity.WARNING, ("venv",), None,
+        "The venv's base interpreter folder cannot be checked",
+        "The folder named by `home` in the venv's pyvenv.cfg cannot be looked at by this user "
+        "(it is inside another user's private folder, say), so AINLP cannot tell whether the "
+        "venv's Python is still there.",
+        "If this user cannot read the base, the venv's python cannot start for this user "
+        "either.",
+        "No automatic repair: run as the user who owns the base Python, or rebuild the "
+        "environment on a Python this user can run.",
     ),
     _Relay(
         "conda.no-interpreter", Severity.WARNING, ("conda",), None,
@@ -125,3 +148,59 @@ for _entry in _RELAYS:
         _entry.id, severity=_entry.severity, topics=_entry.topics, title=_entry.title,
         explanation=_entry.explanation, why=_entry.why, repair=_entry.repair, fix=_entry.fix,
     )(_relay(_entry.id))
+
+
+@health_check(
+    "discovery.unreadable", severity=Severity.WARNING, topics=("venv", "conda"),
+    title="A place discovery looks in cannot be read",
+    explanation="A folder where environments are kept (WORKON_HOME, ~/.virtualenvs, ~/.venvs, "
+                "pipenv's folder) cannot be listed, or conda's ~/.conda/environments.txt is not "
+                "a readable regular file (a FIFO, a device, too large, no permission).",
+    why="The environments in it are not found, so nothing else reports on them.",
+    repair="No automatic repair: give this user read and search permission on the folder "
+           "(`chmod u+rx`), or replace the file with a regular one.",
+)
+def unreadable_places(ctx: CheckContext) -> Iterator[Finding]:
+    if not ctx.machine_wide:
+        return
+    from ainlp.core.discovery.locators.conda import environments_txt_file, environments_txt_lines
+    from ainlp.core.discovery.locators.virtualenvs import unreadable_folders
+
+    spec = get_check("discovery.unreadable")
+    for folder, why in unreadable_folders(ctx.world):
+        yield spec.finding(str(folder), f"{folder} cannot be listed ({why}): the environments "
+                           "in it are not found", "Give this user read and search permission "
+                           f"on it (chmod u+rx {folder}) or remove it.")
+    _, error = environments_txt_lines(ctx.world)
+    if error is not None:
+        path = environments_txt_file(ctx.world)
+        yield spec.finding(str(path), f"{path} cannot be read: {error.removeprefix('is ')}",
+                           f"Replace {path} with a regular text file (conda rewrites it).")
+
+
+@health_check(
+    "conda.environments-txt-stale", severity=Severity.INFO, topics=("conda",),
+    title="conda's environments.txt lists environments that are gone",
+    explanation="A line of ~/.conda/environments.txt names a folder that is not a conda "
+                "environment (any more), or is not a path at all (a NUL byte, too long).",
+    why="conda and editors that read the list offer environments that cannot be used.",
+    repair="No automatic repair: `conda env list` prunes entries that are gone; or delete the "
+           "lines by hand.",
+)
+def environments_txt_stale(ctx: CheckContext) -> Iterator[Finding]:
+    if not ctx.machine_wide:
+        return
+    from ainlp.core.discovery.locators.conda import environments_txt_file, environments_txt_lines
+    from ainlp.core.discovery.locators.conda_meta import is_conda_env
+
+    spec = get_check("conda.environments-txt-stale")
+    path = environments_txt_file(ctx.world)
+    lines, _ = environments_txt_lines(ctx.world)
+    for number, prefix, bad in lines:
+        if prefix is None:
+            yield spec.finding(f"{path}:{number}", f"line {number} of {path} is not a path: "
+                               f"{bad}", f"Delete line {number} of {path}.")
+        elif not is_conda_env(prefix):
+            what = "is not a conda environment" if foreign.exists(prefix) else "does not exist"
+            yield spec.finding(str(prefix), f"{prefix} (line {number} of {path}) {what}",
+                               f"Delete line {number} of {path}, or run `conda env list`.")

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.health.checks._common import bin_dir, same_dir
 from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding, Severity
@@ -33,7 +34,7 @@ def pythonhome_set(ctx: CheckContext) -> Iterator[Finding]:
         return
     spec = get_check("env.pythonhome-set")
     home = value.split(os.pathsep)[0]
-    if not Path(home).is_dir():
+    if not foreign.is_dir(Path(home)):
         yield spec.finding("PYTHONHOME", f"PYTHONHOME={value} names a folder that does not exist",
                            "unset PYTHONHOME (and remove it from your shell rc file)",
                            severity=Severity.ERROR)
@@ -57,7 +58,7 @@ def pythonpath_set(ctx: CheckContext) -> Iterator[Finding]:
         return
     spec = get_check("env.pythonpath-set")
     parts = [p for p in value.split(os.pathsep) if p]
-    missing = [p for p in parts if not Path(p).exists()]
+    missing = [p for p in parts if not foreign.exists(Path(p))]
     detail = f" ({len(missing)} of its folders do not exist)" if missing else ""
     yield spec.finding("PYTHONPATH", f"PYTHONPATH={value} is added to every Python{detail}",
                        "install the code as a package and unset PYTHONPATH")
@@ -80,9 +81,9 @@ def stale_virtual_env(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("env.stale-virtual-env")
     prefix = Path(value)
     folder = bin_dir(prefix, ctx.world.platform)
-    if not prefix.is_dir():
+    if not foreign.is_dir(prefix):
         problem = "does not exist"
-    elif not (prefix / "pyvenv.cfg").is_file():
+    elif not foreign.is_file(prefix / "pyvenv.cfg"):
         problem = "is not a virtual environment (no pyvenv.cfg)"
     elif not any(same_dir(d, folder) for d in ctx.world.path_dirs):
         problem = f"is not active: {folder} is not on PATH"
@@ -107,9 +108,9 @@ def stale_conda_prefix(ctx: CheckContext) -> Iterator[Finding]:
     if not value or not ctx.machine_wide:
         return
     prefix = Path(value)
-    if prefix.is_dir() and (prefix / "conda-meta").is_dir():
+    if foreign.is_dir(prefix) and foreign.is_dir(prefix / "conda-meta"):
         return
-    problem = "does not exist" if not prefix.is_dir() else "is not a conda environment"
+    problem = "does not exist" if not foreign.is_dir(prefix) else "is not a conda environment"
     yield get_check("env.stale-conda-prefix").finding(
         "CONDA_PREFIX", f"CONDA_PREFIX={value} {problem}",
         "conda deactivate, or unset CONDA_PREFIX")
@@ -141,7 +142,7 @@ def pip_config_files(world: World) -> list[Path]:
         files.append(Path(env["VIRTUAL_ENV"]) / name)
     if env.get("PIP_CONFIG_FILE"):
         files.append(Path(env["PIP_CONFIG_FILE"]))
-    return [f for f in files if f.is_file()]
+    return [f for f in files if foreign.is_file(f)]
 
 
 def pip_config_values(world: World) -> dict[str, tuple[str, str]]:
@@ -213,14 +214,14 @@ def ca_bundle_missing(ctx: CheckContext) -> Iterator[Finding]:
     env = ctx.world.env
     for variable in _CA_FILE_VARIABLES:
         value = env.get(variable)
-        if value and not Path(value).is_file():
+        if value and not foreign.is_file(Path(value)):
             yield spec.finding(variable, f"{variable}={value} does not exist",
                                f"point {variable} at an existing CA bundle, or unset it")
     cert_dir = env.get("SSL_CERT_DIR")
-    if cert_dir and not any(Path(d).is_dir() for d in cert_dir.split(os.pathsep) if d):
+    if cert_dir and not any(foreign.is_dir(Path(d)) for d in cert_dir.split(os.pathsep) if d):
         yield spec.finding("SSL_CERT_DIR", f"SSL_CERT_DIR={cert_dir} does not exist",
                            "point SSL_CERT_DIR at an existing folder, or unset it")
     cert = pip_config_values(ctx.world).get("cert")
-    if cert and cert[0] and not ctx.world.expand(cert[0]).is_file():
+    if cert and cert[0] and not foreign.is_file(ctx.world.expand(cert[0])):
         yield spec.finding(cert[1], f"{cert[1]} sets cert = {cert[0]}, which does not exist",
                            f"fix or remove `cert` in {cert[1]}")

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.discovery import static
 from ainlp.core.discovery.records import EnvRecord
 from ainlp.core.discovery.resolve import prefix_of_executable, real
@@ -102,6 +103,18 @@ def _collect_bases(ctx: CheckContext) -> list[Base]:
     return list(found.values())
 
 
+def _record_for_prefix(ctx: CheckContext, prefix: Path) -> EnvRecord | None:
+    """The inventory's record of a folder, from an index built once (not a scan per venv)."""
+    def index() -> dict[Path, EnvRecord]:
+        found: dict[Path, EnvRecord] = {}
+        for record in ctx.inventory.environments:
+            found.setdefault(record.prefix, record)
+        return found
+
+    by_prefix: dict[Path, EnvRecord] = ctx.memo(("records-by-prefix",), index)
+    return by_prefix.get(real(prefix))
+
+
 def _own_base(env: EnvRecord, platform: str) -> Base | None:
     minor = minor_of(env.version)
     if minor is None and env.executable is not None:
@@ -117,18 +130,22 @@ def _own_base(env: EnvRecord, platform: str) -> Base | None:
 
 
 def _venv_base(ctx: CheckContext, env: EnvRecord) -> Base | None:
-    cfg = static.read_pyvenv_cfg(env.prefix) or {}
+    from ainlp.core.health.checks._venvfacts import venv_facts
+
+    cfg = venv_facts(ctx, env).cfg or {}
     home = cfg.get("home")
     minor = minor_of(static.version_from_pyvenv_cfg(cfg))
-    if not home or minor is None:
+    if not home or minor is None or foreign.bad_path(home) is not None:
         return None
     prefix = static.prefix_of_bin_dir(Path(home))
-    stdlib = stdlib_dir(prefix, minor, ctx.world.platform)
+    # 2,000 venvs of one base share its stdlib folder: look it up once
+    stdlib = ctx.memo(("stdlib", prefix, minor),
+                      lambda: stdlib_dir(prefix, minor, ctx.world.platform))
     if stdlib is None:
         return None
-    known = ctx.record_for_prefix(prefix)
+    known = _record_for_prefix(ctx, prefix)
     executable = env.base_executable
-    if executable is not None and not executable.exists():
+    if executable is not None and not foreign.exists(executable):
         executable = None
     subject = subject_of(known) if known is not None else str(prefix)
     return Base(subject, prefix, minor, stdlib, executable,
@@ -188,7 +205,7 @@ def _static_missing(ctx: CheckContext, base: Base) -> tuple[set[str], list[str]]
     missing: set[str] = set()
     unsure: list[str] = []
     for module in _modules_for(base):
-        if module.marker is not None and not (base.stdlib / module.marker).is_file():
+        if module.marker is not None and not foreign.is_file(base.stdlib / module.marker):
             missing.add(module.name)
         elif module.extension not in compiled:
             unsure.append(module.name)  # built into the binary, or really absent: ask it
@@ -197,7 +214,7 @@ def _static_missing(ctx: CheckContext, base: Base) -> tuple[set[str], list[str]]
 
 def _ask(ctx: CheckContext, base: Base, names: list[str]) -> set[str] | None:
     executable = base.executable
-    if executable is None or not executable.exists():
+    if executable is None or not foreign.exists(executable):
         return None
     code = (
         "import sys\nmissing = []\n"
@@ -289,7 +306,7 @@ def no_tkinter(ctx: CheckContext) -> Iterator[Finding]:
 
 def _has_ensurepip(ctx: CheckContext, base: Base) -> bool:
     package = base.stdlib / "ensurepip"
-    if not (package / "__init__.py").is_file():
+    if not foreign.is_file(package / "__init__.py"):
         return False
     if any((package / "_bundled").glob("pip-*.whl")):
         return True
@@ -330,10 +347,10 @@ def _pip_installed(base: Base) -> list[str]:
     names = []
     for folder in folders:
         for info in sorted(folder.glob("*.dist-info")):
-            try:
-                installer = (info / "INSTALLER").read_text(encoding="utf-8").strip()
-            except OSError:
+            read = foreign.read_text(info / "INSTALLER", "text", limit=4096).text
+            if read is None:
                 continue
+            installer = read.strip()
             if installer == "pip":
                 names.append(info.name.split("-")[0])
     return names
@@ -374,7 +391,7 @@ def externally_managed(ctx: CheckContext) -> Iterator[Finding]:
         or pip_config_values(ctx.world).get("break-system-packages", ("", ""))[0].lower()
         in ("1", "true", "yes", "on"))
     for base in bases(ctx):
-        if not (base.stdlib / "EXTERNALLY-MANAGED").is_file():
+        if not foreign.is_file(base.stdlib / "EXTERNALLY-MANAGED"):
             continue
         reasons = []
         if bound is not None and _same_interpreter(bound, base):
@@ -393,11 +410,11 @@ def externally_managed(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _same_interpreter(bound: Path, base: Base) -> bool:
-    if not bound.exists():
+    if not foreign.exists(bound):
         return False
     resolved = real(bound)
     prefix = prefix_of_executable(resolved)
-    if (prefix_of_executable(bound) / "pyvenv.cfg").is_file():
+    if foreign.is_file(prefix_of_executable(bound) / "pyvenv.cfg"):
         return False
     named = static.minor_of_name(resolved.name)
     return real(prefix) == real(base.prefix) and named in (None, base.minor)

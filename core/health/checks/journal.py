@@ -61,7 +61,7 @@ def interrupted_change(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("state.interrupted-change")
     for entry in entries:
         try:
-            plan = json.loads(entry.plan)
+            plan = json.loads(entry.plan, parse_constant=int)
         except ValueError:
             plan = {}
         if isinstance(plan, dict) and _alive(plan.get("pid")):

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.discovery import static
 from ainlp.core.discovery.records import EnvRecord, EnvState
 from ainlp.core.health.checks._common import can_run, minor_of, stdlib_dir, subject_of
@@ -16,9 +17,15 @@ from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding, Severity
 from ainlp.core.health.registry import CheckFunc, get_check, health_check
 from ainlp.core.packages.cache import PackageCache
-from ainlp.core.packages.conflicts import CheckResult, full_version, marker_environment
+from ainlp.core.packages.conflicts import (
+    CheckResult,
+    Conflict,
+    full_version,
+    marker_environment,
+)
 from ainlp.core.packages.distributions import Installed, installed_distributions
-from ainlp.core.packages.metadata import Distribution
+from ainlp.core.packages.metadata import Distribution, canonical
+from ainlp.core.packages.osowned import OsPackages, os_installed
 from ainlp.core.packages.pth import PthLine, pth_files, read_pth
 from ainlp.core.packages.tags import tag_context
 
@@ -29,7 +36,7 @@ _MODULE_SUFFIXES = (".py", ".pyc", ".pyd", ".so")
 
 def _environments(ctx: CheckContext) -> Iterator[EnvRecord]:
     return (env for env in ctx.environments
-            if env.state is not EnvState.MISSING and env.prefix.is_dir())
+            if env.state is not EnvState.MISSING and foreign.is_dir(env.prefix))
 
 
 def _runnable(ctx: CheckContext) -> Iterator[EnvRecord]:
@@ -97,12 +104,51 @@ def _unless_managed(ctx: CheckContext, env: EnvRecord, item: Finding) -> Finding
     return item
 
 
+def _os_packages(ctx: CheckContext) -> OsPackages:
+    return ctx.memo(("packages.os",), lambda: OsPackages(ctx.world))
+
+
+def _os_conflict(ctx: CheckContext, env: EnvRecord, conflict: Conflict) -> str | None:
+    """The hint for a conflict that is the OS's to fix, None when it is not one.
+
+    In an externally-managed Python (PEP 668), a requirement the OS's own distributions
+    declare among themselves (both in the system prefix's dist-packages, neither installed
+    by pip or uv) is broken by the OS's packaging: the user is not to repair it with pip.
+    """
+    if not _externally_managed(ctx, env):
+        return None
+    by_name = _installed(ctx, env).by_name()
+    package = by_name.get(canonical(conflict.package))
+    if package is None or not os_installed(package, env.prefix):
+        return None
+    dependency = by_name.get(conflict.dependency)
+    if conflict.problem == "version" and (dependency is None
+                                          or not os_installed(dependency, env.prefix)):
+        return None
+    os_packages = _os_packages(ctx)
+    wanted = conflict.requirement.split(";")[0].strip()
+    owner = os_packages.owner(package)
+    declares = (f"the OS package {owner} declares {wanted}" if owner is not None
+                else f"{_label(package)}, installed by the OS, declares {wanted}")
+    if conflict.problem == "missing":
+        provider = os_packages.provider(conflict.dependency)
+        provides = "provides" if provider.certain else "probably provides"
+        return (f"{declares}, which the OS did not install: `apt install {provider.package}` "
+                f"{provides} it; leave pip out of the OS's Python (PEP 668)")
+    assert dependency is not None
+    holder = os_packages.owner(dependency)
+    has = (f"the OS package {holder} has {_label(dependency)}" if holder is not None
+           else f"the OS installed {_label(dependency)}")
+    return (f"{declares} and {has}: the OS's to fix (`apt upgrade` may bring them in line); "
+            "leave pip out of the OS's Python (PEP 668)")
+
+
 def _externally_managed(ctx: CheckContext, env: EnvRecord) -> bool:
     """PEP 668: an EXTERNALLY-MANAGED file beside the stdlib (never in a venv)."""
-    if (env.prefix / "pyvenv.cfg").exists():
+    if foreign.exists(env.prefix / "pyvenv.cfg"):
         return False
     stdlib = stdlib_dir(env.prefix, minor_of(env.version), ctx.world.platform)
-    return stdlib is not None and (stdlib / "EXTERNALLY-MANAGED").is_file()
+    return stdlib is not None and foreign.is_file(stdlib / "EXTERNALLY-MANAGED")
 
 
 @health_check(
@@ -118,19 +164,26 @@ def _externally_managed(ctx: CheckContext, env: EnvRecord) -> bool:
     repair="`install-missing-requirements` installs the missing requirements into the "
            "environment with uv (or its own pip), offline from a local wheel folder when one "
            "holds them; never into an externally-managed Python (PEP 668), where the hint names "
-           "the OS package or a venv; by hand: `python -m pip install 'X'`.",
+           "the OS package or a venv; by hand: `python -m pip install 'X'`. When the OS itself "
+           "installed the distribution that declares the requirement (in the system prefix's "
+           "dist-packages, no INSTALLER saying pip or uv) of an externally-managed Python, the "
+           "finding is a warning with no repair: the hint names the OS package that declares it "
+           "and the one that provides it (`apt install python3-X`), found in dpkg's database.",
 )
 @_saving
 def requirement_missing(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.requirement-missing")
     for env in _runnable(ctx):
         for conflict in _checked(ctx, env).conflicts:
-            if conflict.problem == "missing":
-                yield _unless_managed(ctx, env, spec.finding(
-                    subject_of(env),
-                    f"{conflict.package} {conflict.package_version} requires "
-                    f"{conflict.requirement}, which is not installed",
-                    _install_hint(ctx, env, conflict.requirement)))
+            if conflict.problem != "missing":
+                continue
+            os_hint = _os_conflict(ctx, env, conflict)
+            yield _unless_managed(ctx, env, spec.finding(
+                subject_of(env),
+                f"{conflict.package} {conflict.package_version} requires "
+                f"{conflict.requirement}, which is not installed",
+                os_hint or _install_hint(ctx, env, conflict.requirement),
+                severity=Severity.WARNING if os_hint else None))
 
 
 @health_check(
@@ -142,20 +195,25 @@ def requirement_missing(ctx: CheckContext) -> Iterator[Finding]:
                 "but you have X v`.",
     why="The package may fail at import or at run time against an API it does not expect.",
     repair="`install-missing-requirements` installs a version inside the range (pip resolves "
-           "the whole set); by hand: `python -m pip install 'X<range>'`.",
+           "the whole set); by hand: `python -m pip install 'X<range>'`. Not in an "
+           "externally-managed Python (PEP 668): there, when the OS installed both distributions, "
+           "the hint names the OS packages and the fix is the OS's (`apt upgrade`).",
 )
 @_saving
 def requirement_version(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("packages.requirement-version")
     for env in _runnable(ctx):
         for conflict in _checked(ctx, env).conflicts:
-            if conflict.problem == "version":
-                yield _unless_managed(ctx, env, spec.finding(
-                    subject_of(env),
-                    f"{conflict.package} {conflict.package_version} requires "
-                    f"{conflict.requirement}, but {conflict.dependency} {conflict.installed} "
-                    "is installed",
-                    _install_hint(ctx, env, conflict.requirement)))
+            if conflict.problem != "version":
+                continue
+            os_hint = _os_conflict(ctx, env, conflict)
+            yield _unless_managed(ctx, env, spec.finding(
+                subject_of(env),
+                f"{conflict.package} {conflict.package_version} requires "
+                f"{conflict.requirement}, but {conflict.dependency} {conflict.installed} "
+                "is installed",
+                os_hint or _install_hint(ctx, env, conflict.requirement),
+                severity=Severity.WARNING if os_hint else None))
 
 
 @health_check(
@@ -314,14 +372,14 @@ def editable_source_missing(ctx: CheckContext) -> Iterator[Finding]:
         installed = _installed(ctx, env)
         for dist in installed.distributions:
             source = dist.editable_location
-            if source is not None and not source.exists():
+            if source is not None and not foreign.exists(source):
                 yield spec.finding(subject_of(env),
                                    f"{_label(dist)} is installed editable from {source}, "
                                    "which no longer exists",
                                    f"restore {source} or run {_python(env, ctx.world.platform)}"
                                    f" -m pip uninstall {dist.name}")
         for link, target in _egg_links(installed):
-            if not target.exists():
+            if not foreign.exists(target):
                 yield spec.finding(subject_of(env),
                                    f"{link.name} points at {target}, which no longer exists",
                                    f"remove {link} (and its line in easy-install.pth)")
@@ -505,7 +563,7 @@ def _imported_modules(tree: ast.AST) -> list[str]:
 
 def _findable(name: str, roots: list[Path]) -> bool:
     for root in roots:
-        if (root / name).is_dir():
+        if foreign.is_dir(root / name):
             return True
         try:
             entries = os.listdir(root)
@@ -537,7 +595,7 @@ def pip_broken(ctx: CheckContext) -> Iterator[Finding]:
             continue
         package = pip.location / "pip"
         gone = [p for p in (package / "__init__.py", package / "_internal" / "__init__.py")
-                if not p.is_file()]
+                if not foreign.is_file(p)]
         if gone:
             yield spec.finding(subject_of(env),
                                f"{_label(pip)} is registered in {pip.path.name} but "

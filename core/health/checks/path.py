@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.discovery.resolve import prefix_of_executable, real
 from ainlp.core.health.checks._common import (
     bin_dir,
@@ -54,14 +56,19 @@ def duplicate_dir(ctx: CheckContext) -> Iterator[Finding]:
 
 
 @health_check(
-    "path.missing-dir", severity=Severity.INFO, topics=_PATH,
+    "path.missing-dir", severity=Severity.INFO, topics=_PATH, fix="clean-path",
     title="A PATH folder does not exist",
     explanation="A PATH entry names a folder that is not there (an uninstalled tool, a "
-                "deleted venv's bin folder).",
+                "deleted venv's bin folder). A warning when the folder was a Python's (an "
+                "upgraded pyenv version, a Homebrew Cellar folder, a venv or conda bin).",
     why="The shell searches it on every command for nothing; when it is an old venv's "
-        "bin folder, the shell is still set up for an environment that is gone.",
-    repair='No automatic repair: remove the entry from the shell rc file or profile that adds it '
-           '(or reinstall what used to live there).',
+        "bin folder, the shell is still set up for an environment that is gone, and when "
+        "it was a Python's, `python` now runs whatever comes next on PATH.",
+    repair="`clean-path` shows the lines for bash, zsh, fish and PowerShell that drop the entry "
+           "(and put the installed Python of the same minor first when the entry named a "
+           "version); with `ainlp fix --rc-file` it writes them into your shell's rc file in a "
+           "marked block (`# >>> ainlp >>>`) that `ainlp undo` removes. By hand: remove the "
+           "entry from the shell rc file or profile that adds it.",
 )
 def missing_dir(ctx: CheckContext) -> Iterator[Finding]:
     if not ctx.machine_wide:
@@ -69,10 +76,30 @@ def missing_dir(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("path.missing-dir")
     reported: set[str] = set()
     for entry in _raw_path_entries(ctx):
-        if entry and entry not in reported and os.path.isabs(entry) and not Path(entry).is_dir():
+        if (entry and entry not in reported and os.path.isabs(entry)
+                and not foreign.is_dir(Path(entry))):
             reported.add(entry)
-            yield spec.finding(entry, f"PATH names {entry}, which does not exist",
-                               "remove it from the shell rc file that adds it")
+            if _was_python(entry):
+                yield spec.finding(entry, f"PATH names {entry}, which does not exist: a Python "
+                                          "that was there is gone",
+                                   "ainlp fix --rc-file drops it in your shell's rc file (or "
+                                   "remove it from the rc file that adds it)",
+                                   severity=Severity.WARNING)
+            else:
+                yield spec.finding(entry, f"PATH names {entry}, which does not exist",
+                                   "remove it from the shell rc file that adds it")
+
+
+_PYTHON_FOLDER = re.compile(
+    r"(?i)python|pyenv|venv|virtualenvs|conda|mamba|pipx|^\d+\.\d+(?:\.\d+)?$")
+
+
+def _was_python(entry: str) -> bool:
+    """The dead folder was a Python's: the folder (or, for a bin folder, the two above it)
+    names one (pyenv versions/3.11.4, a Cellar python@3.11, a venv's or conda env's bin)."""
+    parts = [p for p in entry.replace("\\", "/").split("/") if p]
+    named = parts[-3:-1] if parts and parts[-1].lower() in ("bin", "scripts") else parts[-1:]
+    return any(_PYTHON_FOLDER.search(part) for part in named)
 
 
 @health_check(
@@ -107,7 +134,7 @@ def relative_dir(ctx: CheckContext) -> Iterator[Finding]:
 def _active_environment(ctx: CheckContext) -> tuple[str, Path] | None:
     for variable in ("VIRTUAL_ENV", "CONDA_PREFIX"):
         value = ctx.world.env.get(variable)
-        if value and Path(value).is_dir():
+        if value and foreign.is_dir(Path(value)):
             return variable, Path(value)
     return None
 
@@ -143,7 +170,7 @@ def shadowed_python(ctx: CheckContext) -> Iterator[Finding]:
             folder = _env_command_dir(prefix, variable, platform)
             label = f"the active environment {prefix} ({variable})"
             expected = next((folder / n for n in command_names(name, platform)
-                             if (folder / n).exists()), None)
+                             if foreign.exists(folder / n)), None)
         else:
             expected, label, folder = _pyenv_choice(ctx, name)
         if expected is None or same_dir(runs.parent, expected.parent):
@@ -199,7 +226,7 @@ def _interpreter_of_script(script: Path) -> Path | None:
 def _identity(executable: Path) -> Path:
     """One key per interpreter: a venv's folder, else the real file behind the links."""
     prefix = prefix_of_executable(executable)
-    if (prefix / "pyvenv.cfg").is_file():
+    if foreign.is_file(prefix / "pyvenv.cfg"):
         return real(prefix)
     return real(executable)
 
@@ -224,7 +251,7 @@ def pip_mismatch(ctx: CheckContext) -> Iterator[Finding]:
         if pip is None or python is None:
             continue
         bound = _interpreter_of_script(pip)
-        if bound is None or not bound.exists():
+        if bound is None or not foreign.exists(bound):
             continue
         if _identity(bound) != _identity(python):
             yield spec.finding(
@@ -242,7 +269,7 @@ def _pip_mismatch_hint(ctx: CheckContext, pip_name: str, python_name: str,
     found = list(commands_on_path(ctx.world, pip_name))  # found[0] is `pip`'s folder
     for folder, candidate in found[1:]:
         bound = _interpreter_of_script(candidate)
-        if bound is not None and bound.exists() and _identity(bound) == wanted:
+        if bound is not None and foreign.exists(bound) and _identity(bound) == wanted:
             return f"{hint}, or put {folder} before {found[0][0]} on PATH"
     return hint
 
@@ -280,7 +307,7 @@ def pyenv_not_installed(ctx: CheckContext) -> Iterator[Finding]:
 
 def _pyenv_has(root: Path, version: str) -> bool:
     versions = root / "versions"
-    if (versions / version).is_dir():
+    if foreign.is_dir(versions / version):
         return True
     try:
         return any(p.name.startswith(version + ".") for p in versions.iterdir())
@@ -292,7 +319,7 @@ def _nearest_version_file(ctx: CheckContext) -> Path | None:
     folder = ctx.world.cwd
     while True:
         candidate = folder / ".python-version"
-        if candidate.is_file():
+        if foreign.is_file(candidate):
             return candidate
         if folder.parent == folder:
             return None
@@ -365,7 +392,7 @@ def _store_alias_dir(ctx: CheckContext) -> tuple[int, Path] | None:
 def _is_alias_stub(path: Path) -> bool:
     """An App Execution Alias reads as an empty file (a reparse point with no content)."""
     try:
-        return path.is_file() and path.stat().st_size == 0
+        return foreign.is_file(path) and path.stat().st_size == 0
     except OSError:
         return False
 
@@ -394,11 +421,11 @@ def windows_store_alias(ctx: CheckContext) -> Iterator[Finding]:
         alias = folder / name
         if not _is_alias_stub(alias):
             continue
-        earlier = [d for d in ctx.world.path_dirs[:index] if (d / name).is_file()]
+        earlier = [d for d in ctx.world.path_dirs[:index] if foreign.is_file(d / name)]
         if earlier:
             continue
         later = [d for d in ctx.world.path_dirs[index + 1:]
-                 if (d / name).is_file() and not _is_alias_stub(d / name)]
+                 if foreign.is_file(d / name) and not _is_alias_stub(d / name)]
         packages = list(folder.glob("PythonSoftwareFoundation.Python.*"))
         if later:
             yield spec.finding(str(alias),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding, Severity
-from ainlp.core.health.registry import get_check, health_check
+from ainlp.core.health.registry import CheckSpec, get_check, health_check
 
 _STATE = ("state",)
 # a cache bigger than this is only checked for its first and last byte: the check must stay
@@ -83,39 +83,54 @@ def _cannot_create_in(folder: Path) -> str | None:
     return None
 
 
-def _json_damaged(path: Path, size: int) -> bool:
-    if size > _PARSE_LIMIT:
-        with path.open("rb") as handle:
-            head = handle.read(64).lstrip()
-            handle.seek(-64, os.SEEK_END)
-            tail = handle.read().rstrip()
-        return not (head.startswith(b"{") and tail.endswith(b"}"))
-    import json
+def _json_damaged(path: Path, valid: Callable[[object], bool], limit: int,
+                  format: int) -> str | None:
+    """Why the loader would ignore `path` (ainlp.core.ownfiles' rules: a regular file within
+    its cap, strict JSON, the loader's schema); None when it is fine or absent. A file of
+    another format (an older AINLP's) is replaced quietly, not damaged."""
+    from ainlp.core.ownfiles import BadOwnFile, check_regular, problem
 
     try:
-        return not isinstance(json.loads(path.read_bytes()), dict)
-    except ValueError:  # UnicodeDecodeError and JSONDecodeError both are
-        return True
+        st = check_regular(str(path), limit)
+    except BadOwnFile as bad:
+        return bad.reason
+    if st is None:
+        return None
+    if st.st_size > _PARSE_LIMIT:
+        return _ends_damaged(path)
+    return problem(str(path), limit, lambda v: isinstance(v, dict) and (
+        v.get("format") != format or valid(v)))
 
 
-def _marshal_damaged(path: Path, size: int) -> bool:
-    if size > _PARSE_LIMIT:
-        return False
-    import marshal
-
+def _ends_damaged(path: Path) -> str | None:
     try:
-        return not isinstance(marshal.loads(path.read_bytes()), dict)
-    except (ValueError, EOFError, TypeError):
-        return True
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        return f"cannot be opened: {exc.strerror}"
+    with os.fdopen(fd, "rb") as handle:
+        head = handle.read(64).lstrip()
+        handle.seek(-64, os.SEEK_END)
+        tail = handle.read().rstrip()
+    if head.startswith(b"{") and tail.endswith(b"}"):
+        return None
+    return "is not strict JSON"
 
 
-def _state_files() -> tuple[tuple[str, Callable[[Path, int], bool]], ...]:
-    from ainlp.core.discovery.cache import CACHE_FILE as DISCOVERY_CACHE
-    from ainlp.core.discovery.snapshot import SNAPSHOT_FILE
-    from ainlp.core.packages.cache import CACHE_FILE as PACKAGES_CACHE
+def _state_files() -> tuple[tuple[str, Callable[[Path], str | None]], ...]:
+    from ainlp.core.discovery import cache as discovery_cache
+    from ainlp.core.discovery import snapshot
+    from ainlp.core.ownfiles import DISCOVERY_CACHE_MAX, PACKAGES_CACHE_MAX, SNAPSHOT_MAX
+    from ainlp.core.packages import cache as packages_cache
 
-    return ((DISCOVERY_CACHE, _json_damaged), (PACKAGES_CACHE, _json_damaged),
-            (SNAPSHOT_FILE, _marshal_damaged))
+    return (
+        (discovery_cache.CACHE_FILE, lambda p: _json_damaged(
+            p, discovery_cache.valid, DISCOVERY_CACHE_MAX, discovery_cache._FORMAT)),
+        (packages_cache.CACHE_FILE, lambda p: _json_damaged(
+            p, packages_cache.valid, PACKAGES_CACHE_MAX, packages_cache._FORMAT)),
+        (snapshot.SNAPSHOT_FILE, lambda p: _json_damaged(
+            p, snapshot.valid, SNAPSHOT_MAX, snapshot._FORMAT)),
+    )
 
 
 @health_check(
@@ -123,7 +138,9 @@ def _state_files() -> tuple[tuple[str, Callable[[Path, int], bool]], ...]:
     title="A cache file of AINLP cannot be read",
     explanation="A cache in the state folder (discovery-cache.json, packages-cache.json, "
                 "inventory-snapshot.json) is not in the format AINLP writes: cut short by a "
-                "full disk or a crash, or overwritten by something else.",
+                "full disk or a crash, or overwritten by something else (a device, a FIFO, "
+                "a file over the size AINLP reads, JSON of another shape); or an old pickled "
+                "grammar cache (cache/grammar-lark-*.cache), which AINLP no longer loads.",
     why="AINLP ignores the file, so that run is as slow as the first one; it writes a new "
         "file afterwards, so the note goes away by itself unless the folder cannot be written.",
     repair="No repair needed: the file is rebuilt on the next run (delete it if the note "
@@ -134,14 +151,31 @@ def damaged(ctx: CheckContext) -> Iterator[Finding]:
         return
     spec = get_check("state.damaged")
     state = ctx.world.state_dir
-    for name, is_damaged in _state_files():
+    for name, why in _state_files():
         path = state / name
         try:
-            size = path.stat().st_size
-            if not path.is_file() or not is_damaged(path, size):
-                continue
-        except OSError:
-            continue  # absent or unreadable: nothing was ignored that could be read
-        yield spec.finding(str(path), f"{path} cannot be read: the file was ignored and will "
-                                      "be rebuilt",
+            reason = why(path)
+        except (OSError, ValueError):
+            continue  # unreadable: nothing was ignored that could be read
+        if reason is None:
+            continue
+        yield spec.finding(str(path), f"{path} cannot be read ({reason}): the file was "
+                                      "ignored and will be rebuilt",
                            f"nothing to do; delete {path} if this note stays")
+    yield from _old_grammar_caches(state, spec)
+
+
+def _old_grammar_caches(state: Path, spec: CheckSpec) -> Iterator[Finding]:
+    """Lark's pickled parse tables, which AINLP loaded before issue 12 and never opens now: a
+    pickle in a writable folder can run code in whatever loads it."""
+    folder = state / "cache"
+    try:
+        names = sorted(n for n in os.listdir(folder)
+                       if n.startswith("grammar-lark-") and n.endswith(".cache"))
+    except (OSError, ValueError):
+        return
+    for name in names:
+        path = folder / name
+        yield spec.finding(str(path), f"{path} is a pickled grammar cache that AINLP no "
+                                      "longer loads (a pickle can run code): it is ignored",
+                           f"delete {path}")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
+from ainlp.core import foreign
 from ainlp.core.discovery import static
 from ainlp.core.discovery.records import EnvRecord
 from ainlp.core.discovery.resolve import real
@@ -25,7 +27,9 @@ _REBUILD_HINT = "ainlp fix {prefix} rebuilds it with an installed Python and its
 
 
 def _venvs(ctx: CheckContext) -> Iterator[EnvRecord]:
-    return (env for env in ctx.environments if is_venv_record(env))
+    found = ctx.memo(("venv-records",),  # one stat per environment per run, not per check
+                     lambda: tuple(env for env in ctx.environments if is_venv_record(env)))
+    return iter(found)
 
 
 @health_check(
@@ -37,15 +41,43 @@ def _venvs(ctx: CheckContext) -> Iterator[EnvRecord]:
         "nothing in the venv can run.",
     repair="`rebuild` records the venv's packages, recreates it with an installed Python of "
            "the same minor version (the newest one otherwise) and reinstalls the packages; "
-           "the old folder is kept as a snapshot until the rebuild verifies.",
+           "the old folder is kept as a snapshot until the rebuild verifies. When the base was "
+           "a versioned install that moved or was upgraded within its minor (pyenv 3.11.4 to "
+           "3.11.7, a Homebrew Cellar folder) and a Python of that minor is installed, "
+           "`rebase` instead points pyvenv.cfg and the venv's links at it, keeping the "
+           "packages.",
 )
 def base_missing(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("venv.base-missing")
     for env in _venvs(ctx):
         home = venv_facts(ctx, env).home
-        if home is not None and home.is_absolute() and not home.is_dir():
-            yield spec.finding(str(env.prefix), f"its base interpreter folder {home} is gone",
-                               _REBUILD_HINT.format(prefix=env.prefix))
+        if home is not None and home.is_absolute() and not foreign.is_dir(home):
+            found = spec.finding(str(env.prefix), f"its base interpreter folder {home} is gone",
+                                 _REBUILD_HINT.format(prefix=env.prefix))
+            target = _rebase_target(ctx, env, home)
+            if target is not None:
+                found = replace(found, fix="rebase",
+                                hint=f"ainlp fix {env.prefix} points it at {target}, "
+                                     "the installed Python of its minor version")
+            yield found
+
+
+_VERSIONED = re.compile(r"(?:^|[/\\@-])(?:python)?\d+\.\d+(?:\.\d+)?(?:$|[/\\])")
+
+
+def _rebase_target(ctx: CheckContext, env: EnvRecord, home: Path) -> Path | None:
+    """The interpreter `rebase` would point the venv at: its old base was a versioned install
+    (a folder naming its version, as pyenv, Homebrew and python.org use) and an installed
+    Python of the same minor exists."""
+    from ainlp.core.envsnap import choose_interpreter
+
+    if _VERSIONED.search(str(home)) is None:
+        return None
+    version = static.version_from_pyvenv_cfg(venv_facts(ctx, env).cfg or {})
+    if version is None or minor_of(version) is None:
+        return None
+    chosen, _ = choose_interpreter(ctx.inventory, version)
+    return chosen.executable if chosen is not None else None
 
 
 @health_check(
@@ -63,6 +95,12 @@ def cfg_invalid(ctx: CheckContext) -> Iterator[Finding]:
     for env in _venvs(ctx):
         cfg = venv_facts(ctx, env).cfg
         cfg_path = env.prefix / "pyvenv.cfg"
+        told = [p.message for p in env.problems if p.id == "venv.cfg-invalid"]
+        if told:  # discovery saw why (a FIFO, a NUL in home, home inside the venv...)
+            for message in told:
+                yield spec.finding(str(env.prefix), message,
+                                   _REBUILD_HINT.format(prefix=env.prefix))
+            continue
         if not cfg:
             problem = "has no `key = value` lines"
         elif "home" not in cfg:
@@ -79,7 +117,7 @@ def _base_minor(ctx: CheckContext, env: EnvRecord, home: Path) -> tuple[str | No
     """The minor version the venv's base interpreter is now, and that interpreter."""
     exe = env.executable
     candidates: list[Path] = []
-    if exe is not None and exe.is_symlink() and exe.exists():
+    if exe is not None and foreign.is_symlink(exe) and foreign.exists(exe):
         candidates.append(real(exe))
     cfg = venv_facts(ctx, env).cfg or {}
     if cfg.get("executable"):
@@ -87,7 +125,7 @@ def _base_minor(ctx: CheckContext, env: EnvRecord, home: Path) -> tuple[str | No
     if exe is not None:
         candidates.append(home / exe.name)
     candidates += static.python_executables(home)
-    base = next((c for c in candidates if c.exists() and real(c).parent == real(home)), None)
+    base = next((c for c in candidates if foreign.exists(c) and real(c).parent == real(home)), None)
     if base is None:
         return None, None
     resolved = real(base)
@@ -119,7 +157,7 @@ def base_upgraded(ctx: CheckContext) -> Iterator[Finding]:
         facts = venv_facts(ctx, env)
         home = facts.home
         made_with = minor_of(static.version_from_pyvenv_cfg(facts.cfg or {}))
-        if home is None or made_with is None or not home.is_dir():
+        if home is None or made_with is None or not foreign.is_dir(home):
             continue
         now, base = _base_minor(ctx, env, home)
         if now is not None and now != made_with:
@@ -160,7 +198,7 @@ def fragile_base(ctx: CheckContext) -> Iterator[Finding]:
             continue
         reason = _fragile_reason(ctx, home)
         target = None
-        if reason is None and env.executable is not None and env.executable.is_symlink():
+        if reason is None and env.executable is not None and foreign.is_symlink(env.executable):
             import os
 
             target = Path(os.readlink(env.executable))
@@ -207,7 +245,7 @@ def dangling_shebang(ctx: CheckContext) -> Iterator[Finding]:
         if facts.moved_from() is not None:
             continue  # venv.moved says it, with the cause
         broken = [s for s in facts.scripts if s.shebang.interpreter.startswith("/")
-                  and not Path(s.shebang.interpreter).exists()]
+                  and not foreign.exists(Path(s.shebang.interpreter))]
         if broken:
             names = ", ".join(s.path.name for s in broken[:5])
             yield spec.finding(str(env.prefix),
@@ -235,7 +273,8 @@ def bad_shebang(ctx: CheckContext) -> Iterator[Finding]:
         for script in facts.scripts:
             interpreter = script.shebang.interpreter
             relative = interpreter.endswith("/env") or not interpreter.startswith("/")
-            outside = Path(interpreter).exists() and not _in_venv(Path(interpreter), env.prefix)
+            outside = (foreign.exists(Path(interpreter))
+                       and not _in_venv(Path(interpreter), env.prefix))
             if relative or outside:
                 bad.append(script)
         if bad:
@@ -264,13 +303,13 @@ def _site_packages(prefix: Path, platform: str) -> list[Path]:
 
 def _has_pip_module(prefix: Path, platform: str) -> bool:
     sites = _site_packages(prefix, platform)
-    return any((site / "pip" / "__init__.py").is_file() for site in sites)
+    return any(foreign.is_file(site / "pip" / "__init__.py") for site in sites)
 
 
 def _pip_scripts(prefix: Path, platform: str) -> list[Path]:
     folder = bin_dir(prefix, platform)
     names = ("pip.exe", "pip3.exe") if platform == "win32" else ("pip", "pip3")
-    return [folder / n for n in names if (folder / n).exists()]
+    return [folder / n for n in names if foreign.exists(folder / n)]
 
 
 @health_check(
@@ -299,14 +338,18 @@ def pip_missing(ctx: CheckContext) -> Iterator[Finding]:
 
 @health_check(
     "venv.pip-unrunnable", severity=Severity.WARNING, topics=("venv", "pip"),
+    fix="install-pip",
     title="The venv's pip command cannot run",
     explanation="bin/pip exists but the pip package is missing from site-packages (or its "
                 "files are incomplete), so the command dies with ModuleNotFoundError. Not "
                 "reported for a venv whose python cannot start.",
     why="`pip install` in this venv fails, and people then fall back to a pip of another "
         "Python that installs in the wrong place.",
-    repair="No automatic repair: reinstall pip with the venv's `python -m ensurepip --upgrade` "
-           '(or `uv pip install --python VENV/bin/python --reinstall pip`).',
+    repair="`install-pip` installs pip into the venv offline (`uv pip install --python "
+           "VENV/bin/python pip` from a wheel folder you name in UV_FIND_LINKS or "
+           "PIP_FIND_LINKS, else from the wheel ensurepip bundles with the base Python) and "
+           "checks that `python -m pip --version` runs; by hand: the venv's `python -m "
+           "ensurepip --upgrade`.",
 )
 def pip_unrunnable(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("venv.pip-unrunnable")
@@ -318,8 +361,9 @@ def pip_unrunnable(ctx: CheckContext) -> Iterator[Finding]:
         if scripts and not _has_pip_module(env.prefix, platform):
             yield spec.finding(str(env.prefix),
                                f"{scripts[0]} exists but the pip package is not installed",
+                               f"ainlp fix {env.prefix} installs it offline (or: "
                                f"{bin_dir(env.prefix, platform) / 'python'} -m ensurepip "
-                               "--upgrade reinstalls it")
+                               "--upgrade)")
 
 
 def _foreign_entries(site: Path) -> list[Path]:
@@ -347,20 +391,20 @@ def not_writable(ctx: CheckContext) -> Iterator[Finding]:
     spec = get_check("env.not-writable")
     platform = ctx.world.platform
     for env in ctx.environments:
-        if not (is_venv_record(env) or (env.prefix / "conda-meta").is_dir()):
+        if not (is_venv_record(env) or foreign.is_dir(env.prefix / "conda-meta")):
             continue
         for site in _site_packages(env.prefix, platform):
-            if not site.is_dir():
+            if not foreign.is_dir(site):
                 continue
             if not os.access(site, os.W_OK):
                 yield spec.finding(str(env.prefix), f"{site} is not writable by you",
                                    f"ainlp fix {env.prefix} (or chown -R $USER {env.prefix})")
                 break
-            foreign = _foreign_entries(site)
-            if foreign:
-                names = ", ".join(p.name for p in foreign[:3])
+            others = _foreign_entries(site)
+            if others:
+                names = ", ".join(p.name for p in others[:3])
                 yield spec.finding(str(env.prefix),
-                                   f"{len(foreign)} entries of {site} belong to another user "
+                                   f"{len(others)} entries of {site} belong to another user "
                                    f"({names})",
                                    f"ainlp fix {env.prefix} (or chown -R $USER {env.prefix})")
                 break

@@ -44,6 +44,9 @@ _MODULES = {
     "cleanup": "forget",
     "replace-active": "active",
     "resume-change": "resume",
+    "rebase": "rebase",
+    "install-pip": "pip",
+    "clean-path": "path",
 }
 
 

@@ -1,6 +1,11 @@
 """rebuild: a broken environment recreated at the same place with an installed Python of
 the same minor, holding the same distributions, installed offline from wheels made of its
-own files (and known wheel folders). The old folder stays in the trash until verified."""
+own files (and known wheel folders). The old folder stays in the trash until verified.
+
+Each kind its own way (`kinds`): venv, virtualenv, poetry, pdm, hatch and uv-tool
+environments as above; pipx venvs too, keeping pipx_metadata.json (main and injected
+packages named in the plan); conda environments through conda when it is installed, else
+the plan says what a person runs."""
 
 from __future__ import annotations
 
@@ -15,6 +20,17 @@ from ainlp.core.errors import AinlpError
 from ainlp.core.health.findings import Finding
 from ainlp.core.recovery.model import FindingRef, RepairStep
 from ainlp.core.recovery.strategies._common import blocked, proven_environment, venv_layout
+from ainlp.core.recovery.strategies.kinds import (
+    PIPX_METADATA,
+    conda_act,
+    conda_check,
+    conda_plan,
+    keep_pipx_metadata,
+    pipx_app,
+    pipx_check,
+    pipx_notes,
+    restore_pipx_metadata,
+)
 
 if TYPE_CHECKING:
     from ainlp.core.discovery.records import EnvRecord
@@ -39,9 +55,7 @@ class Rebuild:
         prefix = record.prefix
         kind = proven_environment(prefix)
         if kind == "conda":
-            return blocked(NAME, subject, findings, step_id, does,
-                           "a conda environment is rebuilt by conda: `conda create -n NEW "
-                           "--clone` or `conda install python` in it")
+            return conda_plan(rc, record, subject, findings, step_id, NAME)
         if kind is None and not venv_layout(prefix):
             return blocked(NAME, subject, findings, step_id, does,
                            "not a virtual environment (a bare interpreter is reinstalled "
@@ -69,13 +83,24 @@ class Rebuild:
             lists={"expected": names, "left_out": sorted(left_out)})
         step.notes.extend(f"{name} cannot be rebuilt: {why}" for name, why in
                           sorted(left_out.items()))
+        app = pipx_app(prefix)
+        if app is not None:
+            notes, why_not = pipx_notes(app, sorted(left_out))
+            if why_not is not None:
+                return blocked(NAME, subject, findings, step_id, does, why_not)
+            step.params["pipx"] = "1"
+            step.does += f"; pipx's main package {app.main} and {PIPX_METADATA} kept"
+            step.notes.extend(notes)
         return step
 
     def act(self, rc: RepairContext, step: RepairStep, tx: Transaction) -> list[str]:
         from ainlp.core.discovery.resolve import classify
         from ainlp.core.envsnap import build_wheelhouse, recreate
 
+        if step.params.get("kind") == "conda":
+            return conda_act(rc, step, tx)
         prefix = Path(step.subject)
+        metadata = keep_pipx_metadata(prefix) if step.params.get("pipx") else None
         record = rc.record(step.subject) or classify(prefix, "fix",
                                                      platform=rc.world.platform)
         snap = _snapshot(rc, record)
@@ -95,6 +120,7 @@ class Rebuild:
             shutil.rmtree(wheels, ignore_errors=True)
         messages = [f"rebuilt {prefix} with {done.python} ({done.tool}): "
                     f"{len(done.installed)} distribution(s)"]
+        messages.extend(restore_pipx_metadata(prefix, metadata))
         messages.extend(f"left out {name}: it could not be rebuilt" for name in sorted(left_out))
         messages.extend(f"left out {s.name}: {s.reason}" for s in done.skipped)
         return messages
@@ -103,6 +129,8 @@ class Rebuild:
         from ainlp.core.discovery.resolve import classify
         from ainlp.core.envsnap import own_distributions
 
+        if step.params.get("kind") == "conda":
+            return conda_check(rc, step)
         prefix = Path(step.subject)
         if not (prefix / "pyvenv.cfg").is_file():
             return f"{prefix} was not recreated"
@@ -111,6 +139,8 @@ class Rebuild:
         missing = [n for n in step.lists.get("expected", []) if n not in have]
         if missing:
             return f"{prefix} lacks {', '.join(missing)} after the rebuild"
+        if step.params.get("pipx"):
+            return pipx_check(prefix, have, data_expected=True)
         return None
 
 

@@ -88,7 +88,7 @@ def _entry(rc: RepairContext, number: int | None) -> JournalEntry | None:
 
 def _read(rc: RepairContext, entry: JournalEntry) -> tuple[RepairStep, Path]:
     try:
-        doc = json.loads(entry.plan)
+        doc = json.loads(entry.plan, parse_constant=int)
     except ValueError as exc:
         raise JournalUnreadable("its journal plan is not JSON") from exc
     step = doc.get("step") if isinstance(doc, dict) else None
