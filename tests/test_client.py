@@ -19,39 +19,11 @@ from conftest import ainlp_command, make_venv, write
 
 import ainlp
 from ainlp import api
-from ainlp.commands.serve import methods
-
-# `ainlp serve` answers `initialize` once ainlp/commands/serve.py registers it (issue 14); until
-# then the stand-in starts the same service with that one method added from the api.
-SERVES_INITIALIZE = "initialize" in methods()
-WITH_INITIALIZE = """\
-import sys
-import ainlp.commands.serve as serve
-from ainlp import api
-from ainlp.rpc import Method
-
-_methods = serve.methods
-
-
-def methods():
-    found = _methods()
-    found.setdefault("initialize", Method(serve.NoParams, lambda s, p, c: api.server_info()))
-    return found
-
-
-serve.methods = methods
-from ainlp.cli import main
-
-sys.exit(main(["serve"]))
-"""
 
 
 def server_argv(tmp_path: Path) -> list[str]:
     """What stands in for `ssh host ainlp serve`."""
-    if SERVES_INITIALIZE:
-        return ["sh", "-c", f"exec {ainlp_command()} serve"]
-    script = write(tmp_path / "serve_with_initialize.py", WITH_INITIALIZE)
-    return ["sh", "-c", f"exec {sys.executable} {script}"]
+    return ["sh", "-c", f"exec {ainlp_command()} serve"]
 
 
 def machine(tmp_path: Path, *, slow: bool = False) -> tuple[dict[str, str], Path]:
@@ -198,8 +170,6 @@ def test_over_a_real_sshd_on_localhost(tmp_path: Path) -> None:
                 "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
                 "-o", f"UserKnownHostsFile={tmp_path / 'known_hosts'}", "127.0.0.1",
                 f"cd {home} && env {remote_command} {ainlp_command()} serve"]
-        if not SERVES_INITIALIZE:
-            pytest.skip("ainlp serve does not answer initialize yet")
         local = api.find(refresh=True, world=World(root=Path("/"), home=home, env=env,
                                                     cwd=home))
         with api.connect(argv) as remote:

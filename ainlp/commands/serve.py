@@ -156,6 +156,7 @@ def methods() -> dict[str, Method]:
         "restore": Method(RestoreParams, _restore, _always),
         "export": Method(PathParams, _export, _always),
         "import": Method(PathParams, _import, _always),
+        "initialize": Method(NoParams, _initialize),
         "cancel": Method(CancelParams, _cancel),
         "shutdown": Method(NoParams, _shutdown),
     }
@@ -248,6 +249,11 @@ def _export(service: Service, params: PathParams, call: Call) -> JSONObject:
 
 def _import(service: Service, params: PathParams, call: Call) -> JSONObject:
     return _action(call, "import_environments", assume_yes=True, path=params.path).data
+
+
+def _initialize(service: Service, params: NoParams, call: Call) -> JSONObject:
+    """A client's first request (cli.md): this server's version and protocol version."""
+    return api.server_info()
 
 
 def _cancel(service: Service, params: CancelParams, call: Call) -> dict[str, bool]:
