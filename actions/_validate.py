@@ -68,13 +68,7 @@ def validate_arguments(spec: ActionSpec, arguments: Mapping[str, object]) -> dic
                 f"{spec.name}() takes no argument {where!r}", hint=f"its arguments: {known}"
             ) from exc
         raise BadInput(
-            f"{spec.name}(): argument {where!r}: {first['msg']}", hint=_describe(spec)
+            f"{spec.name}(): argument {where!r}: {first['msg']}", hint=spec.signature
         ) from exc
     return model.model_dump()
 
-
-def _describe(spec: ActionSpec) -> str:
-    parts = [
-        f"{p.name}: {p.type.__name__}" + ("" if p.required else " (optional)") for p in spec.params
-    ]
-    return f"{spec.name}({', '.join(parts)})"

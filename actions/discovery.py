@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from ainlp.actions.registry import ActionContext, Param, action
@@ -10,6 +9,7 @@ from ainlp.actions.result import Result
 from ainlp.core.discovery import discover
 from ainlp.core.discovery.records import EnvKind
 from ainlp.core.errors import BadInput
+from ainlp.core.versions import PyVersion
 
 _KIND_ALIASES = {
     "uv": ("uv-tool", "uv-python"),
@@ -29,24 +29,20 @@ def kinds_for(kind: str) -> tuple[str, ...]:
     return wanted
 
 
-_VERSION_QUERY = re.compile(r"^(?:python|py)?\s*(\d+(?:\.\d+){0,2}(?:(?:a|b|rc)\d+|-dev|t)?)$",
-                            re.IGNORECASE)
-
-
 def version_query(text: str) -> str:
     """"3.12", "python3.12", "py 3.12" -> "3.12"; anything else is bad input."""
-    match = _VERSION_QUERY.match(text.strip())
-    if not match:
+    wanted = PyVersion.query(text)
+    if wanted is None:
         raise BadInput(f"{text[:40]!r} is not a Python version",
                        hint="give a version such as 3.12, 3.11.7 or 3")
-    return match.group(1)
+    return wanted.text
 
 
 def version_matches(version: str | None, wanted: str) -> bool:
     """ "3.12" matches 3.12.x; "3" matches every 3.x; "3.12.1" matches only itself."""
     if version is None:
         return False
-    return version == wanted or version.startswith(wanted + ".") or version.startswith(wanted + "-")
+    return PyVersion.parse(version).matches(PyVersion.parse(wanted))
 
 
 @action(

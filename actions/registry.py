@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ainlp.actions.result import Result
 from ainlp.core.errors import BadInput, NotAvailable
 from ainlp.core.jsondoc import JSONObject
+from ainlp.core.suggest import suggest
 from ainlp.core.world import World
 
 if TYPE_CHECKING:
@@ -97,6 +98,13 @@ class ActionSpec:
     def available(self) -> bool:
         return self.unavailable is None
 
+    @property
+    def signature(self) -> str:
+        """How to call it: "name(param: type, other: type (optional))"."""
+        parts = [f"{p.name}: {p.type.__name__}" + ("" if p.required else " (optional)")
+                 for p in self.params]
+        return f"{self.name}({', '.join(parts)})"
+
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 
@@ -162,9 +170,7 @@ def get_action(name: str, *, module: str | None = None) -> ActionSpec:
             return _REGISTRY[name]
     found = find_action(name)
     if found is None:
-        from difflib import get_close_matches
-
-        close = get_close_matches(name.lower(), list(registry()), n=1)
+        close = suggest(name, registry())
         hint = f"did you mean {close[0]}?" if close else "ainlp help lists the actions"
         raise BadInput(f"unknown action {name!r}", hint=hint)
     return found

@@ -13,6 +13,10 @@ process, and the rows below say what that costs.
 Issue 12 (row 5): the worst case of a fuzz corpus of 100 KB brace floods and unterminated
 clauses (`flood_corpus`, seeded), parsed warm by parse_script, match_phrase and parse_text;
 target under 50 ms for 100 KB.
+
+Issue 15 (the first table): accuracy on tests/corpus/people.yaml, written blind to the matcher,
+split once by tests/test_phrase_generalisation.py's rule (sha256 of the text, first byte < 115:
+test); for the matcher in use and with the frame scorer (phrases.USE_FRAMES) switched on.
 """
 
 from __future__ import annotations
@@ -53,6 +57,33 @@ def phrases() -> list[str]:
         if path.is_file():
             texts += [case["text"] for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
     return texts or FALLBACK_PHRASES
+
+
+def accuracy_rows() -> list[tuple[str, str, int, float, float, int, int]]:
+    """(matcher, split, phrases, intent %, slots %, OOD acted, OOD phrases) for people.yaml."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "people_split", ROOT / "tests" / "test_phrase_generalisation.py")
+    corpus = ROOT / "tests" / "corpus" / "people.yaml"
+    if spec is None or spec.loader is None or not corpus.is_file():
+        return []
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    from ainlp.language import phrases as matcher
+
+    rows = []
+    for label, frames in (("templates (in use)", False), ("templates + frames", True)):
+        matcher.USE_FRAMES = frames
+        try:
+            for split in ("dev", "test"):
+                cases = module.people(split)
+                intent, slots, acted = module.score(cases)
+                ood = sum(1 for case in cases if case["intent"] == "unknown")
+                rows.append((label, split, len(cases), intent, slots, len(acted), ood))
+        finally:
+            matcher.USE_FRAMES = False
+    return rows
 
 
 def script_of_50_lines() -> str:
@@ -243,6 +274,15 @@ def main() -> int:
     if "AINLP_HOME" not in os.environ:  # Lark's cache for this process: not the user's folder
         os.environ["AINLP_HOME"] = tempfile.mkdtemp(prefix="ainlp-bench-home-")
 
+    accuracy = accuracy_rows()
+    if accuracy:
+        print("tests/corpus/people.yaml (written blind to the matcher)")
+        print(f"{'matcher':<20}  {'split':<5}  {'phrases':>7}  {'intent %':>8}  {'slots %':>7}"
+              f"  OOD wrongly acted")
+        for label, split, count, intent, slots, acted, ood in accuracy:
+            print(f"{label:<20}  {split:<5}  {count:>7}  {intent:>8.1f}  {slots:>7.1f}"
+                  f"  {acted} of {ood}")
+        print()
     texts = phrases()
     phrase_median, phrase_worst, per_second = warm_phrase_speed(texts, args.rounds)
     script_ms = warm_script_speed(script_of_50_lines(), 200)

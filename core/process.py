@@ -15,10 +15,11 @@
   is reparented to the helper, which kills and reaps them all once the program ends or when we
   stop it. The subreaper flag covers the whole process that sets it, which is why it lives in
   the helper and never in a long-lived host (the service, a test runner). The helper then
-  exits, and its process group is killed as well. Elsewhere (macOS, BSD, Windows) the program
+  exits, and its process group is killed as well. Elsewhere (macOS, BSD) the program
   gets its own session and that process group is killed when the call ends; a descendant that
   starts its own session there can outlive us: that is the best those systems allow without
-  privileges.
+  privileges. On Windows (no process groups to signal, no SIGKILL) the program starts in a new
+  process group and `taskkill /T /F` ends it with its descendants at timeout.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -152,6 +153,7 @@ def run_process(
     if helper:
         status_r, status_w = os.pipe()
         command = (sys.executable, "-I", "-S", "-c", _HELPER, str(status_w), *args)
+    windows = os.name == "nt"
     try:
         proc = subprocess.Popen(
             command,
@@ -160,8 +162,11 @@ def run_process(
             stderr=subprocess.PIPE,
             env=dict(env) if env is not None else None,
             cwd=cwd,
-            start_new_session=True,
             pass_fds=(status_w,) if helper else (),
+            # a group of its own to end: a session on POSIX, a process group on Windows
+            # (where start_new_session does nothing)
+            start_new_session=not windows,
+            creationflags=_CREATE_NEW_PROCESS_GROUP if windows else 0,
         )
     except OSError as exc:
         if helper:
@@ -171,7 +176,7 @@ def run_process(
         if helper and status_w >= 0:
             with contextlib.suppress(OSError):
                 os.close(status_w)
-    if os.name == "nt":
+    if windows:
         return _run_windows(proc, args, timeout)
     try:
         out, err, status, timed_out, capped = _collect(proc, status_r, timeout, cap)
@@ -196,20 +201,42 @@ def run_process(
 def _run_windows(proc: subprocess.Popen[bytes], args: tuple[str, ...], timeout: float
                  ) -> Completed:
     """Windows: pipes cannot be polled with select, so communicate() reads them (output is not
-    capped there) and only the program itself is killed at timeout: the best without a job
-    object."""
+    capped there); at timeout the program and its descendants are ended (`_end_windows_tree`)."""
     import subprocess
 
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        _end_windows_tree(proc.pid, proc.kill)
         try:
             out, err = proc.communicate(timeout=_DRAIN_AFTER_KILL)
         except subprocess.TimeoutExpired:
             out, err = b"", b""
         return Completed(args, None, _text(out), _text(err), timed_out=True)
     return Completed(args, proc.returncode, _text(out), _text(err))
+
+
+# subprocess.CREATE_NEW_PROCESS_GROUP, which exists only on Windows
+_CREATE_NEW_PROCESS_GROUP = 0x00000200
+
+
+def _end_windows_tree(pid: int, kill: Callable[[], None],
+                      run: Callable[[list[str]], object] | None = None) -> None:
+    """End a Windows program and everything it started: `taskkill /T /F` walks the tree (the
+    program's own kill() would leave its children running); then kill() in case taskkill is
+    missing or failed. No os.killpg or SIGKILL there."""
+    (run or _taskkill)(["taskkill", "/T", "/F", "/PID", str(pid)])
+    with contextlib.suppress(OSError):
+        kill()
+
+
+def _taskkill(argv: list[str]) -> None:
+    import subprocess
+
+    # not run_process: a taskkill that hangs must not start another taskkill
+    with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+        subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=5.0, check=False)
 
 
 def _use_helper() -> bool:

@@ -12,6 +12,33 @@ from pathlib import Path
 from ainlp.core.paths import home_for, state_dir_for
 from ainlp.core.process import Runner, run_process
 
+_SYSTEMS = {"linux": "Linux", "darwin": "Darwin", "win32": "Windows", "cygwin": "CYGWIN_NT",
+            "freebsd": "FreeBSD"}
+
+
+@dataclass(frozen=True)
+class MachineFacts:
+    """platform.system(), machine(), release() and version() of a machine."""
+
+    system: str  # "Linux", "Windows", "Darwin"
+    machine: str  # "x86_64", "AMD64", "arm64"; "" when not known
+    release: str
+    version: str
+
+    @classmethod
+    def of_host(cls) -> MachineFacts:
+        import platform  # the machine AINLP runs on
+
+        return cls(platform.system(), platform.machine(), platform.release(),
+                   platform.version())
+
+    @classmethod
+    def of_platform(cls, name: str) -> MachineFacts:
+        """What a sys.platform value alone tells (another OS than the host's)."""
+        system = _SYSTEMS.get(name) or next(
+            (s for key, s in _SYSTEMS.items() if name.startswith(key)), name)
+        return cls(system, "", "", "")
+
 
 @dataclass(frozen=True)
 class World:
@@ -30,6 +57,7 @@ class World:
     platform: str = sys.platform
     probe_timeout: float = 2.0
     state_dir_override: Path | None = field(default=None)
+    machine_facts: MachineFacts | None = None  # None: see `machine`
 
     @classmethod
     def current(cls) -> World:
@@ -52,9 +80,27 @@ class World:
         return path if path.is_absolute() else self.cwd / path
 
     @property
+    def pathsep(self) -> str:
+        """What separates the folders of PATH, PYTHONPATH and the like on this world's OS."""
+        return ";" if self.platform == "win32" else ":"
+
+    def split_paths(self, value: str) -> list[str]:
+        """A PATH-like variable's entries, empty ones dropped, split the way its OS does."""
+        return [part for part in value.split(self.pathsep) if part]
+
+    @property
     def path_dirs(self) -> list[Path]:
-        sep = ";" if self.platform == "win32" else ":"
-        return [Path(part) for part in self.env.get("PATH", "").split(sep) if part]
+        return [Path(part) for part in self.split_paths(self.env.get("PATH", ""))]
+
+    @property
+    def machine(self) -> MachineFacts:
+        """The OS and hardware PEP 508 markers ask about: those given, else the host's when
+        this world is the host's OS, else only what the platform name tells."""
+        if self.machine_facts is not None:
+            return self.machine_facts
+        if self.platform == sys.platform:
+            return MachineFacts.of_host()
+        return MachineFacts.of_platform(self.platform)
 
     @property
     def state_dir(self) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import platform
+import subprocess
 import venv
 from dataclasses import replace
 from pathlib import Path
@@ -416,18 +417,65 @@ def test_poetry_config_defaults(tmp_path: Path) -> None:
     assert config.virtualenvs_path == tmp_path / "xc" / "pypoetry" / "virtualenvs"
 
 
-@pytest.mark.parametrize("without_tomllib", [False, True])
-def test_toml_reading_with_and_without_tomllib(tmp_path: Path, without_tomllib: bool) -> None:
-    text = ('cache-dir = "/a#b"  # note\nn = 3\n\n[virtualenvs]\n'
-            'in-project = true\ncreate = false\n[venv]\nlocation = \'~/v\'\n'
-            'virtualenvs.path = "p"\n')
-    builtin = not without_tomllib  # without: as on Python 3.10
-    assert parse_toml(text, builtin=builtin) == {
-        "cache-dir": "/a#b", "n": 3, "virtualenvs": {"in-project": True, "create": False},
-        "venv": {"location": "~/v", "virtualenvs": {"path": "p"}}}
-    assert parse_toml("this is not toml\n", builtin=builtin) is None
+# what a hand-written subset got wrong: inline tables, escapes, multi-line literal strings
+TOOL_CONFIGS = {
+    "poetry": ('cache-dir = "/a#b"  # note\nn = 3\n\n[virtualenvs]\n'
+               'in-project = true\ncreate = false\n[venv]\nlocation = \'~/v\'\n'
+               'virtualenvs.path = "p"\n'),
+    "inline": 'virtualenvs = { in-project = true, path = "{cache-dir}/venvs" }\n',
+    "windows": 'cache-dir = "C:\\\\Users\\\\me\\\\pypoetry"\n',
+    "literal": "note = '''\nfirst line\nC:\\Users 'quoted'\n'''\n",
+}
+
+
+def test_toml_reading_gives_the_values_toml_means(tmp_path: Path) -> None:
+    parsed = {name: parse_toml(text) for name, text in TOOL_CONFIGS.items()}
+    assert parsed == {
+        "poetry": {"cache-dir": "/a#b", "n": 3,
+                   "virtualenvs": {"in-project": True, "create": False},
+                   "venv": {"location": "~/v", "virtualenvs": {"path": "p"}}},
+        "inline": {"virtualenvs": {"in-project": True, "path": "{cache-dir}/venvs"}},
+        "windows": {"cache-dir": "C:\\Users\\me\\pypoetry"},
+        "literal": {"note": "first line\nC:\\Users 'quoted'\n"},
+    }
+    assert parse_toml("this is not toml\n") is None
+    text = TOOL_CONFIGS["poetry"]
     assert load_toml(write(tmp_path / "c.toml", text)) == parse_toml(text)
     assert load_toml(tmp_path / "absent.toml") is None
+
+
+def test_inline_table_config_reaches_poetry_settings(tmp_path: Path) -> None:
+    world = make_world(tmp_path)
+    write(world.home / ".config" / "pypoetry" / "config.toml",
+          'virtualenvs = { in-project = true, path = "~/pv" }\n')
+    config = read_poetry_config(world)
+    assert (config.virtualenvs_in_project, config.virtualenvs_path) == (True, world.home / "pv")
+
+
+def test_tool_configs_read_the_same_on_python_310() -> None:
+    pythons = sorted((Path.home() / ".pyenv" / "versions").glob("3.10.*/bin/python"))
+    if not pythons:
+        pytest.skip("no Python 3.10 here")
+    import ainlp.core.discovery.locators.tools_config as module
+
+    package_root = Path(module.__file__).parents[4]
+    # pip vendors tomli, the parser AINLP declares for 3.10: stand it in where tomli itself is
+    # not installed, so the test needs no network
+    code = (
+        "import json, sys\n"
+        "try:\n    import tomli\n"
+        "except ImportError:\n    import pip._vendor.tomli as tomli; sys.modules['tomli'] = tomli\n"
+        f"sys.path.insert(0, {str(package_root)!r})\n"
+        "from ainlp.core.discovery.locators.tools_config import parse_toml\n"
+        "assert sys.version_info[:2] == (3, 10)\n"
+        "configs = json.loads(sys.stdin.read())\n"
+        "print(json.dumps({name: parse_toml(text) for name, text in configs.items()}))\n"
+    )
+    done = subprocess.run([str(pythons[-1]), "-c", code], input=json.dumps(TOOL_CONFIGS),
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {name: parse_toml(text)
+                                       for name, text in TOOL_CONFIGS.items()}
 
 
 def test_every_registered_locator_runs_on_an_empty_world(tmp_path: Path) -> None:

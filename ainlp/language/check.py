@@ -8,13 +8,13 @@ and every name in its registered spelling; it runs nothing.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from ainlp.core import jsondoc
 from ainlp.core.errors import AinlpError, BadInput
+from ainlp.core.suggest import suggest
 from ainlp.language.ast import (
     Call,
     Clause,
@@ -40,9 +40,8 @@ _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "tru
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """The closest candidate (compared case-insensitively), in its own spelling."""
-    by_lower = {c.lower(): c for c in candidates}
-    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
-    return by_lower[close[0]] if close else None
+    close = suggest(word, candidates)
+    return close[0] if close else None
 
 
 class _Checker:
@@ -142,14 +141,14 @@ class _Checker:
                 if problem:
                     ok = False
                     self.report("script.bad-argument", f"{spec.name}(): argument {name!r} "
-                                f"{problem}", span, signature(spec))
+                                f"{problem}", span, spec.signature)
             seen.add(name)
         for param in spec.params:
             if param.required and param.name not in seen:
                 ok = False
                 self.report("script.missing-argument",
                             f"{spec.name}() needs the argument {param.name!r}", call.span,
-                            signature(spec))
+                            spec.signature)
         return ok
 
     def whole_call(self, spec: ActionInfo, call: Call) -> None:
@@ -221,12 +220,6 @@ def type_problem(param: ParamInfo, value: Value) -> str | None:
 
 def _show(value: Value) -> str:
     return jsondoc.dumps(plain(value)) if not isinstance(value, bool) else str(value).lower()
-
-
-def signature(spec: ActionInfo) -> str:
-    parts = [f"{p.name}: {p.type.__name__}" + ("" if p.required else " (optional)")
-             for p in spec.params]
-    return f"{spec.name}({', '.join(parts)})"
 
 
 def check_script(script: Script, text: str, source: str, *,

@@ -11,6 +11,22 @@ next one; otherwise the answer is `unknown`, with suggestions.
 
 Only templates sharing a specific word with the phrase are tried, best upper bound first, and a
 template whose bound cannot beat its intent's best so far is skipped.
+
+Issue 15 measured this on tests/corpus/people.yaml (859 phrases written blind to the matcher,
+222 out of domain), split once by a hash of the text (tests/test_phrase_generalisation.py):
+
+    matcher                      split  intent  slots  out-of-domain phrases acted on
+    templates (in use)           dev    62.8%   46.0%  4 of 117
+    templates (in use)           test   59.8%   52.5%  2 of 105
+    templates + frame scorer     dev    80.5%   69.3%  2 of 117
+    templates + frame scorer     test   75.6%   71.0%  4 of 105
+
+The frame scorer (frames.py: a concept lexicon, lexicon.toml, and a linear model over the
+concepts, weights.toml, learned on the dev split and the project's own corpora) is consulted by
+`understand` where the templates are unsure, tied or silent. It generalises far better, but acts
+on more out-of-domain test phrases than the templates alone, so it stays off (USE_FRAMES) until
+it does not. The issue's targets (test intent >= 95%, slots >= 92%, no out-of-domain phrase
+acted on) are not reached by either.
 """
 
 from __future__ import annotations
@@ -27,8 +43,9 @@ if TYPE_CHECKING:
     from ainlp.core.jsondoc import JSONObject
     from ainlp.language.ast import Intent, Phrase
 
-__all__ = ["ACCEPT", "MARGIN", "MAX_PHRASE_CHARS", "MAX_PHRASE_WORDS", "Candidate", "decide",
-           "intent_of", "match_command_words", "match_phrase", "phrase_document", "rank"]
+__all__ = ["ACCEPT", "MARGIN", "MAX_PHRASE_CHARS", "MAX_PHRASE_WORDS", "USE_FRAMES", "Candidate",
+           "decide", "intent_of", "match_command_words", "match_phrase", "phrase_document", "rank",
+           "understand"]
 
 ACCEPT = 0.7  # below this the best candidate is a guess, and we do not guess
 MARGIN = 0.06  # two intents closer than this are a tie: ask, do not pick
@@ -261,6 +278,7 @@ def _vocabularies() -> dict[str, dict[str, _Runs]]:
 
     return {
         "kind": _phrase_table(t.KINDS.items()),
+        "state": _phrase_table(t.STATES.items()),
         "topic": _phrase_table(t.TOPICS.items()),
         "format": _phrase_table(t.FORMATS.items()),
         "scope": _phrase_table(t.SCOPES.items()),
@@ -347,7 +365,7 @@ class _Phrase:
         weight = self.weights[j]
         if name == "version":
             return self._version(j)
-        if name in ("kind", "topic", "format", "scope"):
+        if name in ("kind", "topic", "format", "scope", "state"):
             return self._vocab(name, j)
         if name == "path":
             return [(j + 1, weight, token.text)] if is_path(token.text) else []
@@ -541,16 +559,87 @@ def _with_defaults(intent: str, slots: dict[str, str]) -> dict[str, str]:
     return {**DEFAULT_SLOTS.get(intent, {}), **slots}
 
 
-def _suggestions(candidates: Sequence[Candidate]) -> tuple[str, ...]:
+def _suggestions(candidates: Sequence[Candidate],
+                 ranked: Sequence[tuple[str, float]] = ()) -> tuple[str, ...]:
+    """Two or three things we can do, nearest first, as the user would type them: the intents
+    the templates came near, then those the frame scorer rates above its prior."""
     from ainlp.language.templates import EXAMPLES
 
     near = [EXAMPLES[c.intent] for c in candidates[:3] if c.confidence >= _SUGGEST]
+    if not near:
+        for intent, probability in ranked:
+            if len(near) >= 3:
+                break
+            if intent in EXAMPLES and probability >= 0.05 and EXAMPLES[intent] not in near:
+                near.append(EXAMPLES[intent])
     return tuple(near) if near else ("help", EXAMPLES["list_environments"], EXAMPLES["diagnose"])
 
 
 def match_phrase(text: str) -> Intent:
     """The intent of a free-form phrase; `unknown` (with suggestions) rather than a guess."""
-    return decide(text, rank(text))
+    from ainlp.language.ast import Intent
+
+    name, slots, confidence, alternatives, template, suggestions = understand(text)
+    return Intent(name, slots, confidence, text, alternatives, template, suggestions)
+
+
+# The frame scorer (frames.py) is built and measured but not switched on: on the test split of
+# tests/corpus/people.yaml it lifts intent accuracy from 60% to 76% and slots from 52% to 71%,
+# but it gives an action to 4 out-of-domain phrases where the templates alone give 2 (see the
+# module docstring). Until it acts on no out-of-domain phrase, the templates decide alone.
+USE_FRAMES = False
+# The frame scorer overrules or completes the templates only when it is this sure.
+FRAME_ACCEPT = 0.65  # its best intent's probability
+FRAME_MARGIN = 0.2  # and its lead over the next one (`unknown` included)
+FRAME_VETO = 0.85  # a template's weak match (below TEMPLATE_SURE) it calls out of domain
+TEMPLATE_SURE = 0.9
+
+
+def understand(text: str) -> _Decision:
+    """Templates first; the frame scorer where they are unsure, tied or silent.
+
+    A template match at TEMPLATE_SURE or above stands. Below that, the frame scorer may veto it
+    (it is sure the phrase is out of domain) or replace it (it is sure of another intent); an
+    `unknown` of the templates becomes the frame scorer's intent when that is strong and clear.
+    Slots come from the template of the chosen intent, completed by frames.extract_slots.
+    """
+    candidates = rank(text)
+    decision = _decision(candidates)
+    if not USE_FRAMES or not text.strip() or len(text) > MAX_PHRASE_CHARS:
+        return decision
+    name, _slots, confidence, _alternatives, _template, _suggestions = decision
+    if name != "unknown" and confidence >= TEMPLATE_SURE:
+        return decision
+    from ainlp.language.frames import classify, extract_slots, features, in_domain
+
+    present = features(text)
+    ranked = classify(text, present)
+    best, p_best = ranked[0]
+    lead = p_best - ranked[1][1]
+    clear = p_best >= FRAME_ACCEPT and lead >= FRAME_MARGIN and in_domain(best, present)
+    if name != "unknown":
+        if (best == "unknown" and p_best >= FRAME_VETO) or "foreign" in present:
+            return _unknown(candidates, 1.0 - confidence, ranked)
+        if best in (name, "unknown") or not clear:
+            return decision
+    elif best == "unknown" or not clear:
+        return _unknown(candidates, decision[2], ranked)
+    chosen = next((c for c in candidates if c.intent == best), None)
+    slots = dict(chosen.slots) if chosen is not None else {}
+    for slot, value in extract_slots(best, text).items():
+        slots.setdefault(slot, value)
+    listed = tuple((c.intent, round(c.confidence, 3)) for c in candidates
+                   if c.confidence >= _LEAST and c.intent != best)
+    template = chosen.template if chosen is not None else f"frame: {best}"
+    return (best, _with_defaults(best, slots), round(p_best, 3), listed[:3], template, ())
+
+
+def _unknown(candidates: Sequence[Candidate], confidence: float,
+             ranked: Sequence[tuple[str, float]] = ()) -> _Decision:
+    listed = tuple((c.intent, round(c.confidence, 3)) for c in candidates
+                   if c.confidence >= _LEAST)
+    return ("unknown", {}, round(confidence, 3), listed[:3], None,
+            _suggestions(candidates, ranked))
 
 
 def intent_of(phrase: Phrase) -> Intent:
@@ -595,7 +684,7 @@ def phrase_document(text: str) -> JSONObject:
     For the cold path of `ainlp parse PHRASE --json`, where the AST classes would be a fifth of
     the process's own time. A test keeps the two documents identical over the phrase corpora.
     """
-    name, slots, confidence, alternatives, template, suggestions = _decision(rank(text))
+    name, slots, confidence, alternatives, template, suggestions = understand(text)
     doc: JSONObject = {
         "kind": "phrase", "text": text, "intent": name, "slots": dict(slots),
         "confidence": round(confidence, 3),

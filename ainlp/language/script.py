@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ainlp.core.suggest import suggest
 from ainlp.language.ast import CommandDef, ContextBlock, Script, Span, Statement
 from ainlp.language.diagnostics import Diagnostic, sort_key
 from ainlp.language.display import clip, printable
@@ -306,18 +307,10 @@ def _expected_words(expected: Sequence[str]) -> list[str]:
     return words
 
 
-def closest(word: str, choices: Sequence[str], limit: float = 0.34) -> str | None:
-    """The choice nearest to `word` by edit distance, if near enough (a share of its length)."""
-    from ainlp.language.normalise import edit_distance
-
-    best: tuple[int, str] | None = None
-    for choice in choices:
-        distance = edit_distance(word.lower(), choice.lower())
-        if best is None or distance < best[0]:
-            best = (distance, choice)
-    if best and best[0] <= max(1, int(len(word) * limit)):
-        return best[1]
-    return None
+def closest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice nearest to `word` (a misspelt keyword), if near enough."""
+    close = suggest(word, choices, cutoff=0.75)
+    return close[0] if close else None
 
 
 def _describe(error: UnexpectedInput, lines: Sequence[str]) -> tuple[str, str, str | None, int]:

@@ -20,8 +20,9 @@ MACROS: dict[str, str] = {
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
     "list_environments": (
-        "<list> [all|every] [installed] [{kind}] (<env>|<py>) [{version}] [on|in] [this|my] "
-        "[machine|computer|system|laptop]",
+        "<list> [all|every] [installed] [{state}] [{kind}] (<env>|<py>) [{version}] [on|in] "
+        "[this|my] [machine|computer|system|laptop]",
+        "<list> [all|every] [{kind}] (<env>|<py>) (that are|which are|that is) {state}",
         "<list> [all|every] [installed] {kind} [<env>|<py>]",
         "<list> [all|every] [installed] {version} {kind} [<env>|<py>]",
         "(find|locate|discover|search for|look for|detect|scan for) [all|every] [{kind}] "
@@ -297,6 +298,13 @@ TOPICS: dict[str, str] = {
     "virtual environments": "venv", "conda": "conda", "pyenv": "pyenv",
     "permission": "permissions", "permissions": "permissions", "shebang": "shebang",
     "shebangs": "shebang", "import": "imports", "imports": "imports", "site-packages": "packages",
+}
+# What a list of environments may be narrowed to (the `state` slot of list_environments).
+STATES: dict[str, str] = {
+    "broken": "broken", "corrupt": "broken", "corrupted": "broken", "damaged": "broken",
+    "unhealthy": "broken", "failing": "broken", "invalid": "broken", "missing": "missing",
+    "deleted": "missing", "gone": "missing", "ok": "ok", "okay": "ok", "working": "ok",
+    "healthy": "ok", "good": "ok",
 }
 FORMATS: dict[str, str] = {
     "json": "json", "markdown": "markdown", "md": "markdown", "text": "text", "txt": "text",

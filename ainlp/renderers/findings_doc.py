@@ -1,5 +1,6 @@
-"""The documentation of finding ids as markdown, written from the registry (docs/findings.md,
-`doctor --explain`): rendering, so it lives with the renderers."""
+"""The documentation of finding ids as markdown (docs/findings.md, `doctor --explain`), written
+from the registry, which reads it from core/health/findings.toml: rendering, so it lives with
+the renderers."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ HEADER = (
     "# Findings of `ainlp doctor`\n\n"
     "Every finding id `ainlp doctor` can report: what it means, why it matters, and what its "
     "repair does. `ainlp doctor --explain ID` prints one entry. This file is generated from "
-    "the check registry (`ainlp.core.health`); a test keeps the two identical.\n"
+    "`core/health/findings.toml`, the data the checks register with; a test keeps the two "
+    "identical.\n"
 )
 
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import re
+from ainlp.core.versions import PyVersion
 
 
 def minor_of(version: str) -> str:
-    match = re.match(r"^(\d+)\.(\d+)", version)
-    return f"{match.group(1)}.{match.group(2)}" if match else version
+    return PyVersion(version).minor or version
 
 
 def install_commands(version: str, platform: str, installed_by: str = "unknown") -> list[str]:
     """Commands that install Python `version`, the way it was installed first."""
     minor = minor_of(version)
-    exact = version if re.fullmatch(r"\d+\.\d+\.\d+", version) else minor
+    found = PyVersion(version)
+    exact = version if len(found.release) == 3 and not found.suffix else minor
     pyenv = f"pyenv install {exact}"
     uv = f"uv python install {exact}"
     if platform == "win32":

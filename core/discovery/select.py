@@ -13,6 +13,7 @@ from pathlib import Path
 from ainlp.core import foreign
 from ainlp.core.discovery.records import EnvRecord, Inventory, identity_key
 from ainlp.core.errors import BadInput
+from ainlp.core.suggest import suggest
 from ainlp.core.world import World
 
 PROJECT_VENV_NAMES = (".venv", "venv", "env", ".env")
@@ -59,10 +60,8 @@ def select_environments(world: World, inventory: InventorySource, target: str | 
     folder = world.expand(wanted)
     if foreign.exists(folder):
         return (lazy.known(_path_environment(world, wanted)),)
-    from difflib import get_close_matches
-
     names = sorted({e.name for e in envs if e.name})
-    close = get_close_matches(wanted, names, n=1)
+    close = suggest(wanted, names)
     raise BadInput(f"no environment matches {wanted!r}",
                    hint=f"did you mean {close[0]}?" if close else _HINT)
 

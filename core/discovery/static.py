@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ainlp.core import foreign
+from ainlp.core.versions import PyVersion
 
 _PY_VERSION = re.compile(r'^#define\s+PY_VERSION\s+"([^"]+)"', re.MULTILINE)
 _VERSION_INFO = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:\.(final|alpha|beta|candidate)\.(\d+))?$")
@@ -180,8 +181,8 @@ def static_version(prefix: Path, executable: Path | None = None) -> StaticVersio
 
 def minor_of_name(name: str) -> str | None:
     """ "python3.11" -> "3.11"; "python3" and "python" -> None."""
-    match = re.match(r"^python(\d+\.\d+)", name)
-    return match.group(1) if match else None
+    found = PyVersion.of_name(name) if name.startswith("python") else None
+    return found.minor if found is not None else None
 
 
 def python_executables(bin_dir: Path) -> list[Path]:

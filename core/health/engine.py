@@ -11,6 +11,7 @@ from ainlp.core.errors import BadInput
 from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding, Severity
 from ainlp.core.health.registry import CheckSpec, checks, topics
+from ainlp.core.suggest import suggest
 from ainlp.core.world import World
 
 
@@ -55,9 +56,7 @@ def selected_checks(topic: str | None = None) -> list[CheckSpec]:
         return specs
     wanted = topic.strip().lower()
     if wanted not in topics():
-        from difflib import get_close_matches
-
-        close = get_close_matches(wanted, list(topics()), n=1)
+        close = suggest(wanted, topics())
         hint = f"did you mean {close[0]}?" if close else "topics: " + ", ".join(topics())
         raise BadInput(f"unknown topic {topic!r}", hint=hint)
     return [spec for spec in specs if wanted in spec.topics]

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from typing import TYPE_CHECKING
 
+from ainlp.core import _toml
 from ainlp.core.errors import BadInput
 from ainlp.core.health.findings import Finding, Severity
+from ainlp.core.suggest import suggest
 
 if TYPE_CHECKING:
     from ainlp.core.health.context import CheckContext
 
-CheckFunc = Callable[["CheckContext"], Iterable[Finding]]
+Check = Callable[["CheckContext", "CheckSpec"], Iterable[Finding]]  # what @health_check takes
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,11 @@ class CheckSpec:
     why: str  # why it matters
     repair: str  # what the repair does (or what to do by hand when there is none)
     fix: str | None  # id of the repair strategy, or None
-    func: CheckFunc
+    check: Check  # the decorated function; it is handed this spec
+
+    def func(self, ctx: CheckContext) -> Iterable[Finding]:
+        """Run the check over `ctx`."""
+        return self.check(ctx, self)
 
     def finding(self, subject: str, message: str, hint: str, *,
                 severity: Severity | None = None) -> Finding:
@@ -50,25 +58,35 @@ _REGISTRY: dict[str, CheckSpec] = {}
 _loaded = False
 
 
-def health_check(
-    id: str,
-    *,
-    severity: Severity,
-    topics: tuple[str, ...],
-    title: str,
-    explanation: str,
-    why: str,
-    repair: str,
-    fix: str | None = None,
-) -> Callable[[CheckFunc], CheckFunc]:
-    """Register `func(ctx) -> Iterable[Finding]` as the check that yields finding `id`."""
+@functools.cache
+def documentation() -> Mapping[str, Mapping[str, object]]:
+    """findings.toml (shipped beside this module): every finding id's severity, topics, fix
+    and documentation, by id."""
+    text = resources.files("ainlp.core.health").joinpath("findings.toml").read_text("utf-8")
+    return _toml.loads(text)
 
-    def decorate(func: CheckFunc) -> CheckFunc:
+
+def _spec(id: str, check: Check) -> CheckSpec:
+    entry = documentation().get(id)
+    if entry is None:
+        raise ValueError(f"health check {id!r} has no entry in findings.toml")
+    fix = entry.get("fix")
+    topics = entry["topics"]
+    assert isinstance(topics, list)
+    return CheckSpec(id, Severity(str(entry["severity"])), tuple(str(t) for t in topics),
+                     str(entry["title"]), str(entry["explanation"]), str(entry["why"]),
+                     str(entry["repair"]), None if fix is None else str(fix), check)
+
+
+def health_check(id: str) -> Callable[[Check], Check]:
+    """Register `check(ctx, spec) -> Iterable[Finding]` as the check that yields finding `id`;
+    its severity, topics, fix and documentation come from findings.toml."""
+
+    def decorate(check: Check) -> Check:
         if id in _REGISTRY:
             raise ValueError(f"health check {id!r} registered twice")
-        _REGISTRY[id] = CheckSpec(id, Severity(severity), tuple(topics), title, explanation,
-                                  why, repair, fix, func)
-        return func
+        _REGISTRY[id] = _spec(id, check)
+        return check
 
     return decorate
 
@@ -107,9 +125,7 @@ def explain(id: str) -> CheckSpec:
     spec = registered.get(id) or registered.get(id.strip().lower())
     if spec is not None:
         return spec
-    from difflib import get_close_matches
-
-    close = get_close_matches(id.lower(), list(registered), n=3, cutoff=0.5)
+    close = suggest(id, registered, n=3, cutoff=0.5)
     hint = ("did you mean " + " or ".join(close) + "?") if close else (
         "ainlp doctor --json lists finding ids; docs/findings.md documents each")
     raise BadInput(f"unknown finding id {id!r}", hint=hint)

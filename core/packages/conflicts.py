@@ -9,8 +9,7 @@ set altogether, so whatever needs it sees it as missing: pip does the same.
 from __future__ import annotations
 
 import functools
-import platform as host
-import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,16 +18,14 @@ from ainlp.core.discovery.records import EnvRecord
 from ainlp.core.packages.metadata import Distribution, canonical, normalized_version
 from ainlp.core.packages.sites import minor_version
 from ainlp.core.packages.tags import TagContext, Unsupported, unsupported
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 
 if TYPE_CHECKING:
     from packaging.requirements import Requirement
 
-_FULL_VERSION = re.compile(r"^\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc)\d+)?")
 _IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalVM",
                     "ironpython": "IronPython", "jython": "Jython"}
-_SYSTEMS = {"linux": "Linux", "darwin": "Darwin", "win32": "Windows", "cygwin": "CYGWIN_NT",
-            "freebsd": "FreeBSD"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,17 +80,15 @@ class CheckResult:
 
 def full_version(version: str | None) -> str | None:
     """The PEP 440 part of a version as discovery reports it ("3.10.14+" -> "3.10.14")."""
-    match = _FULL_VERSION.match(version or "")
-    if not match:
-        return None
-    text = match.group(0)
-    return text if text.count(".") >= 2 else text + ".0"
+    return PyVersion(version).full if version else None
 
 
 def marker_environment(world: World, record: EnvRecord) -> dict[str, str]:
     """PEP 508 marker values for the environment's Python (not the one running ainlp)."""
     implementation = (record.implementation or "cpython").lower()
-    full = full_version(record.version) or host.python_version()
+    # a version discovery could not tell: AINLP's own Python is the likeliest guess
+    full = full_version(record.version) or ".".join(map(str, sys.version_info[:3]))
+    machine = world.machine  # the target's OS where the world says, never the host's by default
     values = {
         "implementation_name": implementation,
         "platform_python_implementation": _IMPLEMENTATIONS.get(implementation, implementation),
@@ -101,10 +96,10 @@ def marker_environment(world: World, record: EnvRecord) -> dict[str, str]:
         "python_full_version": full,
         "sys_platform": world.platform,
         "os_name": "nt" if world.platform == "win32" else "posix",
-        "platform_system": _SYSTEMS.get(world.platform, host.system()),
-        "platform_machine": record.arch or host.machine(),
-        "platform_release": host.release(),
-        "platform_version": host.version(),
+        "platform_system": machine.system,
+        "platform_machine": record.arch or machine.machine,
+        "platform_release": machine.release,
+        "platform_version": machine.version,
         "extra": "",
     }
     if implementation == "cpython":

@@ -8,14 +8,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ainlp.core import jsondoc
+from ainlp.core.versions import PyVersion
 
 INFO_SUFFIXES = (".dist-info", ".egg-info")
 _NAME_RE = re.compile(r"[-_.]+")
-_NUMBER = r"(?:0|[1-9]\d*)"
-_LOCAL = rf"(?:[a-z0-9]*[a-z][a-z0-9]*|{_NUMBER})"  # numeric parts lose leading zeros
-_NORMAL_VERSION = re.compile(
-    rf"^{_NUMBER}(?:\.{_NUMBER})*(?:(?:a|b|rc){_NUMBER})?(?:\.post{_NUMBER})?"
-    rf"(?:\.dev{_NUMBER})?(?:\+{_LOCAL}(?:\.{_LOCAL})*)?$")
 
 
 def canonical(name: str) -> str:
@@ -200,13 +196,4 @@ def _egg_requires(file: Path) -> list[str]:
 
 def normalized_version(text: str | None) -> str | None:
     """The PEP 440 normal form pip prints ("1.0.0-rc1" -> "1.0.0rc1"); other text unchanged."""
-    if text is None:
-        return None
-    if _NORMAL_VERSION.match(text):  # already normal: the common case, no packaging import
-        return text
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        return str(Version(text))
-    except InvalidVersion:
-        return text
+    return PyVersion.parse(text).normalized if text is not None else None

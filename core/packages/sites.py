@@ -5,15 +5,13 @@ Everything comes from the prefix's files (pyvenv.cfg, lib/pythonX.Y/...); no int
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ainlp.core.discovery import static
 from ainlp.core.discovery.records import EnvRecord
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
-
-_MINOR = re.compile(r"^(\d+)\.(\d+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +35,7 @@ class SiteLayout:
 
 def minor_version(version: str | None) -> str | None:
     """"3.11.7" -> "3.11"; "3.13-dev" -> "3.13"; None or garbage -> None."""
-    match = _MINOR.match(version or "")
-    return f"{match.group(1)}.{match.group(2)}" if match else None
+    return PyVersion(version).minor if version else None
 
 
 def is_free_threaded(record: EnvRecord) -> bool:
@@ -141,7 +138,7 @@ def site_layout(world: World, record: EnvRecord) -> SiteLayout:
     own = prefix_site_dirs(record.prefix, minor, world.platform,
                            implementation=record.implementation, free_threaded=threaded)
     if minor is None and own:
-        minor = minor_version(_minor_of_site(own[0]))
+        minor = _minor_of_site(own[0])
     cfg = static.read_pyvenv_cfg(record.prefix)
     base_dirs: list[Path] = []
     user_enabled = "PYTHONNOUSERSITE" not in world.env
@@ -161,5 +158,9 @@ def site_layout(world: World, record: EnvRecord) -> SiteLayout:
 
 
 def _minor_of_site(site: Path) -> str | None:
-    match = re.search(r"(?:python|pypy)(\d+\.\d+)", str(site))
-    return match.group(1) if match else None
+    """The X.Y of lib/pythonX.Y/site-packages (pypyX.Y too)."""
+    for part in reversed(site.parts):
+        found = PyVersion.of_name(part)
+        if found is not None:
+            return found.minor
+    return None

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import os
 import platform as host
-import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,13 +21,11 @@ from typing import TYPE_CHECKING
 from ainlp.core.discovery.records import EnvRecord
 from ainlp.core.packages.metadata import Distribution, normalized_version
 from ainlp.core.packages.sites import is_free_threaded
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 
 if TYPE_CHECKING:
     from packaging.tags import Tag
-
-_VERSION = re.compile(r"^(\d+)\.(\d+)")
-
 
 @dataclass(frozen=True, slots=True)
 class TagContext:
@@ -50,11 +47,11 @@ class TagContext:
 
 def tag_context(world: World, record: EnvRecord) -> TagContext | None:
     """The context of a CPython 3 on this machine's platform; None where tags are not known."""
-    match = _VERSION.match(record.version or "")
+    pair = PyVersion(record.version).major_minor if record.version else None
     implementation = (record.implementation or "cpython").lower()
-    if match is None or implementation != "cpython" or world.platform != sys.platform:
+    if pair is None or implementation != "cpython" or world.platform != sys.platform:
         return None
-    major, minor = int(match.group(1)), int(match.group(2))
+    major, minor = pair
     if major < 3:
         return None
     return TagContext(major, minor, is_free_threaded(record))

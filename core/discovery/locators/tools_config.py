@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ainlp.core import foreign
+from ainlp.core import _toml, foreign
 from ainlp.core.world import World
 
 
@@ -29,77 +27,13 @@ def load_toml(path: Path) -> dict[str, Any] | None:
     return parse_toml(text) if text is not None else None
 
 
-def parse_toml(text: str, *, builtin: bool = sys.version_info >= (3, 11)) -> dict[str, Any] | None:
-    """TOML text as a dict with tomllib, or with our small reader where there is none (3.10)."""
-    if sys.version_info < (3, 11):
-        return _mini_toml(text)
-    if not builtin:
-        return _mini_toml(text)
-    import tomllib  # type: ignore[import-not-found, unused-ignore]  # 3.11+; mypy checks as 3.10
-
+def parse_toml(text: str) -> dict[str, Any] | None:
+    """TOML text as a dict (tomllib, or tomli on 3.10: one parser on every Python); None when
+    it is not TOML."""
     try:
-        data: dict[str, Any] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        return _toml.loads(text)
+    except ValueError:  # TOMLDecodeError
         return None
-    return data
-
-
-_TABLE = re.compile(r"^\[([A-Za-z0-9_.\-\"' ]+)\]$")
-_PAIR = re.compile(r"^([A-Za-z0-9_.\-\"']+)\s*=\s*(.+)$")
-
-
-def _mini_toml(text: str) -> dict[str, Any] | None:
-    """The subset tool configs use: [tables], dotted keys, strings, booleans, integers."""
-    root: dict[str, Any] = {}
-    table = root
-    for raw in text.splitlines():
-        line = _strip_comment(raw).strip()
-        if not line:
-            continue
-        if match := _TABLE.match(line):
-            table = _descend(root, match.group(1))
-            continue
-        match = _PAIR.match(line)
-        if not match:
-            return None
-        *parents, key = _key_parts(match.group(1))
-        target = _descend(table, ".".join(parents)) if parents else table
-        target[key] = _value(match.group(2).strip())
-    return root
-
-
-def _strip_comment(line: str) -> str:
-    quote = ""
-    for index, char in enumerate(line):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char == "#":
-            return line[:index]
-    return line
-
-
-def _key_parts(key: str) -> list[str]:
-    return [part.strip().strip("\"'") for part in key.split(".")]
-
-
-def _descend(root: dict[str, Any], dotted: str) -> dict[str, Any]:
-    table = root
-    for part in _key_parts(dotted):
-        table = table.setdefault(part, {})
-    return table
-
-
-def _value(text: str) -> Any:
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    if text in ("true", "false"):
-        return text == "true"
-    try:
-        return int(text)
-    except ValueError:
-        return text
 
 
 @dataclass(frozen=True, slots=True)

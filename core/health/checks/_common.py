@@ -13,6 +13,7 @@ from pathlib import Path
 from ainlp.core import foreign
 from ainlp.core.discovery.records import EnvKind, EnvRecord
 from ainlp.core.discovery.resolve import real
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 
 _LONG_SHEBANG = re.compile(r"^'''exec' (?:\"([^\"]+)\"|(\S+))")
@@ -154,10 +155,7 @@ def same_dir(a: Path, b: Path) -> bool:
 
 def minor_of(version: str | None) -> str | None:
     """"3.11.7" -> "3.11"; "3.13-dev" -> "3.13"; None when no major.minor is there."""
-    if not version:
-        return None
-    match = re.match(r"^(\d+)\.(\d+)", version)
-    return f"{match.group(1)}.{match.group(2)}" if match else None
+    return PyVersion(version).minor if version else None
 
 
 def stdlib_dir(prefix: Path, minor: str | None, platform: str) -> Path | None:

@@ -11,29 +11,19 @@ from ainlp.core import foreign
 from ainlp.core.health.checks._common import bin_dir, same_dir
 from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding, Severity
-from ainlp.core.health.registry import get_check, health_check
+from ainlp.core.health.registry import CheckSpec, health_check
 from ainlp.core.world import World
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _CA_FILE_VARIABLES = ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT", "CURL_CA_BUNDLE")
 
 
-@health_check(
-    "env.pythonhome-set", severity=Severity.WARNING, topics=("env", "path", "venv"),
-    title="PYTHONHOME is set",
-    explanation="PYTHONHOME tells every Python where its standard library is. It is set in "
-                "this shell (an error when the folder it names does not exist).",
-    why="Any Python other than the one PYTHONHOME was meant for, venvs included, loads the "
-        "wrong standard library and fails with 'No module named encodings' or subtler errors.",
-    repair="No automatic repair: remove the `export PYTHONHOME=...` line from your shell rc "
-           "file and open a new shell.",
-)
-def pythonhome_set(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("env.pythonhome-set")
+def pythonhome_set(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     value = ctx.world.env.get("PYTHONHOME")
     if not value or not ctx.machine_wide:
         return
-    spec = get_check("env.pythonhome-set")
-    home = value.split(os.pathsep)[0]
+    home = (ctx.world.split_paths(value) or [value])[0]
     if not foreign.is_dir(Path(home)):
         yield spec.finding("PYTHONHOME", f"PYTHONHOME={value} names a folder that does not exist",
                            "unset PYTHONHOME (and remove it from your shell rc file)",
@@ -43,42 +33,23 @@ def pythonhome_set(ctx: CheckContext) -> Iterator[Finding]:
                            "unset PYTHONHOME unless one embedded Python needs it")
 
 
-@health_check(
-    "env.pythonpath-set", severity=Severity.WARNING, topics=("env", "path", "packages"),
-    title="PYTHONPATH is set",
-    explanation="PYTHONPATH adds folders to the import path of every Python, venvs included.",
-    why="Modules from those folders shadow the packages installed in each environment; code "
-        "built for one Python version gets imported by another.",
-    repair="No automatic repair: install the code as a package (`pip install -e .`) instead, "
-           "and remove PYTHONPATH from your shell rc file.",
-)
-def pythonpath_set(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("env.pythonpath-set")
+def pythonpath_set(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     value = ctx.world.env.get("PYTHONPATH")
     if not value or not ctx.machine_wide:
         return
-    spec = get_check("env.pythonpath-set")
-    parts = [p for p in value.split(os.pathsep) if p]
+    parts = ctx.world.split_paths(value)
     missing = [p for p in parts if not foreign.exists(Path(p))]
     detail = f" ({len(missing)} of its folders do not exist)" if missing else ""
     yield spec.finding("PYTHONPATH", f"PYTHONPATH={value} is added to every Python{detail}",
                        "install the code as a package and unset PYTHONPATH")
 
 
-@health_check(
-    "env.stale-virtual-env", severity=Severity.WARNING, topics=("env", "venv", "path"),
-    title="VIRTUAL_ENV names an environment that is not active",
-    explanation="VIRTUAL_ENV is set, but the folder is gone, is not a venv, or its bin folder "
-                "is not on PATH (a shell that deactivated by hand, or inherited the variable).",
-    why="Tools that trust VIRTUAL_ENV (pip, uv, poetry, editors) act on an environment other "
-        "than the one `python` runs.",
-    repair="No automatic repair: run `deactivate` or `unset VIRTUAL_ENV`, then activate the "
-           "environment you want.",
-)
-def stale_virtual_env(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("env.stale-virtual-env")
+def stale_virtual_env(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     value = ctx.world.env.get("VIRTUAL_ENV")
     if not value or not ctx.machine_wide:
         return
-    spec = get_check("env.stale-virtual-env")
     prefix = Path(value)
     folder = bin_dir(prefix, ctx.world.platform)
     if not foreign.is_dir(prefix):
@@ -93,17 +64,8 @@ def stale_virtual_env(ctx: CheckContext) -> Iterator[Finding]:
                        "unset VIRTUAL_ENV, or activate the environment again")
 
 
-@health_check(
-    "env.stale-conda-prefix", severity=Severity.WARNING, topics=("env", "conda"),
-    title="CONDA_PREFIX names an environment that is not there",
-    explanation="CONDA_PREFIX is set to a folder that is gone or is not a conda environment "
-                "(no conda-meta folder).",
-    why="conda, mamba and the tools that read CONDA_PREFIX act on an environment that does "
-        "not exist; `conda install` fails or goes elsewhere.",
-    repair="No automatic repair: run `conda deactivate` (or unset CONDA_PREFIX) and activate "
-           "an existing environment.",
-)
-def stale_conda_prefix(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("env.stale-conda-prefix")
+def stale_conda_prefix(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     value = ctx.world.env.get("CONDA_PREFIX")
     if not value or not ctx.machine_wide:
         return
@@ -111,7 +73,7 @@ def stale_conda_prefix(ctx: CheckContext) -> Iterator[Finding]:
     if foreign.is_dir(prefix) and foreign.is_dir(prefix / "conda-meta"):
         return
     problem = "does not exist" if not foreign.is_dir(prefix) else "is not a conda environment"
-    yield get_check("env.stale-conda-prefix").finding(
+    yield spec.finding(
         "CONDA_PREFIX", f"CONDA_PREFIX={value} {problem}",
         "conda deactivate, or unset CONDA_PREFIX")
 
@@ -161,22 +123,10 @@ def pip_config_values(world: World) -> dict[str, tuple[str, str]]:
     return values
 
 
-@health_check(
-    "pip.install-redirected", severity=Severity.WARNING, topics=("pip", "env", "packages"),
-    title="pip is configured to install somewhere else",
-    explanation="PIP_TARGET, PIP_PREFIX, PIP_USER or a pip configuration file's `target`, "
-                "`prefix` or `user` setting sends every `pip install` to another folder than "
-                "the environment pip runs in.",
-    why="Packages land where the environment's Python does not look (or in the user site, "
-        "which venvs ignore), so imports fail after a 'successful' install; inside a venv "
-        "`user = true` makes pip refuse to install at all.",
-    repair="No automatic repair: remove the variable from your shell rc file or the key from "
-           "the pip configuration file named in the finding.",
-)
-def install_redirected(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("pip.install-redirected")
+def install_redirected(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide:
         return
-    spec = get_check("pip.install-redirected")
     env = ctx.world.env
     for variable in ("PIP_TARGET", "PIP_PREFIX"):
         if env.get(variable):
@@ -197,20 +147,10 @@ def install_redirected(ctx: CheckContext) -> Iterator[Finding]:
                            f"remove `user` from {where}")
 
 
-@health_check(
-    "ssl.ca-bundle-missing", severity=Severity.ERROR, topics=("ssl", "env", "pip"),
-    title="A CA-bundle setting names a file that does not exist",
-    explanation="SSL_CERT_FILE, REQUESTS_CA_BUNDLE, PIP_CERT, CURL_CA_BUNDLE, SSL_CERT_DIR or "
-                "pip's `cert` setting names a certificate file or folder that is not there.",
-    why="Every HTTPS connection of pip, requests and curl fails with certificate errors "
-        "(CERTIFICATE_VERIFY_FAILED, 'Could not find a suitable TLS CA certificate bundle').",
-    repair="No automatic repair: point the variable at an existing bundle (your company's CA "
-           "file, or the system's) or unset it.",
-)
-def ca_bundle_missing(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("ssl.ca-bundle-missing")
+def ca_bundle_missing(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide:
         return
-    spec = get_check("ssl.ca-bundle-missing")
     env = ctx.world.env
     for variable in _CA_FILE_VARIABLES:
         value = env.get(variable)
@@ -218,7 +158,7 @@ def ca_bundle_missing(ctx: CheckContext) -> Iterator[Finding]:
             yield spec.finding(variable, f"{variable}={value} does not exist",
                                f"point {variable} at an existing CA bundle, or unset it")
     cert_dir = env.get("SSL_CERT_DIR")
-    if cert_dir and not any(foreign.is_dir(Path(d)) for d in cert_dir.split(os.pathsep) if d):
+    if cert_dir and not any(foreign.is_dir(Path(d)) for d in ctx.world.split_paths(cert_dir)):
         yield spec.finding("SSL_CERT_DIR", f"SSL_CERT_DIR={cert_dir} does not exist",
                            "point SSL_CERT_DIR at an existing folder, or unset it")
     cert = pip_config_values(ctx.world).get("cert")

@@ -21,8 +21,8 @@ from ainlp.core.health.checks._common import (
     subject_of,
 )
 from ainlp.core.health.context import CheckContext
-from ainlp.core.health.findings import Finding, Severity
-from ainlp.core.health.registry import get_check, health_check
+from ainlp.core.health.findings import Finding
+from ainlp.core.health.registry import CheckSpec, health_check
 
 # End of life of each CPython minor (the last day of upstream security fixes; from the PEPs
 # and python.org's status page, future ones as planned).
@@ -230,8 +230,8 @@ def _ask(ctx: CheckContext, base: Base, names: list[str]) -> set[str] | None:
     return {name for name in parts[1].split(",") if name in names}
 
 
-def _module_findings(ctx: CheckContext, id: str, wanted: set[str]) -> Iterator[Finding]:
-    spec = get_check(id)
+def _module_findings(ctx: CheckContext, spec: CheckSpec,
+                     wanted: set[str]) -> Iterator[Finding]:
     per_base = missing_modules(ctx)
     for base in bases(ctx):
         missing = per_base.get(base.stdlib, frozenset())
@@ -258,50 +258,20 @@ def _rebuild_hint(ctx: CheckContext, base: Base, modules: list[str]) -> str:
     return f"install the development libraries ({needed}) and rebuild or reinstall this Python"
 
 
-@health_check(
-    "interpreter.no-ssl", severity=Severity.ERROR, topics=("ssl", "interpreter", "pip"),
-    title="The interpreter was built without ssl",
-    explanation="`import ssl` fails: the interpreter was compiled without OpenSSL headers "
-                "(common with pyenv builds on a machine lacking libssl-dev).",
-    why="pip cannot reach PyPI ('Can\u2019t connect to HTTPS URL because the SSL module is not "
-        "available'), and no venv made from it can install anything over HTTPS.",
-    repair='No automatic repair: install the OpenSSL development package and rebuild the '
-           'interpreter (`pyenv install --force VERSION`); venvs on it keep working after the '
-           'rebuild.',
-)
-def no_ssl(ctx: CheckContext) -> Iterator[Finding]:
-    yield from _module_findings(ctx, "interpreter.no-ssl", {"ssl"})
+@health_check("interpreter.no-ssl")
+def no_ssl(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
+    yield from _module_findings(ctx, spec, {"ssl"})
 
 
-@health_check(
-    "interpreter.missing-stdlib-module", severity=Severity.WARNING,
-    topics=("interpreter", "packages"),
-    title="Standard-library extension modules are missing",
-    explanation="One or more of sqlite3, ctypes, lzma, bz2 and readline cannot be imported: "
-                "the interpreter was built without their C libraries.",
-    why="Packages that need them fail at import (sqlite3 for many tools, ctypes for cffi "
-        "users, lzma/bz2 for archives, pandas and tarfile); without readline the "
-        "interactive prompt has no history or editing.",
-    repair='No automatic repair: install the missing development libraries and rebuild the '
-           'interpreter (`pyenv install --force VERSION`), or install the OS package that holds '
-           'the module.',
-)
-def missing_stdlib_module(ctx: CheckContext) -> Iterator[Finding]:
-    yield from _module_findings(ctx, "interpreter.missing-stdlib-module",
+@health_check("interpreter.missing-stdlib-module")
+def missing_stdlib_module(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
+    yield from _module_findings(ctx, spec,
                                 {"sqlite3", "ctypes", "lzma", "bz2", "readline"})
 
 
-@health_check(
-    "interpreter.no-tkinter", severity=Severity.INFO, topics=("interpreter",),
-    title="tkinter is not available",
-    explanation="`import tkinter` fails: the Tk bindings were not built, or the distribution "
-                "ships them in a separate package (python3-tk).",
-    why="Only GUI programs and IDLE need it; everything else is unaffected.",
-    repair='No automatic repair: rebuild the interpreter with Tk (tk-dev installed first); for a '
-           'system Python install python3-tk.',
-)
-def no_tkinter(ctx: CheckContext) -> Iterator[Finding]:
-    yield from _module_findings(ctx, "interpreter.no-tkinter", {"tkinter"})
+@health_check("interpreter.no-tkinter")
+def no_tkinter(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
+    yield from _module_findings(ctx, spec, {"tkinter"})
 
 
 def _has_ensurepip(ctx: CheckContext, base: Base) -> bool:
@@ -314,19 +284,8 @@ def _has_ensurepip(ctx: CheckContext, base: Base) -> bool:
     return any(ctx.world.system_path("/usr/share/python-wheels").glob("pip-*.whl"))
 
 
-@health_check(
-    "interpreter.no-ensurepip", severity=Severity.WARNING, topics=("interpreter", "venv", "pip"),
-    title="ensurepip is missing",
-    explanation="The interpreter's standard library has no usable ensurepip (no module, or no "
-                "bundled pip wheel), as distributions ship it in a separate package "
-                "(python3-venv).",
-    why="`python -m venv` fails ('ensurepip is not available') unless --without-pip is given, "
-        "and a venv made from it cannot get pip the usual way.",
-    repair='No automatic repair: rebuild or reinstall the interpreter; for a system Python '
-           'install python3-venv (Debian, Ubuntu).',
-)
-def no_ensurepip(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("interpreter.no-ensurepip")
+@health_check("interpreter.no-ensurepip")
+def no_ensurepip(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for base in bases(ctx):
         if base.version_tuple < (2, 7) or (base.implementation or "cpython") != "cpython":
             continue
@@ -366,22 +325,8 @@ def _pip_binding(ctx: CheckContext) -> Path | None:
     return None
 
 
-@health_check(
-    "interpreter.externally-managed", severity=Severity.WARNING,
-    topics=("pip", "packages", "interpreter"),
-    title="Installs go into an externally managed Python",
-    explanation="The interpreter is marked EXTERNALLY-MANAGED (PEP 668: its packages belong to "
-                "the OS package manager) and pip is used on it: `pip` on PATH is bound to it, "
-                "pip is told to break system packages, or pip already installed into its "
-                "site folders.",
-    why="pip refuses ('externally-managed-environment'), or, forced, overwrites files the OS "
-        "package manager owns and can break system tools.",
-    repair='No automatic repair: make a venv (`ainlp create`, `python3 -m venv .venv`) or a '
-           'pipx/uv tool environment for what you install, so the system Python stays the '
-           "distribution's.",
-)
-def externally_managed(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("interpreter.externally-managed")
+@health_check("interpreter.externally-managed")
+def externally_managed(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     bound = _pip_binding(ctx) if ctx.machine_wide else None
     from ainlp.core.health.checks.envvars import pip_config_values
 
@@ -420,19 +365,8 @@ def _same_interpreter(bound: Path, base: Base) -> bool:
     return real(prefix) == real(base.prefix) and named in (None, base.minor)
 
 
-@health_check(
-    "interpreter.end-of-life", severity=Severity.INFO, topics=("interpreter", "venv"),
-    title="A Python version past its end of life",
-    explanation="The interpreter (or the environment's Python) is a CPython minor version that "
-                "no longer gets security fixes; the finding names the date.",
-    why="Security holes found after that date stay open, and new releases of packages stop "
-        "supporting it, so installs pin old versions or fail.",
-    repair='No automatic repair: create an environment on a supported Python (`ainlp create '
-           '--version 3.12`) and reinstall the packages there; bare interpreters are only '
-           'reported.',
-)
-def end_of_life(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("interpreter.end-of-life")
+@health_check("interpreter.end-of-life")
+def end_of_life(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     today = dt.datetime.fromtimestamp(ctx.world.clock(), tz=dt.timezone.utc).date()
     for env in ctx.environments:
         if (env.implementation or "cpython") != "cpython":

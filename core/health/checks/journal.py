@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ainlp.core.health.context import CheckContext
-from ainlp.core.health.findings import Finding, Severity
-from ainlp.core.health.registry import get_check, health_check
+from ainlp.core.health.findings import Finding
+from ainlp.core.health.registry import CheckSpec, health_check
 
 
 def _store_exists(ctx: CheckContext) -> bool:
@@ -34,20 +34,8 @@ def _alive(pid: object) -> bool:
     return True
 
 
-@health_check(
-    "state.interrupted-change", severity=Severity.ERROR, topics=("state",),
-    fix="resume-change",
-    title="A change was interrupted half-way",
-    explanation="AINLP's journal holds a change (a repair of `ainlp fix` or `ainlp cleanup`) "
-                "that started and never finished: its process was killed, or the machine went "
-                "down, between its first and last step.",
-    why="The environment it was changing may be half rebuilt, or its old folder may still be "
-        "in the trash.",
-    repair="`resume-change` re-checks what the change repairs: when the repair verifies it is "
-           "completed and recorded in the history (`ainlp undo` reverts it), otherwise "
-           "everything it did is rolled back from the trash.",
-)
-def interrupted_change(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("state.interrupted-change")
+def interrupted_change(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide or not _store_exists(ctx):
         return
     from ainlp.core.errors import AinlpError
@@ -58,7 +46,6 @@ def interrupted_change(ctx: CheckContext) -> Iterator[Finding]:
             entries = store.unfinished_changes()
     except AinlpError:
         return  # an unreadable state folder is state.unwritable's and the store's to say
-    spec = get_check("state.interrupted-change")
     for entry in entries:
         try:
             plan = json.loads(entry.plan, parse_constant=int)
@@ -74,18 +61,8 @@ def interrupted_change(ctx: CheckContext) -> Iterator[Finding]:
                            "ainlp fix completes it, or rolls it back when it does not verify")
 
 
-@health_check(
-    "env.active-missing", severity=Severity.ERROR, topics=("state", "venv"),
-    fix="replace-active",
-    title="The active environment is gone",
-    explanation="`ainlp use` chose an environment for a project (or for every project) and "
-                "that environment's folder no longer exists.",
-    why="Whatever asks AINLP which environment is active gets a folder that is not there.",
-    repair="`replace-active` picks a replacement by the ranking rule of `ainlp use --best` "
-           "(the project's other environments, the same Python minor, its requirements) and "
-           "says which and why; `ainlp undo` puts the old choice back.",
-)
-def active_missing(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("env.active-missing")
+def active_missing(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide or not _store_exists(ctx):
         return
     from ainlp.core.errors import AinlpError
@@ -96,7 +73,6 @@ def active_missing(ctx: CheckContext) -> Iterator[Finding]:
             choices = store.active_choices()
     except AinlpError:
         return
-    spec = get_check("env.active-missing")
     for choice in choices:
         if os.path.lexists(Path(choice.prefix)):
             continue

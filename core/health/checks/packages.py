@@ -15,7 +15,7 @@ from ainlp.core.discovery.records import EnvRecord, EnvState
 from ainlp.core.health.checks._common import can_run, minor_of, stdlib_dir, subject_of
 from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding, Severity
-from ainlp.core.health.registry import CheckFunc, get_check, health_check
+from ainlp.core.health.registry import Check, CheckSpec, health_check
 from ainlp.core.packages.cache import PackageCache
 from ainlp.core.packages.conflicts import (
     CheckResult,
@@ -29,8 +29,6 @@ from ainlp.core.packages.osowned import OsPackages, os_installed
 from ainlp.core.packages.pth import PthLine, pth_files, read_pth
 from ainlp.core.packages.tags import tag_context
 
-_PACKAGES = ("packages",)
-_PIP = ("packages", "pip")
 _MODULE_SUFFIXES = (".py", ".pyc", ".pyd", ".so")
 
 
@@ -51,13 +49,13 @@ def _cache(ctx: CheckContext) -> PackageCache:
                     lambda: PackageCache(ctx.world.state_dir, ctx.world.clock).load())
 
 
-def _saving(func: CheckFunc) -> CheckFunc:
+def _saving(func: Check) -> Check:
     """The check saves what it added to the package cache, whichever topic selected it."""
 
     @functools.wraps(func)
-    def run(ctx: CheckContext) -> Iterator[Finding]:
+    def run(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
         try:
-            yield from func(ctx)
+            yield from func(ctx, spec)
         finally:
             _cache(ctx).save()
 
@@ -151,28 +149,9 @@ def _externally_managed(ctx: CheckContext, env: EnvRecord) -> bool:
     return stdlib is not None and foreign.is_file(stdlib / "EXTERNALLY-MANAGED")
 
 
-@health_check(
-    "packages.requirement-missing", severity=Severity.ERROR, topics=_PIP,
-    fix="install-missing-requirements",
-    title="A package needs a distribution that is not installed",
-    explanation="An installed distribution declares a requirement (Requires-Dist, its marker "
-                "true for this Python and platform, no extra selected) that no installed "
-                "distribution provides: `pip check` reports it as `requires X, which is not "
-                "installed`.",
-    why="Importing the package, or the part of it that uses the dependency, fails with "
-        "ModuleNotFoundError.",
-    repair="`install-missing-requirements` installs the missing requirements into the "
-           "environment with uv (or its own pip), offline from a local wheel folder when one "
-           "holds them; never into an externally-managed Python (PEP 668), where the hint names "
-           "the OS package or a venv; by hand: `python -m pip install 'X'`. When the OS itself "
-           "installed the distribution that declares the requirement (in the system prefix's "
-           "dist-packages, no INSTALLER saying pip or uv) of an externally-managed Python, the "
-           "finding is a warning with no repair: the hint names the OS package that declares it "
-           "and the one that provides it (`apt install python3-X`), found in dpkg's database.",
-)
+@health_check("packages.requirement-missing")
 @_saving
-def requirement_missing(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("packages.requirement-missing")
+def requirement_missing(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _runnable(ctx):
         for conflict in _checked(ctx, env).conflicts:
             if conflict.problem != "missing":
@@ -186,22 +165,9 @@ def requirement_missing(ctx: CheckContext) -> Iterator[Finding]:
                 severity=Severity.WARNING if os_hint else None))
 
 
-@health_check(
-    "packages.requirement-version", severity=Severity.WARNING, topics=_PIP,
-    fix="install-missing-requirements",
-    title="A package needs another version of an installed distribution",
-    explanation="An installed distribution requires a version range of another one and the "
-                "installed version is outside it: `pip check` reports `has requirement X, "
-                "but you have X v`.",
-    why="The package may fail at import or at run time against an API it does not expect.",
-    repair="`install-missing-requirements` installs a version inside the range (pip resolves "
-           "the whole set); by hand: `python -m pip install 'X<range>'`. Not in an "
-           "externally-managed Python (PEP 668): there, when the OS installed both distributions, "
-           "the hint names the OS packages and the fix is the OS's (`apt upgrade`).",
-)
+@health_check("packages.requirement-version")
 @_saving
-def requirement_version(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("packages.requirement-version")
+def requirement_version(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _runnable(ctx):
         for conflict in _checked(ctx, env).conflicts:
             if conflict.problem != "version":
@@ -216,20 +182,9 @@ def requirement_version(ctx: CheckContext) -> Iterator[Finding]:
                 severity=Severity.WARNING if os_hint else None))
 
 
-@health_check(
-    "packages.requirement-unparsable", severity=Severity.WARNING, topics=_PIP,
-    title="A package declares a requirement that cannot be parsed",
-    explanation="A Requires-Dist line (or requires.txt entry) of an installed distribution "
-                "is not a valid PEP 508 requirement. pip check stops trusting that "
-                "distribution and reports an error.",
-    why="pip cannot resolve against this distribution: upgrades and `pip check` misbehave, "
-        "and whatever depends on it is seen as missing.",
-    repair="Upgrade or reinstall the distribution (`python -m pip install --force-reinstall "
-           "NAME`); newer releases usually fixed their metadata.",
-)
+@health_check("packages.requirement-unparsable")
 @_saving
-def requirement_unparsable(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("packages.requirement-unparsable")
+def requirement_unparsable(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _runnable(ctx):
         for bad in _checked(ctx, env).unparsable:
             yield spec.finding(subject_of(env),
@@ -239,22 +194,9 @@ def requirement_unparsable(ctx: CheckContext) -> Iterator[Finding]:
                                f"{bad.package}")
 
 
-@health_check(
-    "packages.wheel-unsupported", severity=Severity.ERROR, topics=_PIP,
-    title="An installed wheel was built for another Python or platform",
-    explanation="None of the tags in an installed distribution's WHEEL file (cp311-cp311-"
-                "manylinux..., say) is one this environment's interpreter accepts: pip check "
-                "reports `X is not supported on this platform`. Typically the venv's base "
-                "Python was upgraded to a new minor version under it.",
-    why="Its compiled extension modules were built for another Python ABI: importing them "
-        "fails (undefined symbols, wrong magic) or crashes.",
-    repair="No automatic repair: reinstall the distribution with the environment's own Python "
-           '(`python -m pip install --force-reinstall NAME`) so pip picks a wheel built for it; '
-           '`ainlp fix` rebuilds the environment when its base is gone.',
-)
+@health_check("packages.wheel-unsupported")
 @_saving
-def wheel_unsupported(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("packages.wheel-unsupported")
+def wheel_unsupported(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _runnable(ctx):
         for wheel in _checked(ctx, env).unsupported:
             yield spec.finding(subject_of(env),
@@ -265,23 +207,11 @@ def wheel_unsupported(ctx: CheckContext) -> Iterator[Finding]:
                                f"--force-reinstall {wheel.package}=={wheel.version}")
 
 
-@health_check(
-    "packages.requires-python", severity=Severity.WARNING, topics=_PACKAGES,
-    title="A package does not support this environment's Python",
-    explanation="An installed distribution's Requires-Python excludes the environment's "
-                "Python version: it was installed for another Python (the base was upgraded "
-                "under the environment, or it was installed with --ignore-requires-python).",
-    why="Code written for other Python versions fails at import or behaves differently "
-        "(removed modules, new syntax).",
-    repair='No automatic repair: install a version that supports this Python (`python -m pip '
-           'install --upgrade NAME`), or recreate the environment with a Python the package '
-           'supports.',
-)
+@health_check("packages.requires-python")
 @_saving
-def requires_python(ctx: CheckContext) -> Iterator[Finding]:
+def requires_python(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-    spec = get_check("packages.requires-python")
     for env in _runnable(ctx):
         version = full_version(env.version) if _exact(env.version) else None
         if version is None:
@@ -306,40 +236,18 @@ def _exact(version: str | None) -> bool:
     return bool(version) and (version or "").count(".") >= 2
 
 
-@health_check(
-    "packages.invalid-metadata", severity=Severity.WARNING, topics=_PACKAGES,
-    title="A metadata folder cannot be read",
-    explanation="A `*.dist-info` or `*.egg-info` folder in site-packages has no METADATA "
-                "(PKG-INFO), an empty or unparsable one, or one without Name or Version. "
-                "Usually an install or uninstall that was interrupted.",
-    why="pip and importlib.metadata skip it: the package may still be importable while pip "
-        "believes it is absent, so upgrades and uninstalls leave debris or clash.",
-    repair="Remove the broken metadata folder and reinstall the distribution it belonged to "
-           "(`python -m pip install --force-reinstall NAME`).",
-)
+@health_check("packages.invalid-metadata")
 @_saving
-def invalid_metadata(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("packages.invalid-metadata")
+def invalid_metadata(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _environments(ctx):
         for dist in _installed(ctx, env).invalid:
             yield spec.finding(subject_of(env), f"{dist.path}: {dist.metadata_error}",
                                f"remove {dist.path} and reinstall that distribution")
 
 
-@health_check(
-    "packages.record-files-missing", severity=Severity.WARNING, topics=_PACKAGES,
-    fix="reinstall-packages",
-    title="Files of an installed package are gone",
-    explanation="Files listed in a distribution's RECORD (what pip wrote when installing it) "
-                "no longer exist; byte-code caches are not counted.",
-    why="Imports of the deleted modules fail, console scripts are missing, and pip's "
-        "uninstall of the distribution is incomplete.",
-    repair="`reinstall-packages` force-reinstalls the distribution so every file is written "
-           "again.",
-)
+@health_check("packages.record-files-missing")
 @_saving
-def record_files_missing(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("packages.record-files-missing")
+def record_files_missing(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     cache = _cache(ctx)
     for env in _runnable(ctx):
         for dist in _installed(ctx, env).distributions:
@@ -355,19 +263,9 @@ def record_files_missing(ctx: CheckContext) -> Iterator[Finding]:
                                    f"--force-reinstall --no-deps {dist.name}=={dist.version}")
 
 
-@health_check(
-    "packages.editable-source-missing", severity=Severity.ERROR, topics=_PACKAGES,
-    title="An editable install's source folder is gone",
-    explanation="A distribution installed in editable mode (`pip install -e`, or a legacy "
-                "`.egg-link`) points at a project folder that no longer exists.",
-    why="Importing the package fails (or, worse, finds nothing under its name) although pip "
-        "lists it as installed.",
-    repair="Restore the project folder and reinstall it editable, or uninstall the "
-           "distribution (`python -m pip uninstall NAME`).",
-)
+@health_check("packages.editable-source-missing")
 @_saving
-def editable_source_missing(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("packages.editable-source-missing")
+def editable_source_missing(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _runnable(ctx):
         installed = _installed(ctx, env)
         for dist in installed.distributions:
@@ -401,20 +299,9 @@ def _egg_links(installed: Installed) -> Iterator[tuple[Path, Path]]:
                 yield link, Path(os.path.join(entry.path, first[0].strip()))
 
 
-@health_check(
-    "packages.user-site-shadowing", severity=Severity.WARNING, topics=_PIP,
-    title="A user-site package shadows the environment's own",
-    explanation="The same distribution is installed in the user site (`pip install --user`, "
-                "~/.local/lib/pythonX.Y/site-packages) and in the interpreter's own "
-                "site-packages; the user site comes first on sys.path, so its copy wins.",
-    why="The version that runs is not the one the environment (or its package manager) "
-        "installed: upgrades seem to have no effect and bugs depend on who runs Python.",
-    repair="Uninstall the user copy: `python -m pip uninstall NAME` run by that interpreter "
-           "removes the copy Python imports, the user one. A venv ignores the user site.",
-)
+@health_check("packages.user-site-shadowing")
 @_saving
-def user_site_shadowing(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("packages.user-site-shadowing")
+def user_site_shadowing(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _runnable(ctx):
         installed = _installed(ctx, env)
         winners = installed.by_name()
@@ -429,21 +316,9 @@ def user_site_shadowing(ctx: CheckContext) -> Iterator[Finding]:
                                f"pip uninstall {winner.name} (it removes the first one found)")
 
 
-@health_check(
-    "packages.duplicate-distribution", severity=Severity.WARNING, topics=_PIP,
-    title="Two installs of the same distribution",
-    explanation="Two metadata folders of the same distribution are visible in one "
-                "environment (two `*.dist-info` of different versions in one site-packages, or "
-                "an old egg beside a wheel install). Python imports one, pip reports the "
-                "first it finds.",
-    why="Which version runs is an accident of directory order; uninstalling removes one and "
-        "reveals the other.",
-    repair='No automatic repair: delete the older `*.dist-info` folder, then force-reinstall the '
-           'distribution (`python -m pip install --force-reinstall --no-deps NAME==VERSION`).',
-)
+@health_check("packages.duplicate-distribution")
 @_saving
-def duplicate_distribution(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("packages.duplicate-distribution")
+def duplicate_distribution(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _environments(ctx):
         installed = _installed(ctx, env)
         winners = installed.by_name()
@@ -459,18 +334,9 @@ def duplicate_distribution(ctx: CheckContext) -> Iterator[Finding]:
                                f"delete {hidden.path} and force-reinstall {winner.name}")
 
 
-@health_check(
-    "packages.pth-missing-path", severity=Severity.INFO, topics=_PACKAGES,
-    title="A .pth file names a folder that does not exist",
-    explanation="A line of a `.pth` file in site-packages adds a folder to sys.path, but the "
-                "folder is gone; Python skips it silently.",
-    why="Whatever was meant to be importable from there (a `setup.py develop` project, a "
-        "vendored tree) is not; stale lines are left behind by removed projects.",
-    repair="Remove the line (or the .pth file) if its project is gone for good.",
-)
+@health_check("packages.pth-missing-path")
 @_saving
-def pth_missing_path(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("packages.pth-missing-path")
+def pth_missing_path(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _environments(ctx):
         for line in _pth_lines(ctx, env):
             if line.is_import or line.exists or line.file.name.startswith("__editable__"):
@@ -481,21 +347,9 @@ def pth_missing_path(ctx: CheckContext) -> Iterator[Finding]:
                                f"remove line {line.lineno} of {line.file}")
 
 
-@health_check(
-    "packages.pth-import-fails", severity=Severity.ERROR, topics=_PACKAGES,
-    title="A .pth file runs code that cannot work",
-    explanation="An `import` line of a `.pth` file (run by Python at every start-up) is not "
-                "valid Python, or imports a module that is neither in the environment's "
-                "site folders nor in its standard library.",
-    why="Python prints `Error processing line N of X.pth` with a traceback at every start "
-        "and skips the rest of that file (editable installs and coverage hooks stop "
-        "working).",
-    repair="Reinstall the distribution that owns the .pth file, or delete the file if its "
-           "package was removed.",
-)
+@health_check("packages.pth-import-fails")
 @_saving
-def pth_import_fails(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("packages.pth-import-fails")
+def pth_import_fails(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _environments(ctx):
         roots = _module_roots(ctx, env)
         for line in _pth_lines(ctx, env):
@@ -575,20 +429,9 @@ def _findable(name: str, roots: list[Path]) -> bool:
     return False
 
 
-@health_check(
-    "packages.pip-broken", severity=Severity.ERROR, topics=_PIP,
-    title="pip is registered but its files are gone",
-    explanation="The environment has pip's metadata (`pip-*.dist-info`) but the pip package "
-                "itself (`pip/__init__.py` or its `_internal` tree) is missing, so pip "
-                "believes it is installed while `python -m pip` fails.",
-    why="`pip install` and `python -m pip` fail with ModuleNotFoundError, and ensurepip "
-        "refuses to act because pip looks installed.",
-    repair="No automatic repair: remove pip's stale metadata folder and run `python -m ensurepip "
-           '--upgrade` (or `uv pip install --python PYTHON --reinstall pip`).',
-)
+@health_check("packages.pip-broken")
 @_saving
-def pip_broken(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("packages.pip-broken")
+def pip_broken(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _runnable(ctx):
         pip = _installed(ctx, env).by_name().get("pip")
         if pip is None:

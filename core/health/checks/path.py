@@ -19,9 +19,7 @@ from ainlp.core.health.checks._common import (
 )
 from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding, Severity
-from ainlp.core.health.registry import get_check, health_check
-
-_PATH = ("path", "shell")
+from ainlp.core.health.registry import CheckSpec, health_check
 
 
 def _raw_path_entries(ctx: CheckContext) -> list[str]:
@@ -29,21 +27,10 @@ def _raw_path_entries(ctx: CheckContext) -> list[str]:
     return ctx.world.env.get("PATH", "").split(sep)
 
 
-@health_check(
-    "path.duplicate-dir", severity=Severity.INFO, topics=_PATH,
-    title="A folder is on PATH more than once",
-    explanation="The same folder appears twice or more in PATH, usually because a shell "
-                "start-up file prepends it every time it runs.",
-    why="Harmless for which program runs, but it hides the real order of PATH and grows with "
-        "every nested shell; often a sign that an rc file is sourced twice.",
-    repair='No automatic repair: find the line in your shell rc file (~/.bashrc, ~/.zshrc, '
-           'config.fish, the PowerShell profile) that adds the folder a second time and keep one;'
-           ' `ainlp which` shows the order that results.',
-)
-def duplicate_dir(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("path.duplicate-dir")
+def duplicate_dir(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide:
         return
-    spec = get_check("path.duplicate-dir")
     seen: dict[str, int] = {}
     for entry in _raw_path_entries(ctx):
         if entry:
@@ -55,25 +42,10 @@ def duplicate_dir(ctx: CheckContext) -> Iterator[Finding]:
                                "remove the repeated `export PATH=...` line from your shell rc file")
 
 
-@health_check(
-    "path.missing-dir", severity=Severity.INFO, topics=_PATH, fix="clean-path",
-    title="A PATH folder does not exist",
-    explanation="A PATH entry names a folder that is not there (an uninstalled tool, a "
-                "deleted venv's bin folder). A warning when the folder was a Python's (an "
-                "upgraded pyenv version, a Homebrew Cellar folder, a venv or conda bin).",
-    why="The shell searches it on every command for nothing; when it is an old venv's "
-        "bin folder, the shell is still set up for an environment that is gone, and when "
-        "it was a Python's, `python` now runs whatever comes next on PATH.",
-    repair="`clean-path` shows the lines for bash, zsh, fish and PowerShell that drop the entry "
-           "(and put the installed Python of the same minor first when the entry named a "
-           "version); with `ainlp fix --rc-file` it writes them into your shell's rc file in a "
-           "marked block (`# >>> ainlp >>>`) that `ainlp undo` removes. By hand: remove the "
-           "entry from the shell rc file or profile that adds it.",
-)
-def missing_dir(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("path.missing-dir")
+def missing_dir(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide:
         return
-    spec = get_check("path.missing-dir")
     reported: set[str] = set()
     for entry in _raw_path_entries(ctx):
         if (entry and entry not in reported and os.path.isabs(entry)
@@ -102,20 +74,10 @@ def _was_python(entry: str) -> bool:
     return any(_PYTHON_FOLDER.search(part) for part in named)
 
 
-@health_check(
-    "path.relative-dir", severity=Severity.WARNING, topics=_PATH,
-    title="PATH has an empty or relative entry",
-    explanation="PATH contains an empty entry (`::`, a leading or trailing `:`) or a relative "
-                "folder; both mean 'the current folder'.",
-    why="Which `python` or `pip` runs then depends on the folder you are in, and a file "
-        "named `python` in any folder you enter can take over.",
-    repair='No automatic repair: in the shell rc file that builds PATH, drop the empty entry (a '
-           'stray `:`) or the relative one, or make it an absolute path.',
-)
-def relative_dir(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("path.relative-dir")
+def relative_dir(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide:
         return
-    spec = get_check("path.relative-dir")
     entries = _raw_path_entries(ctx)
     if not ctx.world.env.get("PATH"):
         return
@@ -145,20 +107,10 @@ def _env_command_dir(prefix: Path, variable: str, platform: str) -> Path:
     return bin_dir(prefix, platform)
 
 
-@health_check(
-    "path.shadowed-python", severity=Severity.WARNING, topics=("path", "venv", "pyenv", "conda"),
-    title="Another Python comes first on PATH",
-    explanation="The active environment (VIRTUAL_ENV, CONDA_PREFIX) or pyenv's shims are on "
-                "PATH, but an earlier PATH folder has its own `python`, so that one runs.",
-    why="`python` and `pip` run a different interpreter than the one you activated: packages "
-        "install into the wrong place and imports fail.",
-    repair="No automatic repair: move the environment's folder to the front of PATH (activate "
-           "it again, or fix the order in the shell rc file).",
-)
-def shadowed_python(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("path.shadowed-python")
+def shadowed_python(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide:
         return
-    spec = get_check("path.shadowed-python")
     platform = ctx.world.platform
     active = _active_environment(ctx)
     for name in ("python", "python3"):
@@ -196,19 +148,10 @@ def _pyenv_choice(ctx: CheckContext, name: str) -> tuple[Path | None, str, Path]
     return target, label, shims
 
 
-@health_check(
-    "path.python-missing", severity=Severity.WARNING, topics=_PATH,
-    title="`python` is missing while `python3` exists",
-    explanation="No `python` command on PATH, though `python3` is there (Debian and Ubuntu "
-                "without python-is-python3, macOS with only the Command Line Tools).",
-    why="Scripts, editors and instructions that call `python` fail with 'command not found'.",
-    repair="No automatic repair: use a venv (its bin has `python`), install "
-           "python-is-python3, or add an alias in your shell rc file.",
-)
-def python_missing(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("path.python-missing")
+def python_missing(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide:
         return
-    spec = get_check("path.python-missing")
     python3 = find_command(ctx.world, "python3")
     if python3 is not None and find_command(ctx.world, "python") is None:
         yield spec.finding("python", f"`python` is not on PATH; `python3` is {python3}",
@@ -231,20 +174,10 @@ def _identity(executable: Path) -> Path:
     return real(executable)
 
 
-@health_check(
-    "path.pip-mismatch", severity=Severity.WARNING, topics=("pip", "path"),
-    title="`pip` belongs to a different Python than `python`",
-    explanation="The `pip` command found first on PATH is bound (by its `#!` line) to another "
-                "interpreter than the `python` found first on PATH.",
-    why="`pip install x` then installs into one Python while `python` runs another, and "
-        "`import x` fails: the classic 'installed but not found'.",
-    repair="No automatic repair: use `python -m pip`, which always matches `python`, or fix "
-           "PATH so both come from the same folder.",
-)
-def pip_mismatch(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("path.pip-mismatch")
+def pip_mismatch(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide:
         return
-    spec = get_check("path.pip-mismatch")
     for pip_name, python_name in (("pip", "python"), ("pip3", "python3")):
         pip = find_command(ctx.world, pip_name)
         python = find_command(ctx.world, python_name)
@@ -274,17 +207,8 @@ def _pip_mismatch_hint(ctx: CheckContext, pip_name: str, python_name: str,
     return hint
 
 
-@health_check(
-    "pyenv.version-not-installed", severity=Severity.ERROR, topics=("pyenv", "path"),
-    title="pyenv selects a version that is not installed",
-    explanation="pyenv's shims are on PATH and PYENV_VERSION or the global version file "
-                "names a version missing from $PYENV_ROOT/versions.",
-    why="Every `python`, `pip` and tool going through the shims fails with "
-        "\"pyenv: version 'X' is not installed\".",
-    repair='No automatic repair: install that version (`pyenv install VERSION`), or select an '
-           'installed one (`pyenv global VERSION`, `pyenv shell VERSION`, unset PYENV_VERSION).',
-)
-def pyenv_not_installed(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("pyenv.version-not-installed")
+def pyenv_not_installed(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide:
         return
     from ainlp.core.discovery.locators.pyenv import pyenv_root
@@ -296,7 +220,6 @@ def pyenv_not_installed(ctx: CheckContext) -> Iterator[Finding]:
     selection = ctx.pyenv_selection
     if selection.origin not in ("PYENV_VERSION", str(root / "version")):
         return  # a local .python-version: pyenv.python-version-absent speaks for it
-    spec = get_check("pyenv.version-not-installed")
     for version in selection.versions:
         if version != "system" and not _pyenv_has(root, version):
             yield spec.finding(selection.origin,
@@ -326,18 +249,8 @@ def _nearest_version_file(ctx: CheckContext) -> Path | None:
         folder = folder.parent
 
 
-@health_check(
-    "pyenv.python-version-absent", severity=Severity.WARNING, topics=("pyenv", "path"),
-    title="`.python-version` names a Python that is not installed",
-    explanation="The nearest .python-version file (read by pyenv, uv and others) asks for a "
-                "version no installed interpreter provides.",
-    why="In this project pyenv's shims fail with 'version is not installed', and tools that "
-        "honour the file pick another Python or download one.",
-    repair='No automatic repair: install the version the file names (`pyenv install VERSION` or '
-           '`uv python install VERSION`), or edit the file to name an installed version (`ainlp '
-           'use VERSION` writes it).',
-)
-def python_version_absent(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("pyenv.python-version-absent")
+def python_version_absent(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     from ainlp.core.discovery.locators.pyenv import pyenv_root
 
     version_file = _nearest_version_file(ctx)
@@ -347,7 +260,6 @@ def python_version_absent(ctx: CheckContext) -> Iterator[Finding]:
         return
     root = pyenv_root(ctx.world)
     shims_on_path = any(same_dir(d, root / "shims") for d in ctx.world.path_dirs)
-    spec = get_check("pyenv.python-version-absent")
     for version in _versions_in(version_file):
         if version == "system" or _pyenv_has(root, version):
             continue
@@ -397,22 +309,10 @@ def _is_alias_stub(path: Path) -> bool:
         return False
 
 
-@health_check(
-    "path.windows-store-alias", severity=Severity.WARNING, topics=("path", "windows"),
-    title="`python` runs the Microsoft Store alias",
-    explanation="On Windows, the App Execution Alias python.exe in "
-                "%LOCALAPPDATA%\\Microsoft\\WindowsApps comes first on PATH: with no Store "
-                "Python installed it opens the Store instead of running Python; with a real "
-                "Python later on PATH it hides that one.",
-    why="`python` prints nothing or opens the Store; scripts and editors that call `python` "
-        "fail, or run another Python than the one you installed.",
-    repair="No automatic repair: turn the alias off in Settings > Apps > App execution "
-           "aliases, or move your Python's folder before WindowsApps in PATH.",
-)
-def windows_store_alias(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("path.windows-store-alias")
+def windows_store_alias(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if ctx.world.platform != "win32" or not ctx.machine_wide:
         return
-    spec = get_check("path.windows-store-alias")
     store = _store_alias_dir(ctx)
     if store is None:
         return

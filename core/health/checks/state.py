@@ -9,34 +9,22 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ainlp.core.health.context import CheckContext
-from ainlp.core.health.findings import Finding, Severity
-from ainlp.core.health.registry import CheckSpec, get_check, health_check
+from ainlp.core.health.findings import Finding
+from ainlp.core.health.registry import CheckSpec, health_check
 
-_STATE = ("state",)
 # a cache bigger than this is only checked for its first and last byte: the check must stay
 # cheap, and the files' own loaders read them in full anyway
 _PARSE_LIMIT = 1024 * 1024
 
 
-@health_check(
-    "state.unwritable", severity=Severity.WARNING, topics=_STATE,
-    title="AINLP cannot write its state folder",
-    explanation="The state folder (AINLP_HOME, else the platform's user data folder for "
-                "ainlp) is a file or a device, lies under a file, or is not writable: a "
-                "read-only mount, another user's folder.",
-    why="AINLP keeps its discovery and package caches and the inventory snapshot there: "
-        "without them every `find` and `doctor` probes every interpreter and reads every "
-        "package again, which is slower. Backups and the history of changes live there too.",
-    repair="No automatic repair: set AINLP_HOME to a folder you can write to (or make the "
-           "folder writable for you).",
-)
-def unwritable(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("state.unwritable")
+def unwritable(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide:
         return
     state = ctx.world.state_dir
     problem = unwritable_reason(state)
     if problem is not None:
-        yield get_check("state.unwritable").finding(
+        yield spec.finding(
             str(state),
             f"the state folder {state} {problem}: caches and the inventory snapshot are off, "
             "so AINLP is slower",
@@ -133,23 +121,10 @@ def _state_files() -> tuple[tuple[str, Callable[[Path], str | None]], ...]:
     )
 
 
-@health_check(
-    "state.damaged", severity=Severity.INFO, topics=_STATE,
-    title="A cache file of AINLP cannot be read",
-    explanation="A cache in the state folder (discovery-cache.json, packages-cache.json, "
-                "inventory-snapshot.json) is not in the format AINLP writes: cut short by a "
-                "full disk or a crash, or overwritten by something else (a device, a FIFO, "
-                "a file over the size AINLP reads, JSON of another shape); or an old pickled "
-                "grammar cache (cache/grammar-lark-*.cache), which AINLP no longer loads.",
-    why="AINLP ignores the file, so that run is as slow as the first one; it writes a new "
-        "file afterwards, so the note goes away by itself unless the folder cannot be written.",
-    repair="No repair needed: the file is rebuilt on the next run (delete it if the note "
-           "stays).",
-)
-def damaged(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("state.damaged")
+def damaged(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide:
         return
-    spec = get_check("state.damaged")
     state = ctx.world.state_dir
     for name, why in _state_files():
         path = state / name

@@ -19,10 +19,9 @@ from ainlp.core.health.checks._common import (
 )
 from ainlp.core.health.checks._venvfacts import venv_facts
 from ainlp.core.health.context import CheckContext
-from ainlp.core.health.findings import Finding, Severity
-from ainlp.core.health.registry import get_check, health_check
+from ainlp.core.health.findings import Finding
+from ainlp.core.health.registry import CheckSpec, health_check
 
-_VENV = ("venv",)
 _REBUILD_HINT = "ainlp fix {prefix} rebuilds it with an installed Python and its packages"
 
 
@@ -32,23 +31,8 @@ def _venvs(ctx: CheckContext) -> Iterator[EnvRecord]:
     return iter(found)
 
 
-@health_check(
-    "venv.base-missing", severity=Severity.ERROR, topics=_VENV, fix="rebuild",
-    title="The venv's base interpreter is gone",
-    explanation="The folder named by `home` in the venv's pyvenv.cfg no longer exists: the "
-                "Python the venv was made from was uninstalled, upgraded away or moved.",
-    why="A venv holds no interpreter of its own, only links to its base: without the base "
-        "nothing in the venv can run.",
-    repair="`rebuild` records the venv's packages, recreates it with an installed Python of "
-           "the same minor version (the newest one otherwise) and reinstalls the packages; "
-           "the old folder is kept as a snapshot until the rebuild verifies. When the base was "
-           "a versioned install that moved or was upgraded within its minor (pyenv 3.11.4 to "
-           "3.11.7, a Homebrew Cellar folder) and a Python of that minor is installed, "
-           "`rebase` instead points pyvenv.cfg and the venv's links at it, keeping the "
-           "packages.",
-)
-def base_missing(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("venv.base-missing")
+@health_check("venv.base-missing")
+def base_missing(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _venvs(ctx):
         home = venv_facts(ctx, env).home
         if home is not None and home.is_absolute() and not foreign.is_dir(home):
@@ -80,18 +64,8 @@ def _rebase_target(ctx: CheckContext, env: EnvRecord, home: Path) -> Path | None
     return chosen.executable if chosen is not None else None
 
 
-@health_check(
-    "venv.cfg-invalid", severity=Severity.ERROR, topics=_VENV, fix="rebuild",
-    title="pyvenv.cfg cannot be read",
-    explanation="The venv's pyvenv.cfg is empty, has no `key = value` lines, lacks the `home` "
-                "key, or names a relative `home`.",
-    why="Python reads `home` from pyvenv.cfg at start-up to find its standard library; "
-        "without it the venv's interpreter runs as a bare copy or fails to start.",
-    repair="`rebuild` recreates the venv (its packages are reinstalled from the old folder's "
-           "metadata).",
-)
-def cfg_invalid(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("venv.cfg-invalid")
+@health_check("venv.cfg-invalid")
+def cfg_invalid(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _venvs(ctx):
         cfg = venv_facts(ctx, env).cfg
         cfg_path = env.prefix / "pyvenv.cfg"
@@ -140,19 +114,8 @@ def _base_minor(ctx: CheckContext, env: EnvRecord, home: Path) -> tuple[str | No
     return (minor_of(result.version) if result.ok else None), resolved
 
 
-@health_check(
-    "venv.base-upgraded", severity=Severity.ERROR, topics=_VENV, fix="rebuild",
-    title="The venv's base Python is now another minor version",
-    explanation="pyvenv.cfg records the Python version the venv was made with; the interpreter "
-                "at its `home` is now a different minor version (3.11 became 3.12, say), as "
-                "happens when Homebrew or a system update replaces `python3`.",
-    why="Packages live in lib/pythonX.Y/site-packages of the old minor: the new interpreter "
-        "does not see them, and compiled extensions built for the old ABI cannot load.",
-    repair="`rebuild` recreates the venv with the new interpreter (or with an installed Python "
-           "of the old minor, when there is one) and reinstalls its packages.",
-)
-def base_upgraded(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("venv.base-upgraded")
+@health_check("venv.base-upgraded")
+def base_upgraded(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _venvs(ctx):
         facts = venv_facts(ctx, env)
         home = facts.home
@@ -179,19 +142,8 @@ def _fragile_reason(ctx: CheckContext, path: Path) -> str | None:
     return None
 
 
-@health_check(
-    "venv.fragile-base", severity=Severity.WARNING, topics=("venv", "pyenv"),
-    title="The venv's base path changes on upgrade",
-    explanation="The venv's `home` (or its interpreter link) points into a Homebrew Cellar "
-                "folder, whose name carries the patch version, or into pyenv's shims folder.",
-    why="The next `brew upgrade` removes the Cellar folder and breaks the venv; a venv based "
-        "on pyenv shims silently changes Python whenever the pyenv selection changes.",
-    repair='No automatic repair: recreate the venv from the stable path of the same Python '
-           "(Homebrew's opt/ link, the pyenv version folder), e.g. `ainlp backup`, then `python "
-           '-m venv` from that path and reinstall; `ainlp fix` rebuilds it once the base is gone.',
-)
-def fragile_base(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("venv.fragile-base")
+@health_check("venv.fragile-base")
+def fragile_base(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _venvs(ctx):
         home = venv_facts(ctx, env).home
         if home is None:
@@ -210,19 +162,8 @@ def fragile_base(ctx: CheckContext) -> Iterator[Finding]:
                                f"ainlp fix {env.prefix} points it at a stable path")
 
 
-@health_check(
-    "venv.moved", severity=Severity.ERROR, topics=_VENV, fix="rebuild",
-    title="The venv was moved or copied from another folder",
-    explanation="bin/activate or the shebangs of the venv's scripts name a folder other than "
-                "the one the venv is in now.",
-    why="A venv is not relocatable: its scripts (pip included) still run the interpreter of "
-        "the old folder, or fail when that folder is gone, and activating it puts the old "
-        "folder on PATH.",
-    repair="`rebuild` recreates the venv in its current folder with the same Python and "
-           "packages.",
-)
-def moved(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("venv.moved")
+@health_check("venv.moved")
+def moved(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _venvs(ctx):
         old = venv_facts(ctx, env).moved_from()
         if old is not None:
@@ -230,16 +171,8 @@ def moved(ctx: CheckContext) -> Iterator[Finding]:
                                _REBUILD_HINT.format(prefix=env.prefix))
 
 
-@health_check(
-    "venv.dangling-shebang", severity=Severity.WARNING, topics=_VENV, fix="rebuild",
-    title="Scripts in bin/ name an interpreter that does not exist",
-    explanation="A console script of the venv (pip, a tool's command) starts with `#!` and "
-                "the path of a Python that is not there.",
-    why="Running that command fails with 'bad interpreter: No such file or directory'.",
-    repair="`rebuild` reinstalls the venv's packages, which writes fresh scripts.",
-)
-def dangling_shebang(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("venv.dangling-shebang")
+@health_check("venv.dangling-shebang")
+def dangling_shebang(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _venvs(ctx):
         facts = venv_facts(ctx, env)
         if facts.moved_from() is not None:
@@ -254,17 +187,8 @@ def dangling_shebang(ctx: CheckContext) -> Iterator[Finding]:
                                _REBUILD_HINT.format(prefix=env.prefix))
 
 
-@health_check(
-    "venv.bad-shebang", severity=Severity.WARNING, topics=_VENV, fix="rebuild",
-    title="Scripts in bin/ run a Python outside the venv",
-    explanation="A script in the venv's bin/ starts with a `#!` line that names another "
-                "Python (/usr/bin/python3, `env python3`) or a relative or empty interpreter.",
-    why="That command runs outside the venv: it imports the other Python's packages, not the "
-        "ones installed here, or does not start at all.",
-    repair="`rebuild` reinstalls the venv's packages, which writes scripts bound to the venv.",
-)
-def bad_shebang(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("venv.bad-shebang")
+@health_check("venv.bad-shebang")
+def bad_shebang(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     for env in _venvs(ctx):
         facts = venv_facts(ctx, env)
         if facts.moved_from() is not None:
@@ -312,20 +236,8 @@ def _pip_scripts(prefix: Path, platform: str) -> list[Path]:
     return [folder / n for n in names if foreign.exists(folder / n)]
 
 
-@health_check(
-    "venv.pip-missing", severity=Severity.INFO, topics=("venv", "pip"),
-    title="The venv has no pip",
-    explanation="Neither a pip command in bin/ nor the pip package in site-packages. This is "
-                "normal for venvs made by uv or with `--without-pip`. Not reported for a venv "
-                "whose python cannot start: its own finding says to rebuild it.",
-    why="`pip install` inside the venv is not available; `uv pip install --python` or "
-        "`python -m ensurepip` installs into it instead.",
-    repair="No automatic repair (a venv without pip is normal): run the venv's `python -m "
-           'ensurepip` when you want pip there, or install with `uv pip install --python '
-           'VENV/bin/python`.',
-)
-def pip_missing(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("venv.pip-missing")
+@health_check("venv.pip-missing")
+def pip_missing(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     platform = ctx.world.platform
     for env in _venvs(ctx):
         if not can_run(env):
@@ -336,23 +248,8 @@ def pip_missing(ctx: CheckContext) -> Iterator[Finding]:
                                "installs it if you want it")
 
 
-@health_check(
-    "venv.pip-unrunnable", severity=Severity.WARNING, topics=("venv", "pip"),
-    fix="install-pip",
-    title="The venv's pip command cannot run",
-    explanation="bin/pip exists but the pip package is missing from site-packages (or its "
-                "files are incomplete), so the command dies with ModuleNotFoundError. Not "
-                "reported for a venv whose python cannot start.",
-    why="`pip install` in this venv fails, and people then fall back to a pip of another "
-        "Python that installs in the wrong place.",
-    repair="`install-pip` installs pip into the venv offline (`uv pip install --python "
-           "VENV/bin/python pip` from a wheel folder you name in UV_FIND_LINKS or "
-           "PIP_FIND_LINKS, else from the wheel ensurepip bundles with the base Python) and "
-           "checks that `python -m pip --version` runs; by hand: the venv's `python -m "
-           "ensurepip --upgrade`.",
-)
-def pip_unrunnable(ctx: CheckContext) -> Iterator[Finding]:
-    spec = get_check("venv.pip-unrunnable")
+@health_check("venv.pip-unrunnable")
+def pip_unrunnable(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     platform = ctx.world.platform
     for env in _venvs(ctx):
         if not can_run(env):
@@ -375,20 +272,10 @@ def _foreign_entries(site: Path) -> list[Path]:
         return []
 
 
-@health_check(
-    "env.not-writable", severity=Severity.WARNING, topics=("permissions", "venv", "pip"),
-    title="You cannot install into the environment",
-    explanation="The environment's site-packages is not writable by you, or holds files owned "
-                "by another user (typically root, after `sudo pip install` into a venv).",
-    why="`pip install` and `pip uninstall` in it fail with 'Permission denied', or leave it "
-        "half-upgraded; people then reach for sudo and make it worse.",
-    repair="No automatic repair: give the files back to the environment's owner (`sudo chown -R "
-           'USER PREFIX`), after checking why they changed hands.',
-)
-def not_writable(ctx: CheckContext) -> Iterator[Finding]:
+@health_check("env.not-writable")
+def not_writable(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     import os
 
-    spec = get_check("env.not-writable")
     platform = ctx.world.platform
     for env in ctx.environments:
         if not (is_venv_record(env) or foreign.is_dir(env.prefix / "conda-meta")):

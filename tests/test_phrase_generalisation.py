@@ -1,0 +1,166 @@
+"""How well the phrase matcher understands people: tests/corpus/people.yaml, written blind to it.
+
+The split, fixed once and never changed: a phrase is in the TEST split when the first byte of
+sha256(text as UTF-8) is below 115 (0.45 * 256), else in DEV. That gives 418 test phrases
+(48.7%, 105 of them out of domain) and 441 dev phrases (117 out of domain). Development (the
+lexicon, the learned weights of frames.py, every threshold) reads the dev split only.
+
+Scores: intent % over every phrase of a split (an out-of-domain phrase is right when it is
+`unknown`); slots % over the in-domain phrases that carry labelled slots, right when the intent
+is right and every labelled slot has the labelled value; "OOD acted" counts out-of-domain
+phrases given an intent other than `unknown`.
+
+The issue's targets (test intent >= 95%, slots >= 92%, no out-of-domain phrase acted on) are NOT
+reached. The floors below are what is reached, measured, not tuned on the test split:
+
+    matcher                      split  intent  slots  OOD acted
+    templates (in use)           dev    62.8%   46.0%  4 of 117
+    templates (in use)           test   59.8%   52.5%  2 of 105
+    templates + frame scorer     dev    80.5%   69.3%  2 of 117
+    templates + frame scorer     test   75.6%   71.0%  4 of 105
+
+The frame scorer is therefore built but switched off (phrases.USE_FRAMES): it understands far
+more, but acts on more out-of-domain phrases of the test split than the templates alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ainlp.language import phrases
+from ainlp.language.phrases import match_phrase
+
+CORPUS = Path(__file__).parent / "corpus" / "people.yaml"
+TEST_BELOW = 115  # first byte of sha256(text) below this: the test split
+
+
+def split_of(text: str) -> str:
+    return "test" if hashlib.sha256(text.encode("utf-8")).digest()[0] < TEST_BELOW else "dev"
+
+
+def people(split: str) -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
+    return [case for case in cases if split_of(case["text"]) == split]
+
+
+def score(cases: list[dict[str, Any]]) -> tuple[float, float, list[str]]:
+    """(intent %, slots %, the out-of-domain phrases given an intent)."""
+    right = slotted = slots_right = 0
+    acted: list[str] = []
+    for case in cases:
+        intent = match_phrase(case["text"])
+        ok = intent.name == case["intent"]
+        right += ok
+        expected = case.get("slots") or {}
+        if case["intent"] != "unknown" and expected:
+            slotted += 1
+            got = {k: v.lower() for k, v in intent.slots.items()}
+            slots_right += ok and all(got.get(k) == str(v).lower() for k, v in expected.items())
+        if case["intent"] == "unknown" and intent.name != "unknown":
+            acted.append(case["text"])
+    return 100 * right / len(cases), 100 * slots_right / max(slotted, 1), acted
+
+
+@contextmanager
+def frames_on() -> Iterator[None]:
+    saved = phrases.USE_FRAMES
+    phrases.USE_FRAMES = True
+    try:
+        yield
+    finally:
+        phrases.USE_FRAMES = saved
+
+
+def test_the_split_is_large_enough() -> None:
+    test, dev = people("test"), people("dev")
+    assert len(test) + len(dev) == 859
+    assert len(test) / (len(test) + len(dev)) >= 0.40
+    assert sum(1 for case in test if case["intent"] == "unknown") >= 80
+
+
+def test_the_matcher_in_use_holds_its_floors_on_the_test_split() -> None:
+    intent, slots, acted = score(people("test"))
+    assert intent >= 59.5, intent  # target 95: not reached
+    assert slots >= 52.0, slots  # target 92: not reached
+    assert len(acted) <= 2, acted  # target 0: not reached
+
+
+def test_the_matcher_in_use_acts_on_few_out_of_domain_phrases_of_dev() -> None:
+    _intent, _slots, acted = score(people("dev"))
+    assert len(acted) <= 4, acted  # target 0: not reached
+
+
+def test_the_frame_scorer_holds_its_floors_on_the_test_split() -> None:
+    with frames_on():
+        intent, slots, acted = score(people("test"))
+    assert intent >= 75.5, intent
+    assert slots >= 70.5, slots
+    assert len(acted) <= 4, acted  # why it is not switched on
+
+
+def test_the_frame_scorer_keeps_the_project_corpora() -> None:
+    cases = [case for name in ("phrases.yaml", "more_phrases.yaml")
+             for case in yaml.safe_load((CORPUS.parent / name).read_text(encoding="utf-8"))]
+    with frames_on():
+        wrong = [case["text"] for case in cases
+                 if match_phrase(case["text"]).name != case["intent"]]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(("text", "state"), [
+    ("show broken environments", "broken"), ("list missing venvs", "missing"),
+    ("list environments that are missing", "missing"), ("show healthy environments", "ok"),
+])
+def test_list_environments_takes_a_state(text: str, state: str) -> None:
+    intent = match_phrase(text)
+    assert (intent.name, intent.slots.get("state")) == ("list_environments", state)
+
+
+@pytest.mark.parametrize(("word", "before", "version"), [
+    ("3.12", "", "3.12"), ("python3.12", "", "3.12"), ("py312", "", "3.12"),
+    ("cp311", "", "3.11"), ("v3.12", "", "3.12"), ("3.12.x", "", "3.12"),
+    ("Python-3.12.1", "", "3.12.1"), ("312", "python", "3.12"), ("3", "python", "3"),
+    ("312", "", None), ("2026", "", None), ("hello", "", None),
+])
+def test_versions_in_common_spellings(word: str, before: str, version: str | None) -> None:
+    from ainlp.language.frames import normalise_version
+
+    assert normalise_version(word, before) == version
+
+
+@pytest.mark.parametrize(("word", "snapshot"), [
+    ("20261124-031500-1", "20261124-031500-1"), ("20261124T031500", "20261124T031500"),
+    ("2026-11-24", "2026-11-24"), ("a1b2c3d4", "a1b2c3d4"), ("backup", None), ("2026", None),
+])
+def test_snapshot_ids_in_common_spellings(word: str, snapshot: str | None) -> None:
+    from ainlp.language.frames import snapshot_id
+
+    assert snapshot_id(word) == snapshot
+
+
+def test_frame_scorer_slots_and_determinism() -> None:
+    from ainlp.language.frames import classify, extract_slots
+
+    text = "I'm about to upgrade numpy, snapshot the project env first"
+    assert classify(text) == classify(text)
+    assert extract_slots("backup", text) == {"target": "project"}
+    assert extract_slots("restore", "reset everything to snapshot 20260101-000000-1") == {
+        "source": "20260101-000000-1"}
+    assert extract_slots("list_environments", "list broken conda envs") == {
+        "kind": "conda", "state": "broken"}
+
+
+def test_every_unknown_offers_two_or_three_phrases_with_the_frame_scorer() -> None:
+    with frames_on():
+        for text in ("what's the weather", "make me a sandwich", "tell me a joke"):
+            intent = match_phrase(text)
+            assert intent.name == "unknown"
+            assert 1 <= len(intent.suggestions) <= 3
+            assert all(isinstance(s, str) and s for s in intent.suggestions)
