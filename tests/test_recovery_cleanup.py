@@ -56,6 +56,7 @@ def test_a_broken_venv_goes_to_the_trash_only_when_confirmed(tmp_path: Path) -> 
     plan = ainlp.cleanup(world=world)
     (step,) = planned(plan)
     assert step["touches"][0] == str(prefix) and step["undoable"] is True  # type: ignore[index]
+    assert str(world.state_dir / "trash") in step["touches"]  # type: ignore[operator]
     assert (prefix / "pyvenv.cfg").is_file()
     result = ainlp.cleanup(world=world, apply=True)
     assert result.data["applied"] == ["s1"], result.messages

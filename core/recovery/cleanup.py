@@ -9,6 +9,7 @@ from collections.abc import Callable
 from ainlp.core.discovery.records import EnvKind, EnvRecord, EnvState
 from ainlp.core.recovery.context import RepairContext
 from ainlp.core.recovery.model import FindingRef, Outcome, RepairPlan, RepairStep
+from ainlp.core.recovery.planner import with_trash
 from ainlp.core.recovery.strategies._common import proven_environment
 from ainlp.core.recovery.strategies.forget import NAME, Cleanup
 from ainlp.core.recovery.transaction import run_step
@@ -34,7 +35,7 @@ def plan_cleanup(world: World, target: str | None = None,
             continue
         step = _step(rc, doer, record, f"s{len(steps) + 1}")
         if step is not None:
-            steps.append(step)
+            steps.append(with_trash(world, step))
     return RepairPlan(f"cleanup-{uuid.uuid4().hex[:8]}", steps, []), rc
 
 

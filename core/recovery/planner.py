@@ -54,8 +54,29 @@ def plan_fix(world: World, *, target: str | None = None, topic: str | None = Non
     for number, ((name, subject), found) in enumerate(ordered, 1):
         doer = strategy(name)
         assert doer is not None
-        steps.append(doer.plan(rc, subject, found, f"s{number}"))
+        steps.append(with_trash(world, doer.plan(rc, subject, found, f"s{number}")))
     return RepairPlan(f"fix-{uuid.uuid4().hex[:8]}", steps, unfixable), rc, report
+
+
+# strategies that move their subject's folder to the trash before they act
+_TRASHING = frozenset({"rebuild", "cleanup"})
+
+
+def with_trash(world: World, step: RepairStep) -> RepairStep:
+    """The step with the trash folder its subject goes to among what it touches: on another
+    filesystem that is a trash of the subject's own mount, which the plan names so the user
+    agrees to it before anything moves."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from ainlp.core.changes import trash_location
+    from ainlp.core.foreign import exists
+
+    subject = Path(step.subject)
+    if step.strategy not in _TRASHING or step.blocked is not None or not exists(subject):
+        return step
+    trash = str(trash_location(world, subject))
+    return step if trash in step.touches else replace(step, touches=(*step.touches, trash))
 
 
 def _absorb_into_rebase(rc: RepairContext, groups: dict[tuple[str, str], list[Finding]]) -> None:
