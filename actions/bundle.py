@@ -220,24 +220,35 @@ def _restore_active(ctx: ActionContext, bundle: Bundle, store: StateStore,
     "import_environments",
     description="Recreate environments from an exported bundle",
     params=(Param("path", str, None, "the bundle folder or .tar.gz (default: the newest "
-                  "export)"),),
+                  "export)"),
+            Param("install_pythons", bool, False, "install the Pythons the bundle needs and "
+                  "this machine lacks with `uv python install` (needs the network)")),
     intents=("import",),
     phrases=("import environments from ~/aios-export",
              "recreate my environments after the os reinstall"),
     changes_machine=True,
 )
-def import_environments(ctx: ActionContext, path: str | None = None) -> Result:
+def import_environments(ctx: ActionContext, path: str | None = None,
+                        install_pythons: bool = False) -> Result:
     from ainlp.core.bundle import plan_import, read_bundle
     from ainlp.core.discovery import discover
 
     bundle = read_bundle(ctx.world, _bundle_path(ctx, path))  # BadInput before any write
     plan = plan_import(ctx.world, bundle, discover(ctx.world).environments,
                        _existing_sets(ctx, bundle), _interrupted(ctx))
+    installed: list[str] = []
+    if install_pythons and plan.missing and not plan_only(ctx):
+        installed = _install_pythons(ctx, [m.version for m in plan.missing])
+        plan = plan_import(ctx.world, bundle, discover(ctx.world, refresh=True).environments,
+                           _existing_sets(ctx, bundle), _interrupted(ctx))
     db = str(ctx.world.state_dir / "state.db")
     steps = _steps(plan, bundle, db)
     extra: JSONObject = {"bundle": str(bundle.folder), **plan.to_json()}
-    messages = [f"install Python {m.version}: " + " or ".join(f"`{c}`" for c in m.commands)
-                for m in plan.missing]
+    messages = [*installed, *(f"install Python {m.version}: " + " or ".join(
+        f"`{c}`" for c in m.commands) for m in plan.missing)]
+    if plan.missing and not install_pythons:
+        messages.append("`ainlp import --install-pythons` installs them with uv, with your "
+                        "consent and a network")
     if plan_only(ctx):
         doable = sum(e.status == "create" for e in plan.envs)
         doc = plan_doc("import", steps, None, f"import {bundle.folder}: {doable} of "
@@ -274,6 +285,27 @@ def import_environments(ctx: ActionContext, path: str | None = None) -> Result:
     result = Result("import_environments", doc, value=plan, failed=bool(outcome.failed))
     result.messages.extend(messages)
     return result
+
+
+def _install_pythons(ctx: ActionContext, versions: list[str]) -> list[str]:
+    """`uv python install` of each version (the user asked for it: downloads are allowed for
+    this command only); one line each saying what happened."""
+    from ainlp.core.envsnap.installer import child_env, find_uv
+
+    env = {**child_env(ctx.world, offline=False), "UV_PYTHON_DOWNLOADS": "automatic"}
+    uv = find_uv(ctx.world, env)
+    if uv is None:
+        return ["cannot install Pythons: the uv binary does not run here; use the commands "
+                "below"]
+    said: list[str] = []
+    for version in versions:
+        if ctx.progress is not None:
+            ctx.progress(f"installing Python {version} with uv")
+        done = ctx.world.run([str(uv), "python", "install", version], timeout=900.0, env=env)
+        last = (done.stderr or done.start_error or "").strip().splitlines()[-1:] or [""]
+        said.append(f"uv python install {version}: " + ("done" if done.ok else
+                    f"failed ({last[0][:200]})"))
+    return said
 
 
 def _import_one(ctx: ActionContext, store: StateStore, bundle: Bundle, step: PlanStep,

@@ -193,3 +193,17 @@ def test_export_of_an_empty_machine_writes_a_readable_bundle(tmp_path: Path) -> 
     assert plan.exit_code == 0 and plan.data["environments"] == []
     events = ainlp.history(world=world).data["events"]
     assert [e["action"] for e in events] == ["export"]  # type: ignore[index]
+
+
+def test_install_pythons_asks_uv_and_says_what_happened(tmp_path: Path) -> None:
+    bundle = write_bundle(tmp_path / "b")
+    cache = tmp_path / "uv-cache"
+    world = make_world(tmp_path, env={"UV_CACHE_DIR": str(cache), "UV_NO_CONFIG": "1",
+                                      "UV_PYTHON_INSTALL_DIR": str(tmp_path / "uv-pythons")})
+    plan = ainlp.import_bundle(str(bundle), world=world)
+    assert any("--install-pythons" in m for m in plan.messages)
+    done = ainlp.import_bundle(str(bundle), apply=True, install_pythons=True, world=world)
+    # no Python 3.99.1 exists anywhere: uv was asked, said no, and the step cannot run
+    said = [m for m in done.messages if m.startswith("uv python install 3.99.1: ")]
+    assert said and "failed" in said[0]
+    assert done.exit_code == 1 and not (world.home / ".virtualenvs").exists()

@@ -38,9 +38,11 @@ def export(path: str | None = None, with_wheels: bool = False, *, world: World |
                       on_event=on_event, cancel=cancel)
 
 
-def import_bundle(path: str | None = None, apply: bool = False, *, dry_run: bool = False,
-                  world: World | None = None, on_event: OnEvent | None = None,
-                  cancel: CancelToken | None = None) -> Result:
-    """Recreate environments from a bundle (`ainlp import PATH`): the plan unless `apply`."""
-    return run_action("import_environments", {"path": path}, world=world, on_event=on_event,
+def import_bundle(path: str | None = None, apply: bool = False, *, install_pythons: bool = False,
+                  dry_run: bool = False, world: World | None = None,
+                  on_event: OnEvent | None = None, cancel: CancelToken | None = None) -> Result:
+    """Recreate environments from a bundle (`ainlp import PATH`): the plan unless `apply`;
+    `install_pythons` lets uv install the Pythons the bundle needs and this machine lacks."""
+    return run_action("import_environments", {"path": path, "install_pythons": install_pythons},
+                      world=world, on_event=on_event,
                       cancel=cancel, dry_run=dry_run, assume_yes=apply)
