@@ -292,3 +292,19 @@ def test_shell_with_piped_input_runs_it_as_a_script(tmp_path: Path) -> None:
 def test_readme_says_how_to_stop_the_service() -> None:
     text = (REPO / "README.md").read_text()
     assert "`shutdown`" in text and "`exit`" in text
+
+
+# -- 3. inside a script, a failed step says why --------------------------------------------------
+
+
+def test_a_failed_script_step_shows_its_reason(tmp_path: Path) -> None:
+    from conftest import make_world
+
+    import ainlp
+
+    world = make_world(tmp_path)
+    done = ainlp.run_script('RUN w\nCONTEXT c {\n COMMAND w {\n  ACTION: which_python('
+                            'version="3.99")\n  REPORT: "list backups"\n }\n}\n', world=world)
+    assert done.exit_code == 1
+    step = done.to_json()["statements"][0]["steps"][0]  # type: ignore[index]
+    assert step["status"] == "failed" and "3.99" in step["reason"]

@@ -227,8 +227,17 @@ def _recovered(out: StatementResult, ctx: ActionContext) -> bool:
 
 
 def _why_failed(result: Result) -> str | None:
-    """A failed step's reason, as `ainlp do` would say it (its first message)."""
-    return result.messages[0] if result.failed and result.messages else None
+    """A failed step's reason, as `ainlp do` would say it: its first message, else the error
+    or hint its document carries."""
+    if not result.failed:
+        return None
+    if result.messages:
+        return result.messages[0]
+    error = result.data.get("error")
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        return str(error["message"])
+    hint = result.data.get("hint")
+    return hint if isinstance(hint, str) else "it could not do what it was asked"
 
 
 def run_phrase(phrase: Phrase, ctx: ActionContext) -> StatementResult:
