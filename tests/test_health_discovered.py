@@ -79,3 +79,13 @@ def test_unreadable_places_and_stale_environments_txt_lines_are_findings(tmp_pat
     assert [(f.id, f.subject) for f in report.findings
             if f.id == "conda.environments-txt-stale"] == [
         ("conda.environments-txt-stale", str(tmp_path / "gone"))]
+
+
+def test_a_listable_path_folder_is_no_unreadable_dir_finding(tmp_path: Path) -> None:
+    """The trigger needs an ordinary user (root lists a mode-000 folder): it is in
+    tests/test_hostile_files.py (test_a_mode_000_folder_on_path_is_a_finding)."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    world = make_world(tmp_path, path=[folder, tmp_path / "missing"])
+    report = run_checks(world, topic="path")
+    assert [f for f in report.findings if f.id == "path.unreadable-dir"] == []

@@ -264,6 +264,23 @@ def test_mode_000_folders_on_path_and_in_workon_home_as_a_normal_user(base: Path
     assert record is not None and record["state"] == "ok"
 
 
+def test_a_mode_000_folder_on_path_is_a_finding(base: Path) -> None:
+    closed_bin = base / "closed"
+    closed_bin.mkdir(mode=0o000)
+    closed_bin.chmod(0o000)
+    missing = base / "missing"
+    world = world_in(base, path=[closed_bin, missing, Path(sys.executable).parent])
+
+    def subject() -> object:
+        inventory = discover(world, use_cache=False)
+        return found(world, "path.unreadable-dir", inventory)
+
+    findings = in_child(subject, as_nobody=True, timeout=30)
+    assert [(f[0], f[1]) for f in findings] == [  # type: ignore[attr-defined]
+        ("path.unreadable-dir", str(closed_bin))]
+    assert "permission denied" in findings[0][2]  # type: ignore[index]
+
+
 def test_an_unreadable_virtualenvs_folder_is_a_finding(base: Path) -> None:
     workon = base / "home" / ".virtualenvs"
     venv(workon / "hidden")

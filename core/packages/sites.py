@@ -5,6 +5,7 @@ Everything comes from the prefix's files (pyvenv.cfg, lib/pythonX.Y/...); no int
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,12 +58,14 @@ def prefix_site_dirs(prefix: Path, minor: str | None, platform: str, *,
         lib64 = prefix / "lib64"
         libs = ("lib64", "lib") if lib64.is_dir() and not lib64.is_symlink() else ("lib", "lib64")
         for lib in libs:
+            if not os.path.isdir(prefix / lib):
+                continue  # nothing under it can be a folder: spares a stat per candidate
             for folder in _version_folders(prefix / lib, minor, implementation, free_threaded):
                 candidates.append(folder / "site-packages")
         candidates.append(prefix / "site-packages")  # PyPy before 3.8 keeps it at the top
     unique: list[Path] = []
     for path in candidates:
-        if path.is_dir() and path not in unique:
+        if path not in unique and os.path.isdir(path):
             unique.append(path)
     return _drop_same_folders(unique)
 

@@ -35,6 +35,19 @@ def path_executables(world: World) -> Iterator[Path]:
                 yield target
 
 
+def unreadable_path_folders(world: World) -> list[tuple[Path, str]]:
+    """The folders on PATH that are there but cannot be listed, and why: the Pythons in them
+    are not found, nor run by this user's shell (the health check `path.unreadable-dir`)."""
+    found: dict[Path, str] = {}
+    for folder in world.path_dirs:
+        if folder in found or not foreign.is_dir(folder):
+            continue
+        _, error = foreign.listdir(folder)
+        if error is not None and error != "does not exist":
+            found[folder] = error
+    return list(found.items())
+
+
 @register_locator("path")
 class PathLocator:
     name = "path"

@@ -61,6 +61,18 @@ def unreadable_places(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
                            f"Replace {path} with a regular text file (conda rewrites it).")
 
 
+@health_check("path.unreadable-dir")
+def unreadable_path_folders(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
+    if not ctx.machine_wide:
+        return
+    from ainlp.core.discovery.locators.path import unreadable_path_folders as unreadable
+
+    for folder, why in unreadable(ctx.world):
+        yield spec.finding(str(folder), f"{folder} is on PATH but cannot be listed ({why}): "
+                           "the Pythons in it are not found", "Give this user read and search "
+                           f"permission on it (chmod u+rx {folder}) or remove it from PATH.")
+
+
 @health_check("conda.environments-txt-stale")
 def environments_txt_stale(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide:
