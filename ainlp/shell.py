@@ -11,9 +11,9 @@ called by `RUN name` or by saying their words ("diagnose python issues").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from ainlp import api
 from ainlp.api import AinlpError, Interrupted
@@ -24,6 +24,35 @@ if TYPE_CHECKING:
 KEYWORDS = ("CONTEXT", "COMMAND", "ACTION:", "RECOVERY:", "REPORT:", "EXPORT:", "RUN")
 QUIT_WORDS = frozenset({"exit", "quit", "bye", ":q"})
 _CONTEXT_HEADER = re.compile(r"\s*context\b", re.IGNORECASE)
+_ACTION_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\s*\(\s*\))?")
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+_LISTABLE = ("environments", "python interpreters", "backups", "snapshots", "packages",
+             "installed packages", "broken environments", "missing environments",
+             "healthy environments", "venvs", "conda environments", "pyenv versions",
+             "packages in this project")
+
+
+def phrase_completions() -> tuple[str, ...]:
+    """Phrases the shell completes, sorted: every intent's and action's examples, the
+    diagnose and fix phrases of each topic of the vocabulary, and everything `list` shows."""
+    from ainlp.language import templates as t
+
+    found: set[str] = set(t.EXAMPLES.values())
+    for spec in api.actions():
+        found.update(spec.phrases)
+    for topic in sorted(set(t.TOPICS.values())):
+        found.add(f"diagnose {topic} problems")
+        found.add(f"fix {topic} problems")
+    found.update(("diagnose python problems", "diagnose this project", "diagnose all environments",
+                  "fix python environment issues", "show history", "what did you change"))
+    found.update(f"list {thing}" for thing in _LISTABLE)
+    found.update(f"show {thing}" for thing in _LISTABLE)
+    return tuple(sorted(p.lower() for p in found))
 
 
 def open_braces(text: str) -> int:
@@ -80,6 +109,30 @@ class Session:
         actions = sorted(spec.name for spec in api.actions())
         return [*KEYWORDS, *actions, *(c.name for c in self.commands.values())]
 
+    def complete(self, line: str) -> list[str]:
+        """What Tab offers for the line typed so far, as whole lines (indentation kept).
+
+        The first word may become a keyword, an action or command name, or a phrase; a line
+        led by RUN or a clause keyword completes its name; any other line with a space is a
+        phrase being typed, completed from the phrases the templates and actions give as
+        examples and from what can be listed, never with a keyword in its middle.
+        """
+        indent = line[:len(line) - len(line.lstrip())]
+        typed = line.lstrip()
+        lowered = typed.lower()
+        if " " not in typed:
+            names = [n for n in self.names() if n.lower().startswith(lowered)]
+            phrases = [p for p in phrase_completions() if p.startswith(lowered)] if typed else []
+            return [indent + n for n in _unique([*names, *phrases])]
+        head, _, rest = typed.partition(" ")
+        if head.upper() in KEYWORDS[1:]:
+            rest = rest.lstrip()
+            lead = typed[:len(typed) - len(rest)]
+            names = [n for n in self.names()[len(KEYWORDS):] if n.lower().startswith(rest.lower())]
+            return [indent + lead + n for n in names]
+        return [indent + p for p in phrase_completions() if p.startswith(lowered)
+                and p != lowered]
+
     def handle(self, text: str) -> Outcome:
         """Run one complete input; errors the user can cause come back as an Outcome."""
         stripped = text.strip()
@@ -99,7 +152,33 @@ class Session:
         if called is not None:
             span = api.Span(1, 1, 1, len(text.strip()) + 1)
             return self._run(api.Script("<shell>", (api.RunStatement(called, span),)))
+        action = self._action_name(text)
+        if action is not None:
+            return action
         return self._run(self._load(text))
+
+    def _action_name(self, text: str) -> Outcome | None:
+        """An action's name typed alone (`show_history`, `which_python()`): run as that action
+        with no arguments; a name that is nearly an action's gets a hint, not "phrase not
+        understood"."""
+        match = _ACTION_NAME.fullmatch(text.strip())
+        if match is None:
+            return None
+        name = match.group(1)
+        actions = {spec.name.lower(): spec.name for spec in api.actions()}
+        if name.lower() in actions:
+            name = actions[name.lower()]
+            block = f"CONTEXT shell {{\n COMMAND {name} {{\n  ACTION: {name}()\n }}\n}}"
+            commands = api.commands_of(api.continue_script([], block))
+            span = api.Span(1, 1, 1, len(text.strip()) + 1)
+            return self._run(api.Script("<shell>", (api.RunStatement(name, span),)),
+                             commands)
+        if "_" not in name:
+            return None  # one plain word: a phrase ("help", "backups")
+        close = api.suggest(name, actions.values(), n=3)
+        hint = ("did you mean " + " or ".join(close) + "?" if close
+                else "`help` lists the actions; or say what you want in words")
+        return Outcome("error", error=AinlpError(f"no action named {name}", hint=hint))
 
     def _command_words(self, text: str) -> str | None:
         """The defined command whose words the input says, if any ("diagnose python issues")."""
@@ -119,11 +198,11 @@ class Session:
         self.blocks.extend(s for s in checked.statements if isinstance(s, api.ContextBlock))
         return checked
 
-    def _run(self, script: Script) -> Outcome:
+    def _run(self, script: Script, extra: dict[str, CommandDef] | None = None) -> Outcome:
         defined = tuple(c.name for s in script.statements if isinstance(s, api.ContextBlock)
                         for c in s.commands)
         runnable = api.Script("<shell>", script.statements,
-                              {**self.commands, **api.commands_of(script)})
+                              {**self.commands, **api.commands_of(script), **(extra or {})})
         execution = api.run_script(runnable, apply=self.assume_yes, world=self.world,
                                    interactive=True)
         plan = execution.plan
@@ -148,7 +227,7 @@ def run_shell(world: World | None = None, *, assume_yes: bool = False,
     if not stdin.isatty():
         return run_piped(stdin.read(), world, assume_yes=assume_yes)
     from prompt_toolkit import PromptSession
-    from prompt_toolkit.completion import WordCompleter
+    from prompt_toolkit.completion import Completer, Completion
     from prompt_toolkit.history import FileHistory
 
     from ainlp.render import console
@@ -166,7 +245,15 @@ def run_shell(world: World | None = None, *, assume_yes: bool = False,
         return answer.strip().lower() in ("y", "yes")
 
     session = Session(world, confirm, assume_yes=assume_yes)
-    completer = WordCompleter(lambda: session.names(), ignore_case=True, WORD=True)
+
+    class PhraseCompleter(Completer):  # type: ignore[misc]
+        def get_completions(self, document: Any, complete_event: Any) -> Iterator[Completion]:
+            line = document.current_line_before_cursor
+            for completed in session.complete(line):
+                yield Completion(completed, start_position=-len(line),
+                                 display=completed.strip())
+
+    completer = PhraseCompleter()
     prompt: PromptSession[str] = PromptSession(
         history=FileHistory(str(state / "shell_history")), completer=completer)
     out.print("AINLP shell: say what you want (\"list python interpreters\"), write a block, "
@@ -225,6 +312,15 @@ def run_piped(text: str, world: World | None = None, *, assume_yes: bool = False
     return 0
 
 
+def error_text(error: AinlpError) -> str:
+    """An error as the shell shows it, once: the diagnostic with its source line and hint when
+    there is one (it already says the message), else the one-line form."""
+    from ainlp.errors import one_line
+
+    details = getattr(error, "details", None)
+    return str(details) if details else one_line(error)
+
+
 def show_outcome(outcome: Outcome) -> None:
     """What one input did, for people: its error, the plan declined, what it defined or ran."""
     from ainlp.render import console
@@ -232,12 +328,7 @@ def show_outcome(outcome: Outcome) -> None:
 
     out = console()
     if outcome.kind == "error" and outcome.error is not None:
-        from ainlp.errors import one_line
-
-        details = getattr(outcome.error, "details", None)
-        if details:
-            out.print(details, markup=False, highlight=False)
-        out.print(one_line(outcome.error), markup=False, highlight=False)
+        out.print(error_text(outcome.error), markup=False, highlight=False)
     elif outcome.kind == "declined":
         out.print("nothing was applied", highlight=False)
     if outcome.defined:

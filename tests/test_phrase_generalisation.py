@@ -13,14 +13,23 @@ phrases given an intent other than `unknown`.
 The issue's targets (test intent >= 95%, slots >= 92%, no out-of-domain phrase acted on) are NOT
 reached. The floors below are what is reached, measured, not tuned on the test split:
 
-    matcher                      split  intent  slots  OOD acted
-    templates (in use)           dev    62.8%   46.0%  4 of 117
-    templates (in use)           test   59.8%   52.5%  2 of 105
-    templates + frame scorer     dev    80.5%   69.3%  2 of 117
-    templates + frame scorer     test   75.6%   71.0%  4 of 105
+    matcher                      split               intent  slots  OOD acted
+    templates (in use)           dev                 63.7%   47.2%  3 of 117
+    templates (in use)           test                59.8%   52.5%  2 of 105
+    templates + frame scorer     dev, 5-fold CV      79.1%   68.8%  0 of 117
+    templates + frame scorer     dev, 10-fold CV     78.7%   67.6%  0 of 117
+    templates + frame scorer     dev (trained on it) 81.0%   69.9%  0 of 117
+    templates + frame scorer     test (once)         75.4%   70.4%  4 of 105
+    templates + frame scorer     test (as it is now) 75.6%   71.0%  4 of 105
 
-The frame scorer is therefore built but switched off (phrases.USE_FRAMES): it understands far
-more, but acts on more out-of-domain phrases of the test split than the templates alone.
+(After the one measurement, a template match that names its object by a slot, "is datasci
+healthy", stopped being vetoed: a fix for two phrases of the project's own corpus, checked by
+cross-validation over dev, unchanged; the last row is what the tests and benchmark now read.)
+
+The frame scorer's gates were chosen by k-fold cross-validation within the dev split (no
+out-of-domain dev phrase acted on, 5 and 10 folds); the test split was measured once after. It
+is therefore built but switched off (phrases.USE_FRAMES): it understands far more, but acts on
+more out-of-domain phrases of the test split (4) than the templates alone (2).
 """
 
 from __future__ import annotations
@@ -94,14 +103,20 @@ def test_the_matcher_in_use_holds_its_floors_on_the_test_split() -> None:
 
 def test_the_matcher_in_use_acts_on_few_out_of_domain_phrases_of_dev() -> None:
     _intent, _slots, acted = score(people("dev"))
-    assert len(acted) <= 4, acted  # target 0: not reached
+    assert len(acted) <= 3, acted  # target 0: not reached
+
+
+def test_the_frame_scorer_acts_on_no_out_of_domain_phrase_of_dev() -> None:
+    with frames_on():
+        _intent, _slots, acted = score(people("dev"))
+    assert acted == []
 
 
 def test_the_frame_scorer_holds_its_floors_on_the_test_split() -> None:
     with frames_on():
         intent, slots, acted = score(people("test"))
-    assert intent >= 75.5, intent
-    assert slots >= 70.5, slots
+    assert intent >= 75.0, intent  # measured 75.4 once, 75.6 now
+    assert slots >= 70.0, slots  # measured 70.4 once, 71.0 now
     assert len(acted) <= 4, acted  # why it is not switched on
 
 

@@ -191,3 +191,53 @@ def test_the_shell_on_a_terminal_defines_runs_and_keeps_history(tmp_path: Path) 
     assert "did you mean where_is_python?" in text
     history = (tmp_path / "state" / "shell_history").read_text()
     assert "+RUN where_is_pyton" in history
+
+
+def test_tab_completes_phrases_not_only_keywords(tmp_path: Path) -> None:
+    shell, _ = session(tmp_path)
+    after_di = shell.complete("di")
+    assert "diagnose python path problems" in after_di
+    assert all(line.startswith("di") for line in after_di)
+    assert any(line.startswith("diagnose ") and line.endswith(" problems") for line in after_di)
+    after_list = shell.complete("list ")
+    assert {"list environments", "list backups", "list packages"} <= set(after_list)
+    assert all(line.startswith("list ") for line in after_list)
+    assert not any(k.lower() in line.lower().split() for line in after_list
+                   for k in ("CONTEXT", "COMMAND", "RUN"))
+    assert shell.complete("list b") == ["list backups", "list broken environments"]
+    assert shell.complete("CONT") == ["CONTEXT"]
+    assert "RUN show_history" in shell.complete("RUN show_h")
+    assert shell.complete("    ACTION: which_py") == ["    ACTION: which_python"]
+
+
+def test_an_action_name_alone_runs_that_action(tmp_path: Path, calls: list[str]) -> None:
+    shell, _ = session(tmp_path)
+    for text in (f"{T}look", f"{T}look()"):
+        outcome = shell.handle(text)
+        assert outcome.kind == "ran" and outcome.result is not None, outcome
+        assert outcome.result.exit_code == 0
+    assert calls == ["look", "look"]
+    assert shell.commands == {}  # nothing was defined by it
+
+
+def test_a_misspelt_action_name_gets_a_hint_not_phrase_not_understood(tmp_path: Path,
+                                                                      calls: list[str]) -> None:
+    shell, _ = session(tmp_path)
+    outcome = shell.handle(f"{T}lok")
+    assert outcome.kind == "error" and outcome.error is not None
+    assert "not understood" not in outcome.error.message
+    assert f"{T}look" in (outcome.error.hint or "")
+    assert calls == []
+
+
+def test_an_error_is_printed_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ainlp.shell import show_outcome
+
+    shell, _ = session(tmp_path)
+    outcome = shell.handle("make me a sandwich please")
+    assert outcome.kind == "error"
+    show_outcome(outcome)
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert text.count("phrase not understood") == 1, text
+    assert text.count("did you mean") == 1, text

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from ainlp.core.health.engine import HealthReport
     from ainlp.core.health.findings import Finding
     from ainlp.core.jsondoc import JSONObject
+    from ainlp.core.suggest import suggest
     from ainlp.core.world import World
     from ainlp.dispatch import Plan, ScriptResult, UnknownPhrase
     from ainlp.language.ast import CommandDef, ContextBlock, Intent, RunStatement, Script, Span
@@ -88,6 +89,7 @@ _WHERE: dict[str, str] = {
     "HealthReport": "ainlp.core.health.engine",
     "Finding": "ainlp.core.health.findings",
     "World": "ainlp.core.world",
+    "suggest": "ainlp.core.suggest",
     "JSONObject": "ainlp.core.jsondoc",
     **dict.fromkeys(("Plan", "ScriptResult", "UnknownPhrase"), "ainlp.dispatch"),
     **dict.fromkeys(("CommandDef", "ContextBlock", "Intent", "RunStatement", "Script", "Span"),
@@ -175,6 +177,7 @@ __all__ = [
     "run_action",
     "run_script",
     "server_info",
+    "suggest",
     "undo",
     "use",
     "watch",

@@ -7,7 +7,8 @@ and short runs of words, lightly stemmed and typo-corrected, to concepts such as
 concepts it names, the concept of its first content word, and which kinds of slot value it
 holds (a version, a path, a snapshot id, ...). A linear model over those features (weights.toml,
 one weight per intent and feature, learned by `python -m ainlp.language.frames --train` on the
-development phrases only) gives each intent a probability; `unknown` is one of its classes,
+development phrases only; `--cv K ROOT` cross-validates the whole matcher within the dev split)
+gives each intent a probability; `unknown` is one of its classes,
 trained on out-of-domain phrases. Slots come from the templates where they agree, else from
 `extract_slots` below.
 """
@@ -23,7 +24,7 @@ from pathlib import Path
 from ainlp.language.normalise import FILLER, Token, TypoIndex, is_path, tokenize
 
 __all__ = ["DOMAIN", "INTENT_SLOTS", "classify", "extract_slots", "features", "in_domain",
-           "normalise_version", "snapshot_id", "stem"]
+           "normalise_version", "snapshot_id", "stem", "unknown_words"]
 
 _HERE = Path(__file__).resolve().parent
 _MAX_RUN = 4
@@ -326,14 +327,50 @@ def features(text: str) -> list[str]:
 DOMAIN = frozenset({"environment", "python", "package", "snapshot", "which", "export", "report",
                     "conflict", "pip_topic", "ssl", "permission", "conda_topic", "path",
                     "has:version", "has:snapshot", "help"})
-NO_OBJECT = frozenset({"help", "undo"})  # intents people name without any object ("undo it")
+# intents people name without any object ("undo it", "show history")
+NO_OBJECT = frozenset({"help", "undo", "history"})
 
 
-def in_domain(intent: str, present: list[str]) -> bool:
-    """Whether the phrase's concepts allow the frame scorer to give it `intent`."""
+@functools.cache
+def _objects() -> dict[str, frozenset[str]]:
+    raw = _load_toml("lexicon.toml").get("objects", {})
+    assert isinstance(raw, dict)
+    return {intent: frozenset(concepts) for intent, concepts in raw.items()}
+
+
+def unknown_words(text: str) -> int:
+    """How many content words of the phrase neither the lexicon nor the templates know (after
+    typo correction): "undo the last edit in my document" has one, "edit"."""
+    from ainlp.language.phrases import vocabulary
+
+    known = _known_words()
+    lexicon_words = {run[0] for run in _lexicon() if len(run) == 1}
+    count = 0
+    for token in tokenize(text)[:64]:
+        word = token.lower.strip("?!.,")
+        if (len(word) < 3 or not word.isalpha() or word in known or word in FILLER
+                or stem(word) in lexicon_words or word in vocabulary()):
+            continue
+        if _typos().correct(stem(word)) is None:
+            count += 1
+    return count
+
+
+def in_domain(intent: str, present: list[str], text: str = "", strict: bool = True) -> bool:
+    """Whether the phrase's concepts allow the frame scorer to give it `intent`: no foreign
+    concept, one concept of the intent's object (lexicon.toml [objects]), and for an intent
+    without an object, no content word nobody knows. Not `strict` (a template's own match), a
+    phrase that names no object at all ("restore please") may keep its verb's intent."""
     if "foreign" in present:
         return False
-    return intent in NO_OBJECT or not DOMAIN.isdisjoint(present)
+    objects = _objects().get(intent)
+    if objects is not None:
+        if not objects.isdisjoint(present):
+            return True
+        return not strict and bool(text) and unknown_words(text) == 0
+    if intent in NO_OBJECT:
+        return not text or unknown_words(text) == 0
+    return not DOMAIN.isdisjoint(present)
 
 
 def classify(text: str, present: list[str] | None = None) -> list[tuple[str, float]]:
@@ -412,7 +449,61 @@ def _development_cases(root: Path) -> list[tuple[str, str]]:
     return cases
 
 
+def cross_validate(root: Path, k: int = 5) -> tuple[float, float, list[str]]:  # pragma: no cover
+    """k-fold cross-validation of the whole matcher (templates + frame scorer, USE_FRAMES on)
+    within the dev split of people.yaml: each fold is scored with weights trained on the other
+    folds and the project's corpora. (intent %, slots %, out-of-domain phrases acted on)."""
+    import hashlib
+
+    import yaml
+
+    from ainlp.language import frames as module  # not __main__'s copy: the one phrases uses
+    from ainlp.language import phrases
+
+    corpus = root / "tests" / "corpus"
+    base = [(c["text"], c["intent"]) for name in ("phrases.yaml", "more_phrases.yaml")
+            for c in yaml.safe_load((corpus / name).read_text(encoding="utf-8"))]
+    dev = [c for c in yaml.safe_load((corpus / "people.yaml").read_text(encoding="utf-8"))
+           if hashlib.sha256(c["text"].encode("utf-8")).digest()[0] >= 115]
+    folds: list[list[dict[str, object]]] = [[] for _ in range(k)]
+    for case in dev:
+        folds[hashlib.sha256(("fold" + case["text"]).encode()).digest()[0] % k].append(case)
+    right = slotted = slots_right = 0
+    acted: list[str] = []
+    saved, saved_use = module._weights, phrases.USE_FRAMES
+    try:
+        phrases.USE_FRAMES = True
+        for number, fold in enumerate(folds):
+            cases = base + [(str(c["text"]), str(c["intent"])) for other, cases_ in
+                            enumerate(folds) if other != number for c in cases_]
+            learned = module.train(cases)
+            module._weights = lambda learned=learned: learned  # type: ignore[assignment,misc]
+            for case in fold:
+                intent = phrases.match_phrase(str(case["text"]))
+                ok = intent.name == case["intent"]
+                right += ok
+                expected = case.get("slots") or {}
+                assert isinstance(expected, dict)
+                if case["intent"] != "unknown" and expected:
+                    slotted += 1
+                    got = {key: value.lower() for key, value in intent.slots.items()}
+                    slots_right += ok and all(got.get(key) == str(value).lower()
+                                              for key, value in expected.items())
+                if case["intent"] == "unknown" and intent.name != "unknown":
+                    acted.append(str(case["text"]))
+    finally:
+        module._weights, phrases.USE_FRAMES = saved, saved_use  # type: ignore[misc]
+    return 100 * right / len(dev), 100 * slots_right / max(slotted, 1), acted
+
+
 if __name__ == "__main__":  # pragma: no cover - a development tool
+    if "--cv" in sys.argv:
+        at = sys.argv.index("--cv")
+        folds_k = int(sys.argv[at + 1])
+        root = Path(sys.argv[at + 2]) if len(sys.argv) > at + 2 else Path.cwd()
+        intent_pc, slots_pc, ood = cross_validate(root, folds_k)
+        print(f"dev {folds_k}-fold CV: intent {intent_pc:.1f}% slots {slots_pc:.1f}% "
+              f"out-of-domain acted on {len(ood)}: {ood}")
     if "--train" in sys.argv:
         root = Path(sys.argv[sys.argv.index("--train") + 1]) if len(sys.argv) > 2 else Path.cwd()
         development = _development_cases(root)

@@ -15,18 +15,34 @@ template whose bound cannot beat its intent's best so far is skipped.
 Issue 15 measured this on tests/corpus/people.yaml (859 phrases written blind to the matcher,
 222 out of domain), split once by a hash of the text (tests/test_phrase_generalisation.py):
 
-    matcher                      split  intent  slots  out-of-domain phrases acted on
-    templates (in use)           dev    62.8%   46.0%  4 of 117
-    templates (in use)           test   59.8%   52.5%  2 of 105
-    templates + frame scorer     dev    80.5%   69.3%  2 of 117
-    templates + frame scorer     test   75.6%   71.0%  4 of 105
+    matcher                      split               intent  slots  out-of-domain acted on
+    templates (in use)           dev                 63.7%   47.2%  3 of 117
+    templates (in use)           test                59.8%   52.5%  2 of 105
+    templates + frame scorer     dev, 5-fold CV      79.1%   68.8%  0 of 117
+    templates + frame scorer     dev, 10-fold CV     78.7%   67.6%  0 of 117
+    templates + frame scorer     dev (trained on it) 81.0%   69.9%  0 of 117
+    templates + frame scorer     test (once)         75.4%   70.4%  4 of 105
+    templates + frame scorer     test (as it is now) 75.6%   71.0%  4 of 105
+
+(After the one measurement, a template match that names its object by a slot, "is datasci
+healthy", stopped being vetoed: a fix for two phrases of the project's own corpus, checked by
+cross-validation over dev, unchanged; the last row is what the tests and benchmark now read.)
+
+The frame scorer's gates (FRAME_ACCEPT, FRAME_MARGIN, FRAME_VETO, TEMPLATE_SURE, OBJECT_VETO,
+the object each intent needs, lexicon.toml [objects], and the unknown-word rule of intents
+without one) were chosen by k-fold cross-validation over the dev split alone (the weights
+retrained on each fold's other folds and the project's own corpora) until no out-of-domain dev
+phrase was acted on; the test split was then measured once. It acted on 4 out-of-domain test
+phrases ("resolve this merge conflict", "check the environment impact of flying", ...), more
+than the templates' 2, so it stays off.
 
 The frame scorer (frames.py: a concept lexicon, lexicon.toml, and a linear model over the
 concepts, weights.toml, learned on the dev split and the project's own corpora) is consulted by
 `understand` where the templates are unsure, tied or silent. It generalises far better, but acts
 on more out-of-domain test phrases than the templates alone, so it stays off (USE_FRAMES) until
-it does not. The issue's targets (test intent >= 95%, slots >= 92%, no out-of-domain phrase
-acted on) are not reached by either.
+it does not, measured on a fresh held-out set (the test split has now been seen once). The
+issue's targets (test intent >= 95%, slots >= 92%, no out-of-domain phrase acted on) are not
+reached by either.
 """
 
 from __future__ import annotations
@@ -584,15 +600,20 @@ def match_phrase(text: str) -> Intent:
 
 
 # The frame scorer (frames.py) is built and measured but not switched on: on the test split of
-# tests/corpus/people.yaml it lifts intent accuracy from 60% to 76% and slots from 52% to 71%,
-# but it gives an action to 4 out-of-domain phrases where the templates alone give 2 (see the
-# module docstring). Until it acts on no out-of-domain phrase, the templates decide alone.
+# tests/corpus/people.yaml it lifts intent accuracy from 60% to 75% and slots from 52% to 70%,
+# but it gives an action to 4 out-of-domain phrases where the templates alone give 2, although
+# its gates below act on none of the dev split in cross-validation (see the module docstring).
+# Until it acts on no more out-of-domain phrases than the templates, they decide alone.
 USE_FRAMES = False
-# The frame scorer overrules or completes the templates only when it is this sure.
+# The frame scorer overrules or completes the templates only when it is this sure (chosen by
+# 5- and 10-fold cross-validation over the dev split: the loosest setting acting on no
+# out-of-domain dev phrase; FRAME_ACCEPT 0.6 already acts on one).
 FRAME_ACCEPT = 0.65  # its best intent's probability
 FRAME_MARGIN = 0.2  # and its lead over the next one (`unknown` included)
 FRAME_VETO = 0.85  # a template's weak match (below TEMPLATE_SURE) it calls out of domain
 TEMPLATE_SURE = 0.9
+OBJECT_VETO = True  # a template's weak match is refused when the phrase names none of its objects
+_OBJECT_SLOTS = frozenset({"target", "path", "version", "source"})  # a slot that names one
 
 
 def understand(text: str) -> _Decision:
@@ -616,9 +637,12 @@ def understand(text: str) -> _Decision:
     ranked = classify(text, present)
     best, p_best = ranked[0]
     lead = p_best - ranked[1][1]
-    clear = p_best >= FRAME_ACCEPT and lead >= FRAME_MARGIN and in_domain(best, present)
+    clear = (p_best >= FRAME_ACCEPT and lead >= FRAME_MARGIN
+             and in_domain(best, present, text))
     if name != "unknown":
-        if (best == "unknown" and p_best >= FRAME_VETO) or "foreign" in present:
+        if ((best == "unknown" and p_best >= FRAME_VETO) or "foreign" in present
+                or (OBJECT_VETO and not _OBJECT_SLOTS.intersection(decision[1])
+                    and not in_domain(name, present, text, strict=False))):
             return _unknown(candidates, 1.0 - confidence, ranked)
         if best in (name, "unknown") or not clear:
             return decision

@@ -227,6 +227,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(conflicts|conflict|clashes|clash|incompatibilities|problems|issues|errors) "
         "[in|of|for] [{target}]",
         "pip check [{target}]",
+        "(are there|do i have|have i got|any|find|show|list) [any] (broken|conflicting|unsatisfied"
+        "|incompatible) (requirements|dependencies) [in|of|for] [{target}]",
         "(check|find|look for|detect|scan for|search for|are there) [for] [any] (conflicts"
         "|conflict|clashes|incompatibilities) [in|of|for] [{target}]",
         "(verify|validate) [the] [installed] (dependencies|packages|requirements) [in|of|for] "
@@ -243,7 +245,17 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(show|list|give me) [the] [some] (commands|examples|help|usage|options)",
         "(usage|commands|examples|manual|instructions)",
         "what (are|is) [the] (commands|options|examples)",
-        "(who|what) are you",
+        "what are you (for|good for)",
+    ),
+    "history": (
+        "[show|list|display|print|view|see|give me|tell me] [me] [the|my|your] [full|recent] "
+        "[action|actions|change|changes|command|commands|undo] (history|log|changelog)",
+        "what (did|have) (you|ainlp|we) (change|changed|do|done) [so far|recently|lately|today"
+        "|to my machine|on my machine]",
+        "(what|which) changes (did you make|have you made|were made|have been made) [so far"
+        "|recently|lately|today]",
+        "(show|list|tell me) [me] [the|my|your] [recent|past|last|previous] (changes|actions) "
+        "[you made|you did|so far]",
     ),
     "undo": (
         "undo [the|that|my] [last|previous|latest] [change|action|operation|step|fix|command]",
@@ -273,6 +285,7 @@ EXAMPLES: dict[str, str] = {
     "check_packages": "check for dependency conflicts",
     "help": "help",
     "undo": "undo the last change",
+    "history": "show history",
 }
 
 # Defaults filled in when the template left a slot empty.
