@@ -86,9 +86,9 @@ def _validated(model: type[BaseModel], document: object, source: str) -> BaseMod
     try:
         return model.model_validate(document)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "the document"
-        raise BadInput(f"{source}: {where}: {first['msg']}",
+        from ainlp.core.invalid import summary
+
+        raise BadInput(f"{source}: {summary(exc, limit=1)}",
                        hint="give the JSON document the matching `ainlp ... --json` printed"
                        ) from exc
 

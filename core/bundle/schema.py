@@ -12,6 +12,7 @@ from ainlp.core.bundle.manifest import ActiveRecord, BundleEnv, Manifest, Python
 from ainlp.core.discovery.records import EnvKind
 from ainlp.core.envsnap.model import Origin, Package
 from ainlp.core.errors import BadInput
+from ainlp.core.invalid import summary
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -156,19 +157,9 @@ def load_manifest(doc: object, source: Path) -> Manifest:
     try:
         parsed = _Manifest.model_validate(doc)
     except ValidationError as exc:
-        raise BadInput(f"{source}: not a valid bundle manifest: {_summary(exc)}",
+        raise BadInput(f"{source}: not a valid bundle manifest: {summary(exc)}",
                        hint=HINT) from exc
     return _build(parsed)
-
-
-def _summary(exc: ValidationError, limit: int = 3) -> str:
-    problems = exc.errors(include_url=False)
-    parts = []
-    for problem in problems[:limit]:
-        where = ".".join(str(part) for part in problem["loc"]) or "(document)"
-        parts.append(f"{where}: {problem['msg']}")
-    more = len(problems) - limit
-    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 
 
 def _build(doc: _Manifest) -> Manifest:

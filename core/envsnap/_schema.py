@@ -20,6 +20,7 @@ from ainlp.core.envsnap.model import (
     Package,
 )
 from ainlp.core.errors import AinlpError, BadInput, StateError
+from ainlp.core.invalid import summary
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -105,7 +106,7 @@ def load_snapshot(obj: object, *, source: str, state_file: bool) -> EnvSnapshot:
     try:
         doc = _Snapshot.model_validate(obj)
     except ValidationError as exc:
-        raise error(f"{source} is not a snapshot (format {FORMAT}): {_summary(exc)}",
+        raise error(f"{source} is not a snapshot (format {FORMAT}): {summary(exc)}",
                     hint=_HINT) from exc
     snapshot = _build(doc)
     counts = Counter(pkg.canonical_name for pkg in snapshot.distributions)
@@ -114,16 +115,6 @@ def load_snapshot(obj: object, *, source: str, state_file: bool) -> EnvSnapshot:
         raise error(f"{source} lists a distribution more than once: {', '.join(twice)}",
                     hint=_HINT)
     return snapshot
-
-
-def _summary(exc: ValidationError, limit: int = 3) -> str:
-    problems = exc.errors(include_url=False)
-    parts = []
-    for problem in problems[:limit]:
-        where = ".".join(str(part) for part in problem["loc"]) or "(document)"
-        parts.append(f"{where}: {problem['msg']}")
-    more = len(problems) - limit
-    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 
 
 def _build(doc: _Snapshot) -> EnvSnapshot:

@@ -9,10 +9,9 @@ from collections.abc import Callable
 from ainlp.core.discovery.records import EnvKind, EnvRecord, EnvState
 from ainlp.core.recovery.context import RepairContext
 from ainlp.core.recovery.model import FindingRef, Outcome, RepairPlan, RepairStep
-from ainlp.core.recovery.planner import with_trash
+from ainlp.core.recovery.planner import apply_plan, with_trash
 from ainlp.core.recovery.strategies._common import proven_environment
 from ainlp.core.recovery.strategies.forget import NAME, Cleanup
-from ainlp.core.recovery.transaction import run_step
 from ainlp.core.world import World
 
 _BARE = frozenset({EnvKind.SYSTEM, EnvKind.HOMEBREW, EnvKind.UNKNOWN, EnvKind.PYENV,
@@ -57,23 +56,8 @@ def _step(rc: RepairContext, doer: Cleanup, record: EnvRecord,
 
 
 def apply_cleanup(rc: RepairContext, plan: RepairPlan) -> Outcome:
-    from ainlp.core.recovery.model import StepFailure
-
-    outcome = Outcome()
-    doer = Cleanup()
-    for step in plan.steps:
-        if step.blocked is not None:
-            outcome.messages.append(f"{step.id}: left alone: {step.blocked}")
-            continue
-        run = run_step(rc, step, doer)
-        outcome.messages.extend(run.messages)
-        if outcome.snapshot is None:
-            outcome.snapshot = run.snapshot
-        if run.ok:
-            outcome.applied.append(step.id)
-        else:
-            outcome.failed.append(StepFailure(step.id, run.error or "failed"))
-    return outcome
+    """Each step as `fix` applies one: journalled, snapshotted, verified, in a transaction."""
+    return apply_plan(rc, plan)
 
 
 __all__ = ["NAME", "apply_cleanup", "plan_cleanup"]

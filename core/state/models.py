@@ -202,6 +202,6 @@ def bad_row(db: Path, table: str, data: Mapping[str, object], why: str) -> State
 
 
 def _first_error(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    where = ".".join(str(part) for part in error.get("loc", ()))
-    return f"{where}: {error.get('msg', 'invalid')}"
+    from ainlp.core.invalid import summary
+
+    return summary(exc, limit=1)
