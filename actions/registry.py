@@ -3,7 +3,6 @@ that reach each action."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 from ainlp.actions.result import Result
 from ainlp.core.errors import BadInput, NotAvailable
 from ainlp.core.jsondoc import JSONObject
+from ainlp.core.registry import Registry
 from ainlp.core.suggest import suggest
 from ainlp.core.world import World
 
@@ -125,8 +125,9 @@ class ActionSpec:
         return self.run(ctx, self.validate(arguments or {}))
 
 
-_REGISTRY: dict[str, ActionSpec] = {}
-_loaded = False
+_ACTIONS: Registry[ActionSpec] = Registry(
+    "action", lambda: (f"ainlp.actions.{module}" for module in ACTION_MODULES))
+_REGISTRY = _ACTIONS.entries  # what is registered so far, without importing the modules
 
 
 def action(
@@ -140,23 +141,16 @@ def action(
     unavailable: Unavailable | None = None,
 ) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
     def decorate(func: Callable[..., Result]) -> Callable[..., Result]:
-        if name in _REGISTRY:
-            raise ValueError(f"action {name!r} registered twice")
-        _REGISTRY[name] = ActionSpec(
+        _ACTIONS.add(name, ActionSpec(
             name, func, description, params, intents, phrases, changes_machine, unavailable
-        )
+        ))
         return func
 
     return decorate
 
 
 def registry() -> Mapping[str, ActionSpec]:
-    global _loaded
-    if not _loaded:
-        for module in ACTION_MODULES:
-            importlib.import_module(f"ainlp.actions.{module}")
-        _loaded = True
-    return _REGISTRY
+    return _ACTIONS.all()
 
 
 def get_action(name: str, *, module: str | None = None) -> ActionSpec:
@@ -165,7 +159,7 @@ def get_action(name: str, *, module: str | None = None) -> ActionSpec:
     With `module`, only that actions module is imported when it registers the name.
     """
     if module is not None:
-        importlib.import_module(f"ainlp.actions.{module}")
+        _ACTIONS.load_module(f"ainlp.actions.{module}")
         if name in _REGISTRY:
             return _REGISTRY[name]
     found = find_action(name)

@@ -8,21 +8,20 @@ import sys
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, TextIO, cast
 
+from ainlp.core.registry import Registry
+
 if TYPE_CHECKING:
     from rich.console import Console
 
     from ainlp.actions.result import Result
 
 Renderer = Callable[["Console", "Result"], None]
-_RENDERERS: dict[str, Renderer] = {}
+# the per-action renderers, by action; ainlp.renderers registers them when first needed
+_RENDERERS: Registry[Renderer] = Registry("renderer", ("ainlp.renderers",))
 
 
 def renderer(action: str) -> Callable[[Renderer], Renderer]:
-    def decorate(func: Renderer) -> Renderer:
-        _RENDERERS[action] = func
-        return func
-
-    return decorate
+    return _RENDERERS.register(action)
 
 
 PIPE_WIDTH = 100_000  # "no wrapping": wide enough that nothing a line holds reaches it
@@ -96,12 +95,11 @@ class _Unpadded(io.TextIOBase):
 
 
 def render_result(result: Result, out: Console | None = None) -> None:
-    import ainlp.renderers  # noqa: F401 - registers the per-action renderers
-
+    renderers = _RENDERERS.all()  # imports ainlp.renderers, which registers them
     out = out or console()
     for message in result.messages:
         console(stderr=True).print(message)
-    _RENDERERS.get(result.action, _generic)(out, result)
+    renderers.get(result.action, _generic)(out, result)
 
 
 def _generic(out: Console, result: Result) -> None:

@@ -14,7 +14,6 @@ The engine renders nothing: markdown is `ainlp.renderers.fleet`, JSON is `to_jso
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from ainlp.core.health.checks.interpreters import END_OF_LIFE  # the end-of-life
 from ainlp.core.health.engine import HealthReport
 from ainlp.core.health.findings import Finding, Severity
 from ainlp.core.jsondoc import JSONObject, loads
+from ainlp.core.versions import PyVersion
 
 MAX_FACTS_FILE = 64 * 1024 * 1024  # bytes of one host's document
 MAX_HOSTS = 100_000
@@ -133,9 +133,7 @@ class FleetReport:
 
 
 def version_key(version: str) -> tuple[tuple[int, ...], str]:
-    numbers = re.match(r"^\d+(?:\.\d+)*", version)
-    parts = tuple(int(n) for n in numbers.group(0).split(".")) if numbers else ()
-    return parts, version
+    return PyVersion(version).sort_key
 
 
 def end_of_life(inventory: Inventory, today: dt.date) -> tuple[EndOfLife, ...]:

@@ -265,10 +265,16 @@ _REAL: dict[str, str] = {}
 _REAL_PATHS: dict[str, Path] = {}
 
 
+_REAL_TEXT: dict[str, str] = {}
+_RESOLVED: dict[str, Path] = {}
+
+
 def fresh() -> None:
     """Forget the memoised real paths (each discovery starts with this)."""
     _REAL.clear()
     _REAL_PATHS.clear()
+    _REAL_TEXT.clear()
+    _RESOLVED.clear()
 
 
 def real(path: Path | str) -> Path:
@@ -281,9 +287,16 @@ def real(path: Path | str) -> Path:
         resolved = _realpath(text)
     except (OSError, ValueError, RecursionError):
         resolved = text
-    if len(_REAL) > 100_000:
+    else:
+        _REAL_TEXT[text] = resolved  # only a real answer may resolve a child's folder
+    if len(_REAL) > 100_000 or len(_REAL_PATHS) > 100_000:
         fresh()
-    found = _REAL_PATHS[text] = Path(resolved)
+    found = _RESOLVED.get(resolved)
+    if found is None:  # 2,000 venvs linking to one python share one Path
+        # a path that is already real is its own answer (Path objects never change)
+        found = path if isinstance(path, Path) and resolved == text else Path(resolved)
+        _RESOLVED[resolved] = found
+    _REAL_PATHS[text] = found
     return found
 
 
@@ -302,14 +315,20 @@ def _realpath(text: str, depth: int = 0) -> str:
         return os.path.realpath(absolute)
     real_parent = _REAL.get(parent)
     if real_parent is None:
-        real_parent = os.path.realpath(parent)
+        # a venv's bin/python after its prefix: the prefix was just resolved
+        real_parent = _REAL_TEXT.get(parent) or os.path.realpath(parent)
         _REAL[parent] = real_parent
     if not stat.S_ISLNK(info.st_mode):
         return os.path.join(real_parent, name)
     target = os.readlink(absolute)
     if depth > 32 or ".." in target.split(os.sep):
         return os.path.realpath(absolute)  # loops and ../ through links: the slow, exact way
-    return _realpath(os.path.join(real_parent, target), depth + 1)
+    joined = os.path.join(real_parent, target)
+    known = _REAL_TEXT.get(joined)
+    if known is not None:  # resolved before (every venv's python links to a few pythons)
+        return known
+    found = _REAL_TEXT[joined] = _realpath(joined, depth + 1)
+    return found
 
 
 def unusable_executable(path: Path | str) -> str | None:

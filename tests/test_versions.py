@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from ainlp.actions.discovery import version_matches, version_query
 from ainlp.core.errors import BadInput
@@ -63,3 +66,83 @@ def test_names_of_interpreters_and_their_folders() -> None:
     assert PyVersion.of_name("pypy3.10") == PyVersion("3.10")
     assert PyVersion.of_name("python3") is None
 
+
+
+def test_folders_named_for_a_version() -> None:
+    assert [PyVersion.of_folder(n) for n in ("3.11.4", "python@3.11", "python3.11",
+                                             "cpython-3.12.1", "bin", "python3", "3.11.4+")] == [
+        PyVersion("3.11.4"), PyVersion("3.11"), PyVersion("3.11"), PyVersion("3.12.1"),
+        None, None, None]
+    assert PyVersion.in_path("/opt/homebrew/Cellar/python@3.11/3.11.4/bin") == PyVersion("3.11")
+    assert PyVersion.in_path(r"C:\Python\3.12.1\Scripts") == PyVersion("3.12.1")
+    assert PyVersion.in_path("/usr/bin") is None
+
+
+def test_micro_versions_in_text() -> None:
+    assert PyVersion.search_micro("/opt/py-3.11.4-x/bin") == PyVersion("3.11.4")
+    assert PyVersion.search_micro("/opt/python3.11/bin") is None
+    assert PyVersion.leading_micro("3.11.4.final.0") == PyVersion("3.11.4")
+    assert PyVersion.leading_micro("v3.11.4") is None
+    assert PyVersion.replace_micro("3.11.4.final.0", "3.11.9") == "3.11.9.final.0"
+
+
+def test_patch_minor_and_nearest_patch() -> None:
+    assert (PyVersion("3.11.7").patch, PyVersion("3.11").patch) == (7, None)
+    assert PyVersion("3.11.2").same_minor(PyVersion("3.11.9"))
+    assert not PyVersion("3.11.2").same_minor(PyVersion("3.12.2"))
+    assert not PyVersion("garbage").same_minor(PyVersion("garbage"))
+    assert PyVersion("3.11").nearest_patch([1, 9, 4]) == 9  # no micro asked: the newest
+    assert PyVersion("3.11.5").nearest_patch([3, 7]) == 7  # a tie: the newer
+    assert PyVersion("3.11.5").nearest_patch([5, 9]) == 5
+    assert PyVersion("3.11.5").nearest_patch([]) is None
+    assert [PyVersion(t).plain for t in ("3.11.7", "3.11.7+", "3.13-dev", "")] == [
+        True, False, False, False]
+    assert PyVersion("3.12").prefix_of(PyVersion("3.12.4"))
+    assert not PyVersion("3.1").prefix_of(PyVersion("3.12.4"))
+    assert sorted(["3.10.1", "3.9.18", "3.10"], key=lambda t: PyVersion(t).sort_key) == [
+        "3.9.18", "3.10", "3.10.1"]
+
+
+# --- no version regexes outside PyVersion ------------------------------------------------------
+
+_REPO = Path(__file__).resolve().parent.parent
+# a regex on dotted digits: \d ... \. ... \d (3.11, (\d+)\.(\d+), \d+(?:\.\d+)), or [\d.]
+_VERSION_REGEX = re.compile(r"(?:\\d|\[0-9\])[^\s\"']{0,16}?\\\.[^\s\"']{0,8}?(?:\\d|\[0-9\])"
+                            r"|\[\\d\.\]|\[0-9\.\]")
+_SCANNED = ("ainlp", "core", "actions", "grammar")
+# where a version regex may stay, and why
+_ALLOWED = {
+    "core/versions.py": "PyVersion itself: the one place that reads version text",
+    # core/discovery/ is being optimised by another engineer; its regexes read folder and
+    # package names (pyenv folders, Cellar kegs, Store packages), not yet moved
+    "core/discovery/": "discovery's own folder and package names, moved separately",
+    "actions/active_env.py": "`ainlp use 3.12`: telling a version from an environment name; "
+                             "owned by another change (could be PyVersion.query)",
+    "ainlp/language/frames.py": "the phrase matcher's slot spellings (py311, 3.x, cp312), "
+                                "which are not versions until the matcher reads them",
+    "ainlp/language/phrases.py": "the phrase grammar's version slot spellings (v3.12, "
+                                 "cpython-3.12+), read before PyVersion.query sees them",
+}
+
+
+def test_no_version_regex_outside_pyversion() -> None:
+    found = []
+    for folder in _SCANNED:
+        for path in sorted((_REPO / folder).rglob("*.py")):
+            rel = path.relative_to(_REPO).as_posix()
+            if any(rel == allowed or (allowed.endswith("/") and rel.startswith(allowed))
+                   for allowed in _ALLOWED):
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if _VERSION_REGEX.search(line):
+                    found.append(f"{rel}:{number}: {line.strip()}")
+    assert not found, "version regexes outside PyVersion (use core/versions.py):\n" + "\n".join(
+        found)
+
+
+def test_the_scan_sees_version_regexes() -> None:
+    for text in (r're.compile(r"^\d+\.\d+$")', r'r"(\d+)\.(\d+)"', r'r"\d+(?:\.\d+){0,2}"',
+                 r're.fullmatch(r"[\d.]+", v)', r'r"(?:python)?\d+\.\d+(?:\.\d+)?"'):
+        assert _VERSION_REGEX.search(text), text
+    for text in (r'r"^(rolling|daily)-(\d{8}-\d{6})\.db$"', r'r"^\.tmp-(\d+)-"', '"3.11"'):
+        assert not _VERSION_REGEX.search(text), text

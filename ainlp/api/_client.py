@@ -137,8 +137,9 @@ class Client:
                                         name="ainlp-client-reader", daemon=True)
         self._drainer = threading.Thread(target=self._drain, args=(self._process.stderr,),
                                          name="ainlp-client-stderr", daemon=True)
-        self._reader.start()
+        # the drainer first: a reader that meets bad output at once joins it for stderr's end
         self._drainer.start()
+        self._reader.start()
 
     # --- the session ----------------------------------------------------------------------
 

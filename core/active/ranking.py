@@ -11,7 +11,6 @@ missing environments are never chosen: they come last, with the reason.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from ainlp.core.discovery.records import EnvKind, EnvRecord, EnvState
 from ainlp.core.packages import canonical, installed_distributions, marker_environment
 from ainlp.core.packages.conflicts import full_version, parse_requirement
 from ainlp.core.packages.sites import minor_version
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 ENV_KINDS = (EnvKind.VENV, EnvKind.VIRTUALENV, EnvKind.POETRY, EnvKind.PDM, EnvKind.HATCH,
              EnvKind.CONDA, EnvKind.PYENV_VIRTUALENV, EnvKind.PIPENV)
 APP_KINDS = (EnvKind.PIPX, EnvKind.UV_TOOL)  # an application's private environment
-_VERSION_PIN = re.compile(r"^\d+(?:\.\d+){0,2}$")
 
 
 @dataclass(frozen=True)
@@ -123,9 +122,9 @@ def _python_fit(record: EnvRecord, needs: ProjectNeeds) -> tuple[bool, list[str]
 
 
 def _matches_pin(record: EnvRecord, version: str | None, pin: str) -> bool:
-    if _VERSION_PIN.match(pin):
-        wanted = pin.split(".")
-        return version is not None and version.split(".")[:len(wanted)] == wanted
+    wanted = PyVersion(pin)
+    if wanted.plain and len(wanted.release) <= 3:  # "3", "3.12", "3.12.1": a version pin
+        return version is not None and wanted.prefix_of(PyVersion(version))
     return pin in (record.name, record.prefix.name)
 
 
@@ -177,7 +176,7 @@ def _version_tuple(version: str | None) -> tuple[int, ...]:
     full = full_version(version)
     if full is None:
         return (-1,)
-    return tuple(int(n) for n in re.findall(r"\d+", full)[:3])
+    return PyVersion(full).release[:3]
 
 
 @dataclass(frozen=True)

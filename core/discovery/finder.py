@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -148,9 +149,10 @@ def _canonical(record: EnvRecord) -> EnvRecord:
     prefix = real(record.prefix)
     executable = record.executable
     if executable is not None and foreign.exists(executable):
-        resolved = real(executable)
         # keep a venv's own bin/python (its link is what makes it a venv); resolve the rest
-        if not str(resolved).startswith(str(prefix) + "/") and not _is_env(prefix):
+        # (an environment keeps it whatever it links to: no need to follow the link)
+        resolved = None if _is_env(prefix) else real(executable)
+        if resolved is not None and not str(resolved).startswith(str(prefix) + "/"):
             executable = resolved
         else:
             executable = real(executable.parent) / executable.name
@@ -158,7 +160,8 @@ def _canonical(record: EnvRecord) -> EnvRecord:
 
 
 def _is_env(prefix: Path) -> bool:
-    return foreign.lexists(prefix / "pyvenv.cfg") or foreign.is_dir(prefix / "conda-meta")
+    return (foreign.lexists(os.path.join(prefix, "pyvenv.cfg"))
+            or foreign.is_dir(os.path.join(prefix, "conda-meta")))
 
 
 def merge(old: EnvRecord, new: EnvRecord) -> EnvRecord:
@@ -243,7 +246,8 @@ def _adopt_base_versions(records: list[EnvRecord]) -> list[EnvRecord]:
     """A venv's pyvenv.cfg keeps the version it was made with; what its base is now wins."""
     by_bin_dir: dict[Path, EnvRecord] = {}
     for record in records:
-        if record.executable is not None and not foreign.lexists(record.prefix / "pyvenv.cfg"):
+        if record.executable is not None and not foreign.lexists(
+                os.path.join(record.prefix, "pyvenv.cfg")):
             by_bin_dir.setdefault(real(record.executable.parent), record)
     adopted = []
     for record in records:

@@ -37,7 +37,7 @@ def prefix_of_executable(executable: Path) -> Path:
 
 def is_venv(prefix: Path) -> bool:
     """Something named pyvenv.cfg is there (a FIFO or an unreadable one makes a broken venv)."""
-    return foreign.lexists(prefix / "pyvenv.cfg")
+    return foreign.lexists(os.path.join(prefix, "pyvenv.cfg"))
 
 
 def is_conda_env(prefix: Path) -> bool:
@@ -45,9 +45,12 @@ def is_conda_env(prefix: Path) -> bool:
 
 
 def implementation_hint(prefix: Path) -> str | None:
-    name = prefix.name.lower()
+    if prefix.name.lower().startswith("pypy"):
+        return "pypy"
+    if not foreign.is_dir(os.path.join(prefix, "include")):
+        return None  # nothing under it: spares a stat and a listing per venv
     include = prefix / "include"
-    if name.startswith("pypy") or foreign.exists(include / "pypy_patchlevel.h"):
+    if foreign.exists(include / "pypy_patchlevel.h"):
         return "pypy"
     if any(foreign.exists(folder / "pypy_patchlevel.h") for folder in foreign.subdirs(include)):
         return "pypy"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,10 +33,33 @@ def read_pyvenv_cfg(prefix: Path) -> dict[str, str] | None:
 def read_pyvenv(prefix: Path) -> tuple[dict[str, str] | None, str | None]:
     """(values, None), or (None, why it cannot be read) when pyvenv.cfg is there but is not
     a readable regular file of sane size; (None, None) when there is none."""
-    read = foreign.read_text(prefix / "pyvenv.cfg", "pyvenv.cfg")
+    path = os.path.join(prefix, "pyvenv.cfg")
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        info = None
+    # discovery and several checks read the same file in one run: read it once while its
+    # identity (inode, size, times) stays the same; anything odd goes the careful way
+    stamp = ((info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+             if info is not None and stat.S_ISREG(info.st_mode) else None)
+    if stamp is not None:
+        hit = _PYVENV_SEEN.get(path)
+        if hit is not None and hit[0] == stamp:
+            return dict(hit[1]), None
+    read = foreign.read_text(path, "pyvenv.cfg")
     if read.text is None:
+        _PYVENV_SEEN.pop(path, None)
         return None, None if read.missing else read.error
-    return parse_pyvenv_cfg(read.text), None
+    values = parse_pyvenv_cfg(read.text)
+    if stamp is not None:
+        if len(_PYVENV_SEEN) > 20_000:
+            _PYVENV_SEEN.clear()
+        _PYVENV_SEEN[path] = (stamp, values)
+        values = dict(values)
+    return values, None
+
+
+_PYVENV_SEEN: dict[str, tuple[tuple[int, ...], dict[str, str]]] = {}
 
 
 def parse_pyvenv_cfg(text: str) -> dict[str, str]:
@@ -188,9 +212,30 @@ def minor_of_name(name: str) -> str | None:
 def python_executables(bin_dir: Path) -> list[Path]:
     """python, python3 and python3.X files (python.exe on Windows) in a folder (x bit not
     required), sorted."""
-    # plain names first: /usr/bin holds thousands of entries, few of them pythons
-    names = [name for name in foreign.listdir(bin_dir)[0] if _EXECUTABLE_NAME.match(name)]
-    return [bin_dir / name for name in sorted(names, key=lambda n: (len(n), n))]
+    text = os.fspath(bin_dir)
+    try:
+        info = os.stat(text)
+    except (OSError, ValueError):
+        info = None
+    # a base's bin folder is listed for each of its venvs: list it again only when it
+    # changed (a folder's mtime moves whenever a name is added, removed or renamed)
+    stamp = ((info.st_ino, info.st_dev, info.st_mtime_ns, info.st_ctime_ns)
+             if info is not None and stat.S_ISDIR(info.st_mode) else None)
+    hit = _LISTED.get(text) if stamp is not None else None
+    if hit is not None and hit[0] == stamp:
+        names = hit[1]
+    else:
+        # plain names first: /usr/bin holds thousands of entries, few of them pythons
+        names = sorted((name for name in foreign.listdir(text)[0]
+                        if _EXECUTABLE_NAME.match(name)), key=lambda n: (len(n), n))
+        if stamp is not None:
+            if len(_LISTED) > 20_000:
+                _LISTED.clear()
+            _LISTED[text] = (stamp, names)
+    return [bin_dir / name for name in names]
+
+
+_LISTED: dict[str, tuple[tuple[int, ...], list[str]]] = {}
 
 
 def prefix_of_bin_dir(path: Path) -> Path:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ainlp.core.discovery.probe import ProbeResult
 
 T = TypeVar("T")
+_MISSING: Any = object()
 
 
 @dataclass
@@ -79,13 +80,13 @@ class CheckContext:
 
     def memo(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """A fact several checks need (a venv's shebang scan, say), computed once per run."""
-        with self._lock:
-            if key in self._memo:
-                return self._memo[key]  # type: ignore[no-any-return]
+        # a dict read is atomic: no lock for the common case, a fact already computed
+        found = self._memo.get(key, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[no-any-return]
         value = compute()
         with self._lock:
-            self._memo.setdefault(key, value)
-        return value
+            return self._memo.setdefault(key, value)  # type: ignore[no-any-return]
 
     def run(self, *argv: str, timeout: float | None = None) -> Completed:
         """Run a small command through the world's runner with a timeout; cached by argv."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING
 from ainlp.core import _toml
 from ainlp.core.errors import BadInput
 from ainlp.core.health.findings import Finding, Severity
+from ainlp.core.registry import Registry
 from ainlp.core.suggest import suggest
 
 if TYPE_CHECKING:
@@ -54,8 +54,13 @@ class CheckSpec:
         }
 
 
-_REGISTRY: dict[str, CheckSpec] = {}
-_loaded = False
+def _check_modules() -> tuple[str, ...]:
+    from ainlp.core.health.checks import CHECK_MODULES
+
+    return tuple(f"ainlp.core.health.checks.{module}" for module in CHECK_MODULES)
+
+
+_CHECKS: Registry[CheckSpec] = Registry("health check", _check_modules)
 
 
 @functools.cache
@@ -83,9 +88,9 @@ def health_check(id: str) -> Callable[[Check], Check]:
     its severity, topics, fix and documentation come from findings.toml."""
 
     def decorate(check: Check) -> Check:
-        if id in _REGISTRY:
+        if id in _CHECKS.entries:  # before _spec, which may fail for another reason
             raise ValueError(f"health check {id!r} registered twice")
-        _REGISTRY[id] = _spec(id, check)
+        _CHECKS.add(id, _spec(id, check))
         return check
 
     return decorate
@@ -93,14 +98,7 @@ def health_check(id: str) -> Callable[[Check], Check]:
 
 def checks() -> Mapping[str, CheckSpec]:
     """Every registered check by id; the check modules are imported on first call."""
-    global _loaded
-    if not _loaded:
-        from ainlp.core.health.checks import CHECK_MODULES
-
-        for module in CHECK_MODULES:
-            importlib.import_module(f"ainlp.core.health.checks.{module}")
-        _loaded = True
-    return _REGISTRY
+    return _CHECKS.all()
 
 
 def get_check(id: str) -> CheckSpec:

@@ -5,6 +5,7 @@ Everything comes from the prefix's files (pyvenv.cfg, lib/pythonX.Y/...); no int
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ class SiteLayout:
         return tuple(d.path for d in self.dirs if d.scope == "env")
 
 
+@functools.lru_cache(maxsize=256)  # a pure function of the text, asked per venv
 def minor_version(version: str | None) -> str | None:
     """"3.11.7" -> "3.11"; "3.13-dev" -> "3.13"; None or garbage -> None."""
     return PyVersion(version).minor if version else None
@@ -55,19 +57,22 @@ def prefix_site_dirs(prefix: Path, minor: str | None, platform: str, *,
     candidates = _debian_dist_packages(prefix, minor)
     if not candidates:
         # site reads platlib (lib64 on Fedora) before purelib; a lib64 link to lib is one folder
-        lib64 = prefix / "lib64"
-        libs = ("lib64", "lib") if lib64.is_dir() and not lib64.is_symlink() else ("lib", "lib64")
+        lib64 = os.path.join(prefix, "lib64")
+        libs = (("lib64", "lib") if os.path.isdir(lib64) and not os.path.islink(lib64)
+                else ("lib", "lib64"))
         for lib in libs:
-            if not os.path.isdir(prefix / lib):
+            if not os.path.isdir(os.path.join(prefix, lib)):
                 continue  # nothing under it can be a folder: spares a stat per candidate
             for folder in _version_folders(prefix / lib, minor, implementation, free_threaded):
                 candidates.append(folder / "site-packages")
-        candidates.append(prefix / "site-packages")  # PyPy before 3.8 keeps it at the top
+        # PyPy before 3.8 keeps it at the top (a Path only when it is there: most venvs)
+        if os.path.isdir(os.path.join(prefix, "site-packages")):
+            candidates.append(prefix / "site-packages")
     unique: list[Path] = []
     for path in candidates:
         if path not in unique and os.path.isdir(path):
             unique.append(path)
-    return _drop_same_folders(unique)
+    return _drop_same_folders(unique) if len(unique) > 1 else unique
 
 
 def _version_folders(lib: Path, minor: str | None, implementation: str | None,
@@ -86,7 +91,7 @@ def _version_folders(lib: Path, minor: str | None, implementation: str | None,
 
 def _debian_dist_packages(prefix: Path, minor: str | None) -> list[Path]:
     """Debian's Python reads local/lib/python3.X/dist-packages, then lib/python3/dist-packages."""
-    if minor is None or not (prefix / "lib" / "python3" / "dist-packages").is_dir():
+    if minor is None or not os.path.isdir(os.path.join(prefix, "lib", "python3", "dist-packages")):
         return []
     return [
         prefix / "local" / "lib" / f"python{minor}" / "dist-packages",
@@ -125,7 +130,13 @@ def user_site_dir(world: World, minor: str | None, prefix: Path,
     if world.platform == "darwin" and "Python.framework" in str(prefix):
         base = Path(base_text) if base_text else world.home / "Library" / "Python" / minor
         return base / "lib" / "python" / "site-packages"
-    base = Path(base_text) if base_text else world.home / ".local"
+    return _posix_user_site(base_text or None, os.fspath(world.home), minor, free_threaded)
+
+
+@functools.lru_cache(maxsize=64)
+def _posix_user_site(base_text: str | None, home: str, minor: str, free_threaded: bool) -> Path:
+    """Built once per run, not once per environment (no file is read: safe to keep)."""
+    base = Path(base_text) if base_text else Path(home) / ".local"
     return base / "lib" / f"python{minor}{'t' if free_threaded else ''}" / "site-packages"
 
 
@@ -148,8 +159,8 @@ def site_layout(world: World, record: EnvRecord) -> SiteLayout:
     if cfg is not None:
         system_site = cfg.get("include-system-site-packages", "false").lower() == "true"
         user_enabled = user_enabled and system_site
-        base = base_prefix(cfg)
-        if system_site and base is not None:
+        base = base_prefix(cfg) if system_site else None
+        if base is not None:
             base_dirs = prefix_site_dirs(base, minor, world.platform, free_threaded=threaded)
     user = user_site_dir(world, minor, record.prefix, threaded)
     dirs: list[SiteDir] = []

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -42,7 +43,8 @@ def is_environment(prefix: Path, platform: str = "linux") -> bool:
 
     A bare `venv/` or `env/` folder of source code must not count, so a name alone never does.
     """
-    if foreign.lexists(prefix / "pyvenv.cfg"):  # a FIFO or unreadable one: a broken venv
+    # a FIFO or unreadable one: a broken venv
+    if foreign.lexists(os.path.join(prefix, "pyvenv.cfg")):
         return True
     if executable_in(prefix, platform) is None:
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import stat
@@ -29,7 +30,8 @@ def subject_of(record: EnvRecord) -> str:
 
 
 def is_venv_record(record: EnvRecord) -> bool:
-    return foreign.lexists(record.prefix / "pyvenv.cfg")  # a FIFO one too: a broken venv
+    # a FIFO one too: a broken venv
+    return foreign.lexists(os.path.join(record.prefix, "pyvenv.cfg"))
 
 
 # what discovery proved about an environment that means its python cannot start
@@ -153,6 +155,7 @@ def same_dir(a: Path, b: Path) -> bool:
     return os.path.normpath(a) == os.path.normpath(b) or real(a) == real(b)
 
 
+@functools.lru_cache(maxsize=256)  # a pure function of the text, asked per venv
 def minor_of(version: str | None) -> str | None:
     """"3.11.7" -> "3.11"; "3.13-dev" -> "3.13"; None when no major.minor is there."""
     return PyVersion(version).minor if version else None
@@ -164,8 +167,11 @@ def stdlib_dir(prefix: Path, minor: str | None, platform: str) -> Path | None:
         lib = prefix / "Lib"
         return lib if foreign.is_dir(lib) else None
     if minor is not None:
+        lib_text = os.path.join(prefix, "lib")
+        if not foreign.is_dir(lib_text):
+            return None  # nothing under it: spares a stat per name
         for name in (f"python{minor}", f"python{minor}t"):
-            if foreign.is_file(prefix / "lib" / name / "os.py"):
+            if foreign.is_file(os.path.join(lib_text, name, "os.py")):
                 return prefix / "lib" / name
         return None
     try:

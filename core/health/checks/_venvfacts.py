@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -44,9 +45,10 @@ class VenvFacts:
         if foreign.stat_error(home) not in (None, "does not exist",
                                             "a part of the path is not a folder"):
             return None
-        if _inside_or_is(Path(home), self.prefix):
+        path = Path(home)
+        if _inside_or_is(path, self.prefix):
             return None
-        return Path(home)
+        return path
 
     def moved_from(self) -> Path | None:
         """The folder this venv was made in, when its files say it was somewhere else."""
@@ -72,15 +74,14 @@ def _read(prefix: Path, platform: str) -> VenvFacts:
     cfg = static.read_pyvenv_cfg(prefix)
     bin_path = bin_dir(prefix, platform)
     recorded = None
-    text = foreign.read_text(bin_path / "activate", "shim").text or ""
+    text = foreign.read_text(os.path.join(bin_path, "activate"), "shim").text or ""
     match = _ACTIVATE_PATH.search(text)
     if match:
         recorded = Path(next(g for g in match.groups() if g))
     scripts: list[Script] = []
-    entries = sorted(bin_path / name for name in foreign.listdir(bin_path)[0])
-    for entry in entries:
-        if entry.name.startswith(_SKIP_SCRIPTS) or is_python_name(entry.name):
-            continue
+    names = [name for name in foreign.listdir(bin_path)[0]
+             if not name.startswith(_SKIP_SCRIPTS) and not is_python_name(name)]
+    for entry in sorted(bin_path / name for name in names):
         if foreign.is_symlink(entry) or not foreign.is_file(entry):
             continue
         shebang = read_shebang(entry)

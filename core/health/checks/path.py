@@ -20,6 +20,7 @@ from ainlp.core.health.checks._common import (
 from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding, Severity
 from ainlp.core.health.registry import CheckSpec, health_check
+from ainlp.core.versions import PyVersion
 
 
 def _raw_path_entries(ctx: CheckContext) -> list[str]:
@@ -63,7 +64,7 @@ def missing_dir(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
 
 
 _PYTHON_FOLDER = re.compile(
-    r"(?i)python|pyenv|venv|virtualenvs|conda|mamba|pipx|^\d+\.\d+(?:\.\d+)?$")
+    r"(?i)python|pyenv|venv|virtualenvs|conda|mamba|pipx")
 
 
 def _was_python(entry: str) -> bool:
@@ -71,7 +72,13 @@ def _was_python(entry: str) -> bool:
     names one (pyenv versions/3.11.4, a Cellar python@3.11, a venv's or conda env's bin)."""
     parts = [p for p in entry.replace("\\", "/").split("/") if p]
     named = parts[-3:-1] if parts and parts[-1].lower() in ("bin", "scripts") else parts[-1:]
-    return any(_PYTHON_FOLDER.search(part) for part in named)
+    return any(_PYTHON_FOLDER.search(part) or _is_release(part) for part in named)
+
+
+def _is_release(name: str) -> bool:
+    """A folder named just major.minor[.micro], as pyenv's versions/3.11.4."""
+    version = PyVersion(name)
+    return version.plain and len(version.release) in (2, 3)
 
 
 @health_check("path.relative-dir")

@@ -21,6 +21,7 @@ from ainlp.core.health.checks._venvfacts import venv_facts
 from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding
 from ainlp.core.health.registry import CheckSpec, health_check
+from ainlp.core.versions import PyVersion
 
 _REBUILD_HINT = "ainlp fix {prefix} rebuilds it with an installed Python and its packages"
 
@@ -46,16 +47,13 @@ def base_missing(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
             yield found
 
 
-_VERSIONED = re.compile(r"(?:^|[/\\@-])(?:python)?\d+\.\d+(?:\.\d+)?(?:$|[/\\])")
-
-
 def _rebase_target(ctx: CheckContext, env: EnvRecord, home: Path) -> Path | None:
     """The interpreter `rebase` would point the venv at: its old base was a versioned install
     (a folder naming its version, as pyenv, Homebrew and python.org use) and an installed
     Python of the same minor exists."""
     from ainlp.core.envsnap import choose_interpreter
 
-    if _VERSIONED.search(str(home)) is None:
+    if PyVersion.in_path(str(home)) is None:
         return None
     version = static.version_from_pyvenv_cfg(venv_facts(ctx, env).cfg or {})
     if version is None or minor_of(version) is None:

@@ -7,11 +7,11 @@ through the transaction, so a failed verification rolls it back and `ainlp undo`
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from ainlp.core.health.findings import Finding
+from ainlp.core.registry import Registry
 
 if TYPE_CHECKING:
     from ainlp.core.recovery.context import RepairContext
@@ -50,14 +50,20 @@ _MODULES = {
 }
 
 
+_STRATEGIES: Registry[Strategy] = Registry(
+    "repair strategy", homes={name: f"{__name__}.{module}" for name, module in _MODULES.items()})
+
+
+def register_strategy(*strategies: Strategy) -> None:
+    """Called by each strategy module for the strategies it defines."""
+    for found in strategies:
+        _STRATEGIES.add(found.name, found)
+
+
 def names() -> tuple[str, ...]:
-    return tuple(_MODULES)
+    return _STRATEGIES.names()
 
 
 def strategy(name: str) -> Strategy | None:
-    module = _MODULES.get(name)
-    if module is None:
-        return None
-    loaded = importlib.import_module(f"{__name__}.{module}")
-    found: dict[str, Strategy] = loaded.STRATEGIES
-    return found.get(name)
+    """The strategy for fix `name`, its module imported on first use; None for no such fix."""
+    return _STRATEGIES.get(name)

@@ -11,6 +11,7 @@ from ainlp.core.errors import AinlpError
 from ainlp.core.health.findings import Finding
 from ainlp.core.jsondoc import JSONObject
 from ainlp.core.recovery.model import FindingRef, RepairStep
+from ainlp.core.recovery.strategies import register_strategy
 from ainlp.core.recovery.strategies._common import blocked
 
 if TYPE_CHECKING:
@@ -74,4 +75,4 @@ class ReplaceActive:
         return None
 
 
-STRATEGIES = {NAME: ReplaceActive()}
+register_strategy(ReplaceActive())

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ainlp.core.errors import AinlpError
 from ainlp.core.health.findings import Finding
 from ainlp.core.recovery.model import FindingRef, RepairStep
+from ainlp.core.recovery.strategies import register_strategy
 from ainlp.core.recovery.strategies._common import blocked, proven_environment
 
 if TYPE_CHECKING:
@@ -63,4 +64,4 @@ class Cleanup:
         return None
 
 
-STRATEGIES = {NAME: Cleanup()}
+register_strategy(Cleanup())

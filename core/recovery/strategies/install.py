@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ainlp.core.errors import AinlpError
 from ainlp.core.health.findings import Finding
 from ainlp.core.recovery.model import FindingRef, RepairStep
+from ainlp.core.recovery.strategies import register_strategy
 from ainlp.core.recovery.strategies._common import blocked
 
 if TYPE_CHECKING:
@@ -180,4 +181,4 @@ def _topmost(paths: set[Path]) -> list[Path]:
     return sorted(kept)
 
 
-STRATEGIES = {INSTALL: Install(INSTALL), REINSTALL: Install(REINSTALL)}
+register_strategy(Install(INSTALL), Install(REINSTALL))

@@ -15,7 +15,6 @@ step is verified by running the block in the shell, not by re-reading this proce
 
 from __future__ import annotations
 
-import re
 import shlex
 import shutil
 import subprocess
@@ -26,7 +25,9 @@ from typing import TYPE_CHECKING
 from ainlp.core.errors import AinlpError
 from ainlp.core.health.findings import Finding
 from ainlp.core.recovery.model import RepairStep
+from ainlp.core.recovery.strategies import register_strategy
 from ainlp.core.recovery.strategies._common import blocked
+from ainlp.core.versions import PyVersion
 
 if TYPE_CHECKING:
     from ainlp.core.discovery.records import Inventory
@@ -37,7 +38,6 @@ NAME = "clean-path"
 BEGIN = "# >>> ainlp >>>"
 END = "# <<< ainlp <<<"
 _HEADER = "# added by `ainlp fix --rc-file`; remove the block to undo it by hand"
-_VERSION = re.compile(r"(\d+\.\d+\.\d+)")
 _RC_FILES = {"bash": ".bashrc", "zsh": ".zshrc", "fish": ".config/fish/config.fish"}
 
 
@@ -76,10 +76,10 @@ def replacement(inventory: Inventory, dead: str) -> Path | None:
     """The folder of the installed Python of the minor the dead entry named, if any."""
     from ainlp.core.envsnap import choose_interpreter
 
-    match = _VERSION.search(dead)
-    if match is None:
+    version = PyVersion.search_micro(dead)
+    if version is None:
         return None
-    chosen, _ = choose_interpreter(inventory, match.group(1))
+    chosen, _ = choose_interpreter(inventory, version.text)
     if chosen is None or chosen.executable is None:
         return None
     return chosen.executable.parent
@@ -190,4 +190,4 @@ class CleanPath:
         return None
 
 
-STRATEGIES = {NAME: CleanPath()}
+register_strategy(CleanPath())

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ainlp.core.errors import AinlpError
 from ainlp.core.health.findings import Finding
 from ainlp.core.recovery.model import FindingRef, RepairStep
+from ainlp.core.recovery.strategies import register_strategy
 from ainlp.core.recovery.strategies._common import blocked
 
 if TYPE_CHECKING:
@@ -126,4 +127,4 @@ class InstallPip:
         return pip_runs(rc, step.params["python"])
 
 
-STRATEGIES = {NAME: InstallPip()}
+register_strategy(InstallPip())

@@ -9,7 +9,6 @@ named the old base interpreter move to the new one.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +16,9 @@ from typing import TYPE_CHECKING
 from ainlp.core.errors import AinlpError
 from ainlp.core.health.findings import Finding
 from ainlp.core.recovery.model import FindingRef, RepairStep
+from ainlp.core.recovery.strategies import register_strategy
 from ainlp.core.recovery.strategies._common import blocked
+from ainlp.core.versions import PyVersion
 
 if TYPE_CHECKING:
     from ainlp.core.discovery.records import EnvRecord, Inventory
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 NAME = "rebase"
 _VERSION_KEYS = ("version", "version_info")
-_RELEASE = re.compile(r"\d+\.\d+\.\d+")
 
 
 class RebaseFailed(AinlpError):
@@ -49,9 +49,9 @@ def read_cfg(prefix: Path) -> dict[str, str]:
 
 def cfg_version(cfg: dict[str, str]) -> str | None:
     for key in _VERSION_KEYS:
-        match = _RELEASE.match(cfg.get(key, ""))
-        if match:
-            return match.group(0)
+        version = PyVersion.leading_micro(cfg.get(key, ""))
+        if version is not None:
+            return version.text
     return None
 
 
@@ -79,7 +79,7 @@ def rewritten_cfg(text: str, *, old_home: str, new_home: str, new_python: str,
             out.append(f"{key.rstrip()} = {new_home}{ending}")
         elif name in _VERSION_KEYS:
             out.append(f"{key.rstrip()} = "
-                       f"{_RELEASE.sub(new_version, value.strip(), count=1)}{ending}")
+                       f"{PyVersion.replace_micro(value.strip(), new_version)}{ending}")
         elif name == "executable":
             out.append(f"{key.rstrip()} = {new_python}{ending}")
         elif name == "command":
@@ -234,4 +234,4 @@ def _move_choices(rc: RepairContext, tx: Transaction, old_home: Path,
     return done
 
 
-STRATEGIES = {NAME: Rebase()}
+register_strategy(Rebase())

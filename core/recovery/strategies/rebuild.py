@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ainlp.core.errors import AinlpError
 from ainlp.core.health.findings import Finding
 from ainlp.core.recovery.model import FindingRef, RepairStep
+from ainlp.core.recovery.strategies import register_strategy
 from ainlp.core.recovery.strategies._common import blocked, proven_environment, venv_layout
 from ainlp.core.recovery.strategies.kinds import (
     PIPX_METADATA,
@@ -193,4 +194,4 @@ def _norm(version: str) -> str:
         return version
 
 
-STRATEGIES = {NAME: Rebuild()}
+register_strategy(Rebuild())

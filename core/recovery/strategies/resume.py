@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ainlp.core.errors import AinlpError
 from ainlp.core.health.findings import Finding
 from ainlp.core.recovery.model import FindingRef, RepairStep
+from ainlp.core.recovery.strategies import register_strategy
 from ainlp.core.recovery.strategies._common import blocked
 
 if TYPE_CHECKING:
@@ -102,4 +103,4 @@ def _read(rc: RepairContext, entry: JournalEntry) -> tuple[RepairStep, Path]:
     return RepairStep.from_journal(step), path
 
 
-STRATEGIES = {NAME: ResumeChange()}
+register_strategy(ResumeChange())
