@@ -187,3 +187,24 @@ def test_a_bad_find_document_is_bad_input(bad: object) -> None:
     with pytest.raises(ainlp.BadInput) as info:
         ainlp.Inventory.from_json(bad, source="host1.json")
     assert info.value.message.startswith("host1.json")
+
+
+def test_the_api_knows_the_module_of_each_action_it_runs() -> None:
+    from ainlp.actions.registry import registry
+    from ainlp.api._functions import _HOMES
+
+    for name, module in _HOMES.items():
+        assert registry()[name].func.__module__ == f"ainlp.actions.{module}", name
+
+
+def test_find_imports_neither_the_dispatcher_nor_the_health_engine(tmp_path: Path) -> None:
+    code = ("import sys, io, contextlib\nfrom ainlp.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    main(['find', '--json', '--refresh'])\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('ainlp.dispatch', "
+            "'ainlp.core.health', 'ainlp.actions.health'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=tmp_path,
+                          env={"HOME": str(tmp_path), "AINLP_HOME": str(tmp_path / "s"),
+                               "PATH": "/usr/bin:/bin"})
+    assert done.stdout.strip() == "[]"

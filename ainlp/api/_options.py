@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from ainlp.actions.registry import ActionContext
 from ainlp.core.discovery.records import EnvRecord
 from ainlp.core.errors import Interrupted
+from ainlp.core.jsondoc import JSONObject
 from ainlp.core.process import Completed, Runner
 from ainlp.core.world import World
 
@@ -87,8 +88,14 @@ def context(world: World | None, on_event: OnEvent | None, cancel: CancelToken |
         if on_event is not None:
             on_event(Event("environment", record=record))
 
-    from ainlp.renderers.report_text import render
-
     return ActionContext(world=world_of(world, cancel), dry_run=dry_run, assume_yes=assume_yes,
                          interactive=interactive, progress=progress, on_record=on_record,
-                         render_report=render, warn=warn)
+                         render_report=_render_report, warn=warn)
+
+
+def _render_report(document: JSONObject, format: str) -> str:
+    # the renderers package registers every renderer (the dispatcher and the health engine
+    # come with them): imported only when a report is written, not by every action's context
+    from ainlp.renderers.report_text import render
+
+    return render(document, format)
