@@ -191,6 +191,7 @@ def test_a_bad_find_document_is_bad_input(bad: object) -> None:
 
 def test_the_api_knows_the_module_of_each_action_it_runs() -> None:
     from ainlp.actions.registry import registry
+
     from ainlp.api._functions import _HOMES
 
     for name, module in _HOMES.items():

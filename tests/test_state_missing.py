@@ -139,3 +139,25 @@ def test_ainlp_find_json_reports_missing_warm_and_cold(tmp_path: Path) -> None:
         assert record["state"] == "missing"
         assert [p["id"] for p in record["problems"]] == ["env.missing"]
         assert doc["summary"]["missing"] == 1
+
+
+def test_remembering_again_opens_nothing_until_something_changes(tmp_path: Path) -> None:
+    import ainlp.core.state.discovered as discovered
+    from conftest import make_venv, make_world
+
+    make_venv(tmp_path / "home" / ".virtualenvs" / "one")
+    world = make_world(tmp_path)
+    inventory = discover(world, refresh=True)
+    assert remember_discovered(world, inventory) == 1
+    mark = world.state_dir / discovered.FINGERPRINT
+    assert mark.is_file()
+    db = world.state_dir / "state.db"
+    before = db.stat().st_mtime_ns
+    assert remember_discovered(world, inventory) == 0  # same environments: the mark says so
+    assert db.stat().st_mtime_ns == before
+    for name in ("state.db", "state.db-wal", "state.db-shm"):
+        (world.state_dir / name).unlink(missing_ok=True)  # a new database: the mark is stale
+    assert remember_discovered(world, inventory) == 1
+    with StateStore.open(world.state_dir) as store:
+        assert [e.prefix for e in store.known_environments()] == [
+            str(tmp_path / "home" / ".virtualenvs" / "one")]

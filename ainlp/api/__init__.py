@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from ainlp.core.fleet import FleetReport
     from ainlp.core.health.engine import HealthReport
     from ainlp.core.health.findings import Finding
+    from ainlp.core.health.topics import TOPICS
     from ainlp.core.jsondoc import JSONObject
     from ainlp.core.suggest import suggest
     from ainlp.core.world import World
@@ -90,6 +91,7 @@ _WHERE: dict[str, str] = {
     "Finding": "ainlp.core.health.findings",
     "World": "ainlp.core.world",
     "suggest": "ainlp.core.suggest",
+    "TOPICS": "ainlp.core.health.topics",
     "JSONObject": "ainlp.core.jsondoc",
     **dict.fromkeys(("Plan", "ScriptResult", "UnknownPhrase"), "ainlp.dispatch"),
     **dict.fromkeys(("CommandDef", "ContextBlock", "Intent", "RunStatement", "Script", "Span"),
@@ -112,6 +114,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "PLAN_ONLY",
+    "TOPICS",
     "ActionSpec",
     "AinlpError",
     "AiosPythonIntegration",

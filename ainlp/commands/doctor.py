@@ -19,11 +19,10 @@ from ainlp import api, jsontext
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from ainlp.renderers.health import TOPICS
 
     parser.add_argument("target", nargs="?", default=None,
                         help="an environment: name, path, 'project' or 'all' (default: all)")
-    parser.add_argument("--topic", choices=TOPICS, default=None,
+    parser.add_argument("--topic", choices=api.TOPICS, default=None,
                         help="only the checks of this topic")
     parser.add_argument("--verbose", "-v", action="store_true",
                         help="every environment and every finding, one line each "

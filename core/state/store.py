@@ -243,9 +243,11 @@ class StateStore:
                 )
 
     def known_environments(self) -> list[KnownEnvironment]:
+        rows = self._rows(f"SELECT {_ENV_COLUMNS} FROM environments ORDER BY prefix, id")
+        if not rows:
+            return []  # nothing to validate: pydantic stays unloaded
         from ainlp.core.state import models
 
-        rows = self._rows(f"SELECT {_ENV_COLUMNS} FROM environments ORDER BY prefix, id")
         return models.environments(self.path, rows)
 
     def forget_environment(self, prefix: str) -> bool:
@@ -288,11 +290,13 @@ class StateStore:
         conn.execute("DELETE FROM active WHERE scope = ? AND project IS ?", (scope, project))
 
     def _active(self, where: str, params: tuple[object, ...] = ()) -> list[ActiveChoice]:
-        from ainlp.core.state import models
-
         rows = self._rows(
             f"SELECT scope, project, prefix, reason, set_at FROM active {where}", params
         )
+        if not rows:
+            return []  # nothing to validate: pydantic stays unloaded
+        from ainlp.core.state import models
+
         return models.active(self.path, rows)
 
     # -- backups ------------------------------------------------------------------------
@@ -361,12 +365,14 @@ class StateStore:
         return doomed
 
     def _backups(self, tail: str, params: tuple[object, ...] = ()) -> list[BackupRow]:
-        from ainlp.core.state import models
-
         rows = self._rows(
             f"SELECT id, created, target, reason, environments, content FROM backups {tail}",
             params,
         )
+        if not rows:
+            return []  # nothing to validate: pydantic stays unloaded
+        from ainlp.core.state import models
+
         return models.backups(self.path, rows)
 
     # -- history ------------------------------------------------------------------------
@@ -397,9 +403,11 @@ class StateStore:
         return found[0] if found else None
 
     def _events(self, tail: str, params: tuple[object, ...] = ()) -> list[Event]:
+        rows = self._rows(f"SELECT {_EVENT_COLUMNS} FROM events {tail}", params)
+        if not rows:
+            return []  # nothing to validate: pydantic stays unloaded
         from ainlp.core.state import models
 
-        rows = self._rows(f"SELECT {_EVENT_COLUMNS} FROM events {tail}", params)
         return models.events(self.path, rows)
 
     # -- journal of changes in progress ---------------------------------------------------
@@ -424,12 +432,14 @@ class StateStore:
 
     def unfinished_changes(self) -> list[JournalEntry]:
         """Changes still 'running': a process died half-way through them. Oldest first."""
-        from ainlp.core.state import models
-
         rows = self._rows(
             "SELECT id, started_at, action, plan, state FROM journal"
             " WHERE state = 'running' ORDER BY id"
         )
+        if not rows:
+            return []  # nothing to validate: pydantic stays unloaded
+        from ainlp.core.state import models
+
         return models.journal(self.path, rows)
 
     # -- settings -----------------------------------------------------------------------
