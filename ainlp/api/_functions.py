@@ -68,10 +68,14 @@ def plan(text_or_intent: str | Intent | Script, *, world: World | None = None,
 
 def _understood(text_or_intent: str | Intent | Script) -> Intent | Script:
     from ainlp.language.ast import Intent, Script
+    from ainlp.language.check import check_parsed
+
     if isinstance(text_or_intent, (Intent, Script)):
         return text_or_intent
-    parsed = parse(text_or_intent)
-    return load(text_or_intent, source="<text>") if isinstance(parsed, Script) else parsed
+    parsed = parse(text_or_intent)  # syntax errors are raised here: the script is parsed once
+    if isinstance(parsed, Script):
+        return check_parsed(parsed, [], text_or_intent, parsed.source, catalog=Catalog())
+    return parsed
 
 
 def execute(text_or_intent: str | Intent | Script, *, apply: bool = False, dry_run: bool = False,
@@ -126,27 +130,12 @@ def _execute_script(script: Script, *, apply: bool, dry_run: bool, interactive: 
     return Execution(the_plan, script=script, script_result=run_checked_script(script, ctx))
 
 
-# The actions module of each action the api's own functions run: only that module is
-# imported (all of them cost `ainlp find` about 25 ms, measured with -X importtime).
-_HOMES = {
-    "list_environments": "discovery", "which_python": "discovery",
-    "run_environment_health_check": "health", "generate_diagnostic_report": "report",
-    "list_packages": "packages", "check_packages": "packages",
-    "create_comprehensive_backup": "backups", "list_backups": "backups",
-    "restore_backup": "backups", "switch_environment": "active_env",
-    "create_environment": "active_env", "show_history": "history",
-    "undo_last_change": "history", "apply_automatic_recovery_strategies": "recovery",
-    "cleanup_broken_environments": "recovery",
-    "environment_configuration_and_instructions": "bundle", "import_environments": "bundle",
-}
-
-
 def run_action(name: str, arguments: dict[str, object], *, world: World | None = None,
                on_event: OnEvent | None = None, cancel: CancelToken | None = None,
                dry_run: bool = False, assume_yes: bool = False,
-               interactive: bool = False, module: str | None = None) -> Result:
+               interactive: bool = False) -> Result:
     """One registered action by name (what the one-action commands of the CLI run)."""
-    spec = get_action(name, module=module or _HOMES.get(name))
+    spec = get_action(name)  # imports only the module that registers it
     given = {key: value for key, value in arguments.items() if value is not None}
     ctx = context(world, on_event, cancel, dry_run=dry_run, assume_yes=assume_yes,
                   interactive=interactive)
@@ -243,16 +232,11 @@ def continue_script(earlier: Sequence[ContextBlock], text: str,
     from dataclasses import replace
 
     from ainlp.language.ast import Script
-    from ainlp.language.check import check_script as check
-    from ainlp.language.diagnostics import error_from
+    from ainlp.language.check import check_parsed
     from ainlp.language.script import parse_script
 
     parsed, syntax = parse_script(text, source)
-    known = Script(source, (*earlier, *parsed.statements))
-    checked, semantic = check(known, text, source, catalog=Catalog())
-    # Earlier blocks were clean when entered, so every diagnostic is of this input.
-    said = {(d.code, d.span.line) for d in syntax}
-    diagnostics = [*syntax, *(d for d in semantic if (d.code, d.span.line) not in said)]
-    if diagnostics:
-        raise error_from(diagnostics, source, text)
+    # earlier blocks were clean when entered, so every diagnostic is of this input
+    checked = check_parsed(Script(source, (*earlier, *parsed.statements)), syntax, text, source,
+                           catalog=Catalog())
     return replace(checked, statements=checked.statements[len(earlier):])

@@ -65,8 +65,7 @@ def run_action_command(args: argparse.Namespace, command: ActionCommand) -> int:
     arguments = {p.name: getattr(args, p.name) for p in spec.params if hasattr(args, p.name)}
     result = api.run_action(command.action, arguments, dry_run=getattr(args, "dry_run", False),
                             assume_yes=getattr(args, "yes", False),
-                            interactive=interactive(args), on_event=show_warnings,
-                            module=command.module)
+                            interactive=interactive(args), on_event=show_warnings)
     return emit(result, json_mode=args.json)
 
 

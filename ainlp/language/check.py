@@ -32,7 +32,7 @@ from ainlp.language.catalog import ActionCatalog, ActionInfo, ParamInfo, argumen
 from ainlp.language.diagnostics import Diagnostic, error_from, sort_key
 from ainlp.language.display import clip, quoted
 
-__all__ = ["check_script", "load_script"]
+__all__ = ["check_parsed", "check_script", "load_script"]
 
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
                list: "a list"}
@@ -260,6 +260,13 @@ def load_script(path_or_text: Path | str, source: str | None = None, *,
         text = path_or_text
         source = source or "<text>"
     script, syntax = parse_script(text, source)
+    return check_parsed(script, syntax, text, source, catalog=catalog)
+
+
+def check_parsed(script: Script, syntax: list[Diagnostic], text: str, source: str, *,
+                 catalog: ActionCatalog) -> Script:
+    """A parsed script checked: the ScriptError of its syntax and semantic diagnostics together
+    (each mistake once), or the checked script."""
     checked, semantic = check_script(script, text, source, catalog=catalog)
     # The parser reports duplicate commands too (at the name): one report per mistake.
     said = {(d.code, d.span.line) for d in syntax}
