@@ -149,19 +149,14 @@ _FLOOD_PIECES = ["{", "}", "[", "]", "(", ")", '"', "\\", "#", "\n", " ", "EXPOR
 def flood_corpus(size: int = FLOOD_SIZE, mixtures: int = 24) -> dict[str, str]:
     """The floods of tests/test_language_fuzz.py, plus seeded random runs of brackets,
     quotes and clause heads, each `size` characters."""
+    import importlib.util
     import random
 
-    corpus = {
-        "open-braces": "x " + "{" * (size - 2),
-        "close-braces": "}" * size,
-        "unterminated-export": ("CONTEXT a {\n  COMMAND b {\n"
-                                + '    EXPORT: f(x={ "a\n' * (size // 20))[:size],
-        "nested-blocks": ("CONTEXT a {\n" + "  COMMAND b {\n" * (size // 14))[:size],
-        "brackets": ("CONTEXT a {\n COMMAND b {\n ACTION: f(x=" + "[" * size)[:size],
-        "unterminated-strings": ("CONTEXT a {\n" + '  ACTION: f(x="abc\n' * (size // 19))[:size],
-        "mixed": ('{ EXPORT: " } { [ ( \n' * (size // 20))[:size],
-        "words": ("diagnose python path problems " * (size // 30))[:size],
-    }
+    spec = importlib.util.spec_from_file_location("floods", ROOT / "tests" / "floods.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    corpus: dict[str, str] = module.floods(size)
     rng = random.Random(12)
     for number in range(mixtures):
         parts: list[str] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from ainlp.core.envsnap import capture
 from ainlp.core.world import World
 
 from tests.conftest import make_world, real_pythons
-from tests.wheelhouse import installer_env, write_wheels
+from tests.wheelhouse import installer_env, sh, uv_binary, write_wheels
 
 PYTHON = real_pythons()[0]
 ENVS: dict[str, list[tuple[str, str]]] = {
@@ -20,18 +19,6 @@ ENVS: dict[str, list[tuple[str, str]]] = {
     ".virtualenvs/two": [("Gamma_Lib", "0.3")],
     "proj/.venv": [("alpha", "1.0"), ("delta", "4.0.post1")],
 }
-
-
-def uv_binary() -> str:
-    import uv
-
-    return uv.find_uv_bin()
-
-
-def sh(argv: Sequence[object], env: Mapping[str, str]) -> None:
-    done = subprocess.run([str(a) for a in argv], env=dict(env), capture_output=True, text=True,
-                          timeout=300, cwd="/")
-    assert done.returncode == 0, done.stderr
 
 
 def world_at(base: Path) -> World:

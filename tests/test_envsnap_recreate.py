@@ -25,7 +25,7 @@ from ainlp.core.process import Completed, run_process
 from ainlp.core.world import World
 
 from tests.conftest import make_world, real_pythons
-from tests.wheelhouse import installer_env, write_project, write_wheels
+from tests.wheelhouse import installer_env, sh, uv_binary, write_project, write_wheels
 
 PINS = [("alpha", "1.0"), ("beta-pkg", "2.1.0"), ("Gamma_Lib", "0.3"), ("delta", "4.0.post1")]
 PYTHON = real_pythons()[0]
@@ -41,18 +41,6 @@ def pyenv_python(minor: str) -> Path:
 def ensurepip_wheels(python: Path) -> Path:
     """The pip wheel an interpreter bundles: seeding pip needs no index."""
     return next((python.parent.parent / "lib").glob("python3.*/ensurepip/_bundled"))
-
-
-def uv_binary() -> str:
-    import uv
-
-    return uv.find_uv_bin()
-
-
-def sh(argv: Sequence[object], env: Mapping[str, str]) -> None:
-    done = subprocess.run([str(a) for a in argv], env=dict(env), capture_output=True, text=True,
-                          timeout=300, cwd="/")
-    assert done.returncode == 0, done.stderr
 
 
 def old_env(tmp_path: Path, pins: Sequence[tuple[str, str]] = PINS, *, python: Path = PYTHON,

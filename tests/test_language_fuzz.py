@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from ainlp.core.errors import ScriptError
+from floods import floods
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -173,25 +174,6 @@ def test_parse_text_answers_or_raises_a_script_error(text: str) -> None:
 
 
 # --- issue 12 row 5: linear in the input ---------------------------------------------------------
-
-FLOOD = 100_000
-
-
-def floods(size: int = FLOOD) -> dict[str, str]:
-    """Brace floods and unterminated clauses of `size` characters (benchmarks/parse.py has the
-    same corpus and times it)."""
-    return {
-        "open-braces": "x " + "{" * (size - 2),
-        "close-braces": "}" * size,
-        "unterminated-export": ("CONTEXT a {\n  COMMAND b {\n"
-                                + '    EXPORT: f(x={ "a\n' * (size // 20))[:size],
-        "nested-blocks": ("CONTEXT a {\n" + "  COMMAND b {\n" * (size // 14))[:size],
-        "brackets": ("CONTEXT a {\n COMMAND b {\n ACTION: f(x=" + "[" * size)[:size],
-        "unterminated-strings": ("CONTEXT a {\n" + '  ACTION: f(x="abc\n' * (size // 19))[:size],
-        "mixed": ('{ EXPORT: " } { [ ( \n' * (size // 20))[:size],
-        "words": ("diagnose python path problems " * (size // 30))[:size],
-    }
-
 
 def test_floods_of_100_kb_parse_in_a_bounded_child(tmp_path: Path) -> None:
     """The issue's 8 KB `{` flood took 15 s and a 163 KB file 35 s and 1.2 GB: quadratic.

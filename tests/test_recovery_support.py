@@ -11,7 +11,7 @@ import pytest
 from ainlp.core.world import World
 
 from tests.conftest import make_venv, make_world
-from tests.wheelhouse import installer_env, write_wheel
+from tests.wheelhouse import installer_env, uv_binary, write_wheel
 
 
 def _python(minor: str) -> Path | None:
@@ -27,12 +27,6 @@ def python_of(minor: str) -> Path:
 
 
 MINOR = "3.12"
-
-
-def uv_binary() -> str:
-    import uv
-
-    return uv.find_uv_bin()
 
 
 def py_folder(tmp_path: Path, python: Path, name: str = "py") -> Path:

@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -19,22 +18,10 @@ from ainlp.core.world import World
 
 import ainlp
 from tests.conftest import make_world, real_pythons
-from tests.wheelhouse import installer_env, write_dist_info, write_wheels
+from tests.wheelhouse import installer_env, sh, uv_binary, write_dist_info, write_wheels
 
 PINS = [("alpha", "1.0"), ("beta-pkg", "2.1.0")]
 PYTHON = real_pythons()[0]
-
-
-def uv_binary() -> str:
-    import uv
-
-    return uv.find_uv_bin()
-
-
-def sh(argv: Sequence[object], env: Mapping[str, str]) -> None:
-    done = subprocess.run([str(a) for a in argv], env=dict(env), capture_output=True, text=True,
-                          timeout=300, cwd="/")
-    assert done.returncode == 0, done.stderr
 
 
 def project(tmp_path: Path) -> tuple[World, Path]:

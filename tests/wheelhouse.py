@@ -146,3 +146,20 @@ def installer_env(tmp_path: Path) -> dict[str, str]:
         "UV_CACHE_DIR": str(tmp_path / "cache" / "uv"),
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
     }
+
+
+def uv_binary() -> str:
+    """The uv binary the `uv` package ships (a dependency of ainlp)."""
+    import uv
+
+    return str(uv.find_uv_bin())
+
+
+def sh(argv: Sequence[object], env: Mapping[str, str]) -> None:
+    """Run a setup command of a test (uv, pip, a python), failing the test with its stderr."""
+    import subprocess
+
+    done = subprocess.run([str(a) for a in argv], env=dict(env), capture_output=True, text=True,
+                          timeout=300, cwd="/")
+    assert done.returncode == 0, done.stderr
+

@@ -1,0 +1,24 @@
+"""Hostile scripts of a given size: brace floods and unterminated clauses (issue 12).
+
+Shared by tests/test_language_fuzz.py (a bounded child must parse each) and
+benchmarks/parse.py (which times them); plain Python, no test framework needed.
+"""
+
+from __future__ import annotations
+
+FLOOD = 100_000
+
+
+def floods(size: int = FLOOD) -> dict[str, str]:
+    """Brace floods and unterminated clauses of `size` characters."""
+    return {
+        "open-braces": "x " + "{" * (size - 2),
+        "close-braces": "}" * size,
+        "unterminated-export": ("CONTEXT a {\n  COMMAND b {\n"
+                                + '    EXPORT: f(x={ "a\n' * (size // 20))[:size],
+        "nested-blocks": ("CONTEXT a {\n" + "  COMMAND b {\n" * (size // 14))[:size],
+        "brackets": ("CONTEXT a {\n COMMAND b {\n ACTION: f(x=" + "[" * size)[:size],
+        "unterminated-strings": ("CONTEXT a {\n" + '  ACTION: f(x="abc\n' * (size // 19))[:size],
+        "mixed": ('{ EXPORT: " } { [ ( \n' * (size // 20))[:size],
+        "words": ("diagnose python path problems " * (size // 30))[:size],
+    }
