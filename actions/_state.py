@@ -7,7 +7,6 @@ history event, so `undo` can put things back.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -46,10 +45,6 @@ def open_store(ctx: ActionContext) -> Iterator[StateStore]:
         if store.recovery is not None and ctx.warn is not None:
             ctx.warn(store.recovery.message)
         yield store
-
-
-def now_iso() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 AUTOMATIC = "before "  # the reason of every backup taken before a change ("before restore")
@@ -176,7 +171,9 @@ def take_backup(ctx: ActionContext, records: Sequence[EnvRecord], *, target: str
         except (AinlpError, OSError, ValueError) as exc:
             why = exc.message if isinstance(exc, AinlpError) else str(exc)
             skipped.append({"prefix": str(record.prefix), "reason": f"cannot be read: {why}"})
-    created = now_iso()
+    from ainlp.core.state.salvage import utc
+
+    created = utc(ctx.world.clock())  # the world's clock, as the store's own times
     if not snapshots:
         return BackupTaken(None, created, target, 0, skipped, None)
     with open_store(ctx) as store:

@@ -19,6 +19,8 @@ from ainlp.core.recovery.strategies._common import blocked
 
 if TYPE_CHECKING:
     from ainlp.core.discovery.records import EnvRecord
+    from ainlp.core.envsnap.installer import Installer
+    from ainlp.core.process import Completed
     from ainlp.core.recovery.context import RepairContext
     from ainlp.core.recovery.transaction import Transaction
 
@@ -83,7 +85,7 @@ class Install:
         return list(dict.fromkeys(found))
 
     def act(self, rc: RepairContext, step: RepairStep, tx: Transaction) -> list[str]:
-        from ainlp.core.envsnap.installer import index_args, installer, run, tail
+        from ainlp.core.envsnap.installer import index_args, installer, tail
 
         prefix = Path(step.subject)
         python = step.params["python"]
@@ -103,11 +105,8 @@ class Install:
                     *index_args(inst)]
             if reinstall:
                 argv += ["--force-reinstall", "--no-deps"]
-        before = _files(prefix)
-        done = run(rc.world, inst, [*argv, *requirements], timeout=INSTALL_TIMEOUT)
-        new = _topmost(_files(prefix) - before)
-        tx.created.extend(str(p) for p in new if str(p) not in tx.created)
-        tx.note()
+        done = run_recording(rc, inst, [*argv, *requirements], prefix, tx,
+                             timeout=INSTALL_TIMEOUT)
         if not done.ok:
             raise InstallFailed(f"installing {', '.join(requirements)} with {inst.tool} "
                                 f"failed: {tail(done, 4)}")
@@ -158,6 +157,20 @@ def _tool(rc: RepairContext, record: EnvRecord) -> str | None:
     if any(record.prefix.glob("lib/python*/site-packages/pip/__init__.py")):
         return "pip"
     return None
+
+
+def run_recording(rc: RepairContext, inst: Installer, argv: Sequence[str], prefix: Path,
+                  tx: Transaction, *, timeout: float) -> Completed:
+    """Run an installer into `prefix`; what it created is recorded in the transaction (and its
+    journal) whatever the outcome, so a rollback or `ainlp undo` moves it to the trash."""
+    from ainlp.core.envsnap.installer import run
+
+    before = _files(prefix)
+    done = run(rc.world, inst, argv, timeout=timeout)
+    new = _topmost(_files(prefix) - before)
+    tx.created.extend(str(p) for p in new if str(p) not in tx.created)
+    tx.note()
+    return done
 
 
 def _files(prefix: Path) -> set[Path]:

@@ -97,8 +97,8 @@ class InstallPip:
                     "find_links": str(folder) if folder is not None else ""})
 
     def act(self, rc: RepairContext, step: RepairStep, tx: Transaction) -> list[str]:
-        from ainlp.core.envsnap.installer import installer, run, tail
-        from ainlp.core.recovery.strategies.install import _files, _topmost
+        from ainlp.core.envsnap.installer import installer, tail
+        from ainlp.core.recovery.strategies.install import run_recording
 
         prefix = Path(step.subject)
         python = step.params["python"]
@@ -110,11 +110,7 @@ class InstallPip:
         else:
             inst = installer(rc.world, "pip", offline=True, find_links=links)
             argv = [python, "-m", "ensurepip", "--default-pip"]
-        before = _files(prefix)
-        done = run(rc.world, inst, argv, timeout=TIMEOUT)
-        new = _topmost(_files(prefix) - before)
-        tx.created.extend(str(p) for p in new if str(p) not in tx.created)
-        tx.note()
+        done = run_recording(rc, inst, argv, prefix, tx, timeout=TIMEOUT)
         if not done.ok:
             raise PipFailed(f"installing pip with {step.params.get('tool')} failed: "
                             f"{tail(done, 4)}")
