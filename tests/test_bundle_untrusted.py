@@ -207,3 +207,12 @@ def test_install_pythons_asks_uv_and_says_what_happened(tmp_path: Path) -> None:
     said = [m for m in done.messages if m.startswith("uv python install 3.99.1: ")]
     assert said and "failed" in said[0]
     assert done.exit_code == 1 and not (world.home / ".virtualenvs").exists()
+
+
+def test_export_to_a_folder_that_cannot_be_made_is_bad_input(tmp_path: Path) -> None:
+    world = make_world(tmp_path)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ainlp.BadInput) as info:
+        ainlp.export(str(blocker / "bundle"), world=world)
+    assert "cannot make the bundle folder" in info.value.message and info.value.hint

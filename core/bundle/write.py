@@ -16,7 +16,7 @@ from ainlp.core.bundle.guide import recovery_markdown
 from ainlp.core.bundle.locks import pylock_document, pylock_text, requirements_text, wheel_index
 from ainlp.core.bundle.manifest import ActiveRecord, BundleEnv, Manifest, PythonNeed
 from ainlp.core.envsnap.model import EnvSnapshot
-from ainlp.core.errors import BadInput
+from ainlp.core.errors import AinlpError, BadInput
 from ainlp.core.jsondoc import JSONObject
 from ainlp.core.world import World
 
@@ -72,16 +72,24 @@ def write_bundle(world: World, folder: Path, sources: Sequence[ExportSource], *,
     """Write the bundle; on any failure what was written is removed again."""
     check_destination(folder)
     created = not folder.exists()
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"cannot make the bundle folder {folder}: {exc.strerror or exc}",
+                       hint="name a folder in a place you can write to") from exc
     try:
         return _write(world, folder, sources, active, state_db, wheels_from, with_wheels,
                       backup_id, archive, progress)
-    except BaseException:
+    except BaseException as exc:
         if created:
             shutil.rmtree(folder, ignore_errors=True)
         else:
             for child in folder.iterdir():
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
+        if isinstance(exc, OSError):  # a full disk, a folder taken away: said, not a traceback
+            raise AinlpError(f"writing the bundle to {folder} failed: {exc.strerror or exc}; "
+                             "nothing of it was kept",
+                             hint="free space or pick another folder, then export again") from exc
         raise
 
 
