@@ -255,7 +255,8 @@ def test_the_transformer_only_builds_nodes() -> None:
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     imported |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
                  for a in node.names}
-    assert imported <= {"__future__", "re", "typing", "lark", "lark.tree", "ainlp.language.ast"}
+    assert imported <= {"__future__", "re", "typing", "lark", "lark.tree", "ainlp.language.ast",
+                        "ainlp.language.blocks"}
     called = {node.func.id for node in ast.walk(tree)
               if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
     assert not called & {"open", "print", "exec", "eval", "__import__"}

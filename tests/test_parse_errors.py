@@ -10,8 +10,8 @@ from ainlp.core.errors import ScriptError
 
 from ainlp.cli import main
 from ainlp.language.ast import Span
-from ainlp.language.diagnostics import Diagnostic, error_from, format_diagnostics
-from ainlp.language.script import parse_script
+from ainlp.language.diagnostics import SHOWN_WIDTH, Diagnostic, error_from, format_diagnostics
+from ainlp.language.script import MAX_BRACES_PER_LINE, MAX_DIAGNOSTICS, parse_script
 
 
 def rendered(text: str, name: str = "demo.ainlp") -> str:
@@ -267,3 +267,28 @@ def test_cli_parse_of_a_missing_file_is_bad_input(tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["parse", "--file", str(tmp_path / "nope.ainlp")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_a_line_of_too_many_braces_is_cut_with_one_error() -> None:
+    text = "CONTEXT a { COMMAND b {" + " {" * 300 + " } }\n"
+    _script, diagnostics = parse_script(text, "b.ainlp")
+    cut = [d for d in diagnostics if "braces on one line" in d.message]
+    assert len(cut) == 1
+    column = cut[0].span.column - 1
+    assert text[column] == "{"
+    assert text[:column].count("{") + text[:column].count("}") == MAX_BRACES_PER_LINE
+    assert cut[0].hint is not None and "lines of its own" in cut[0].hint
+    assert len(diagnostics) <= MAX_DIAGNOSTICS
+
+
+def test_a_long_line_is_shown_as_a_window_around_the_caret() -> None:
+    line = "x" * 5_000 + " ACTION: f(" + "y" * 5_000
+    diag = Diagnostic("script.syntax", "boom", Span(1, 5_002, 1, 5_003), None)
+    shown = format_diagnostics([diag], "w.ainlp", line).split("\n")
+    assert len(shown[1]) <= SHOWN_WIDTH + 2  # the window and its two ellipses
+    assert shown[1].startswith("…") and shown[1].endswith("…")
+    caret = shown[2].index("^")
+    assert shown[1][caret] == "A"  # still under the column it names
+    short = format_diagnostics([Diagnostic("script.syntax", "boom", Span(1, 3, 1, 4), None)],
+                               "w.ainlp", "ab ACTION")
+    assert short.split("\n")[1:] == ["ab ACTION", "  ^"]  # short lines as written

@@ -29,6 +29,10 @@ class Diagnostic:
                 "span": self.span.to_json()}
 
 
+# Source lines longer than this are shown as a window of this many characters around the column.
+SHOWN_WIDTH = 160
+
+
 def sort_key(diag: Diagnostic) -> tuple[int, int, str, str]:
     return (diag.span.line, diag.span.column, diag.code, diag.message)
 
@@ -50,11 +54,17 @@ def format_diagnostic(diag: Diagnostic, source_name: str, lines: Sequence[str]) 
     out = [f"{where(diag, source_name)}: {diag.message}"]
     if 1 <= diag.span.line <= len(lines):
         line = lines[diag.span.line - 1].rstrip("\r\n")
+        column = diag.span.column
+        if len(line) > SHOWN_WIDTH:  # a window around the column, not a 100 KB line per error
+            start = max(0, min(column - 1 - SHOWN_WIDTH // 2, len(line) - SHOWN_WIDTH))
+            end = start + SHOWN_WIDTH
+            line = ("…" if start else "") + line[start:end] + ("…" if end < len(line) else "")
+            column = column - start + (1 if start else 0)
         # Shown with its control characters escaped; the caret goes under the escaped text.
-        shown_before = printable(line[: max(diag.span.column - 1, 0)])
+        shown_before = printable(line[: max(column - 1, 0)])
         out.append(printable(line))
         out.append(_caret_line(shown_before, len(shown_before) + 1 + max(
-            diag.span.column - 1 - len(line), 0)))
+            column - 1 - len(line), 0)))
     if diag.hint:
         out.append(f"  hint: {diag.hint}")
     return "\n".join(out)

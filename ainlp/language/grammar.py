@@ -11,9 +11,9 @@ the next `ainlp check`, since the pickle is loaded before anything verifies it. 
 - a standalone parser generated at build time brings its own copies of Lark's exception
   classes, which every error path of the script parser catches by Lark's names;
 - building the tables in-process costs, measured on this 2-core machine, 32 ms once per
-  process (vs 2.8 ms loading the pickle), and only in processes that parse a block or a
-  script (`check`, `run`, `parse FILE`, the shell and the service once): phrases never
-  build it.
+  process (vs 2.8 ms loading the pickle), and only in processes that read a script with a
+  syntax error: phrases never build it, and well-formed blocks are read by
+  language/blocks.py, which checks nothing and leaves every error to Lark.
 
 So: no cache, built once per process and kept in memory (`functools.cache`). `cache_file`
 still names the old file, so that `ainlp doctor --topic state` can report one that is

@@ -7,12 +7,19 @@ and repairs them in the text it hands on. Each statement is then parsed on its o
 is reported and its line neutralised (blanked, or a broken block header replaced by a valid one),
 and the statement parsed again, so one mistake hides no other.
 
+A well-formed statement is read by blocks.py (the same AST, several times faster than Lark, which
+is then never loaded); Lark reads what it gives up on and words the errors. Everything here is
+linear in the text, and bounded where a flood would multiply work: MAX_BRACES_PER_LINE braces on
+a line, MAX_DIAGNOSTICS worded diagnostics (the rest counted), one unterminated-block diagnostic
+per line, a window of the line in each rendered error.
+
 Duplicate COMMAND names are reported here (code "script.duplicate-command"), not by the checker.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +35,7 @@ from ainlp.language.ast import (
     Span,
     Statement,
 )
+from ainlp.language.blocks import read_statements
 from ainlp.language.diagnostics import Diagnostic, sort_key
 from ainlp.language.display import clip, printable
 from ainlp.language.normalise import is_plain_phrase
@@ -45,8 +53,12 @@ _MAX_NESTING = 16  # lists in lists: deeper than any argument needs, shallow eno
 # Diagnostics kept per script: a flood of 100,000 `{` is 100,000 unterminated blocks, and
 # showing each with its 100 KB line would be quadratic output. The rest are counted.
 MAX_DIAGNOSTICS = 100
+# Braces one line may hold: a line of blocks is a few; past this the line is cut there (a flood
+# of 100,000 `{` would otherwise be 100,000 blocks for the scanner and the parser to repair).
+MAX_BRACES_PER_LINE = 256
 
 _FIRST_WORD = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
+_COMMAND_KEYWORD = re.compile(r"command[ \t]+", re.IGNORECASE)
 _WORD_AT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d[\w.]*|\S")
 
 
@@ -102,14 +114,19 @@ _STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # after an ope
 @functools.lru_cache(maxsize=256)
 def _scan_line(text: str) -> _Line:
     """Braces, comment start and an unclosed string of one line. Regexes jump from quote to
-    quote and collect the braces between (linear, and fast on a line of 100,000 braces);
-    cached, since the statement parser asks about the same lines again after each repair."""
+    quote and collect the braces between; at most MAX_BRACES_PER_LINE + 1 of them (the
+    splitter cuts a line with more); cached, since the statement parser asks about the same
+    lines again after each repair."""
     braces: list[tuple[int, str]] = []
     i = 0
     while True:
         stop = _STOPS.search(text, i)
         end = stop.start() if stop is not None else len(text)
-        braces += [(m.start(), m.group()) for m in _BRACE.finditer(text, i, end)]
+        room = MAX_BRACES_PER_LINE + 1 - len(braces)
+        braces += [(m.start(), m.group())
+                   for m in itertools.islice(_BRACE.finditer(text, i, end), room)]
+        if len(braces) > MAX_BRACES_PER_LINE:
+            return _Line(text, len(text), braces)
         if stop is None:
             return _Line(text, len(text), braces)
         if text[end] == "#":
@@ -148,6 +165,20 @@ class _Splitter:
         self.diagnostics: list[Diagnostic] = []
         self.suppressed = 0
         self.chunks: list[_Chunk] = []
+        for index, line in enumerate(self.lines):
+            if len(line.braces) > MAX_BRACES_PER_LINE:
+                self._cut(index)
+
+    def _cut(self, index: int) -> None:
+        """Cut a line of too many braces at the first brace past the limit (blanked, so that
+        columns stay where they were)."""
+        text = self.lines[index].text
+        column = self.lines[index].braces[MAX_BRACES_PER_LINE][0]
+        self.diag("script.syntax", f"more than {MAX_BRACES_PER_LINE} braces on one line", index,
+                  column, "put each block on lines of its own; the rest of the line is ignored")
+        cut = text[:column] + " " * (len(text) - column)
+        self.lines[index] = _scan_line(cut)
+        self.repaired[index] = cut
 
     def noted_lines(self) -> set[int]:
         return {d.span.line for d in self.diagnostics if d.code == "script.unterminated-string"}
@@ -262,14 +293,22 @@ class _Splitter:
         blamed += stack[: len(stack) - len(blamed)]
         closing = self._closing_lines(start, end)
         closers: dict[int, int] = {}
-        for line_index, _col in sorted(blamed):
-            line = self.lines[line_index]
-            word = line.first_word()
-            self.diag("script.unterminated-block",
-                      f"unterminated block: {line.label} is never closed",
-                      line_index, line.indent, "add '}' to close it", len(word or "x"))
+        per_line: dict[int, int] = {}  # blocks left open, by the line that opened them
+        for line_index, _col in blamed:
             target = closing.get(line_index, line_index)
             closers[target] = closers.get(target, 0) + 1
+            per_line[line_index] = per_line.get(line_index, 0) + 1
+        for line_index, count in sorted(per_line.items()):
+            if len(self.diagnostics) >= MAX_DIAGNOSTICS:
+                self.suppressed += 1  # counted, not worded
+                continue
+            line = self.lines[line_index]
+            word = line.first_word()
+            message = f"unterminated block: {line.label} is never closed" if count == 1 else \
+                f"unterminated blocks: {count} opened on this line are never closed"
+            self.diag("script.unterminated-block", message, line_index, line.indent,
+                      "add '}' to close it" if count == 1 else f"add {count} '}}' to close them",
+                      len(word or "x"))
         for index, count in closers.items():
             self._insert_closers(index, count)
 
@@ -413,18 +452,26 @@ def code_characters(line: str) -> Iterator[tuple[int, str]]:
         i += 1
 
 
+# What `_too_deep` looks at: strings (to an unescaped quote or the line's end), comments, brackets.
+_BRACKET_OR_SKIPPED = re.compile(r'"(?:[^"\\]|\\.)*"?|#.*|[\[\]]', re.DOTALL)
+
+
 def _too_deep(lines: Sequence[str]) -> tuple[int, int] | None:
-    """Where `[` first nests deeper than the limit (strings and comments skipped), if anywhere."""
+    """Where `[` first nests deeper than the limit (strings and comments skipped), if anywhere.
+    The walk of `code_characters`, with a regex jumping from bracket to bracket."""
     if sum(text.count("[") for text in lines) <= _MAX_NESTING:
         return None  # too few `[` to nest that deep: spares a walk over every character
     depth = 0
     for index, text in enumerate(lines):
-        for i, ch in code_characters(text):
-            if ch == "[":
+        if "[" not in text and (depth == 0 or "]" not in text):
+            continue
+        for match in _BRACKET_OR_SKIPPED.finditer(text):
+            token = match.group()
+            if token == "[":
                 depth += 1
                 if depth > _MAX_NESTING:
-                    return index, i
-            elif ch == "]":
+                    return index, match.start()
+            elif token == "]":
                 depth = max(depth - 1, 0)
     return None
 
@@ -490,7 +537,10 @@ class _StatementParser:
                     Span(line, column + 1, line, column + 2), "flatten the value"))
             if not self._blank(index, 0):
                 return []
-        for _attempt in range(_MAX_ERRORS_PER_STATEMENT):
+        for attempt in range(_MAX_ERRORS_PER_STATEMENT):
+            if attempt > 0 and (read := read_statements(
+                    self.lines, self.chunk.start, _MAX_NESTING)) is not None:
+                return read  # the rest is well-formed: no second pass of Lark over it
             text = "\n".join(self.lines)
             try:
                 tree = parser().parse(text)
@@ -581,9 +631,12 @@ class _StatementParser:
     def _blank(self, index: int, start: int, *, keep_braces: bool = True) -> bool:
         """Blank line `index` from column `start` on (braces kept, so blocks still balance)."""
         old = self.lines[index]
-        kept = {col for col, _ch in _scan_line(old).braces} if keep_braces else set()
-        new = old[:start] + "".join(
-            ch if i in kept else " " for i, ch in enumerate(old) if i >= start)
+        rest = [" "] * (len(old) - start)
+        if keep_braces:
+            for col, ch in _scan_line(old).braces:
+                if col >= start:
+                    rest[col - start] = ch
+        new = old[:start] + "".join(rest)
         if new == old:
             return False
         self.lines[index] = new
@@ -613,11 +666,16 @@ def parse_script(text: str, source: str = "<text>") -> tuple[Script, list[Diagno
             if simple is not None:
                 statements.extend(simple)
                 continue
+        read = read_statements(chunk.lines, chunk.start, _MAX_NESTING)
+        if read is not None:  # well-formed: read without Lark, 7 µs a token faster
+            statements.extend(read)
+            continue
         chunk_parser = _StatementParser(chunk, source, noted)
         statements.extend(chunk_parser.parse())
         diagnostics.extend(chunk_parser.diagnostics)
     commands: dict[str, CommandDef] = {}
-    lines = text.split("\n")
+    lines: list[str] | None = None
+    duplicates = 0
     for command in _commands(statements):
         if command.name == ERROR_NAME:
             continue
@@ -626,6 +684,11 @@ def parse_script(text: str, source: str = "<text>") -> tuple[Script, list[Diagno
         if first is None:
             commands[key] = command
             continue
+        duplicates += 1
+        if duplicates > MAX_DIAGNOSTICS:  # later than the first hundred: never shown, counted
+            splitter.suppressed += 1
+            continue
+        lines = text.split("\n") if lines is None else lines
         diagnostics.append(Diagnostic(
             "script.duplicate-command",
             f"duplicate command '{command.name}' (first defined at line {first.span.line})",
@@ -645,6 +708,6 @@ def _name_span(command: CommandDef, lines: Sequence[str]) -> Span:
     """The span of the name in `COMMAND name {`, for a caret under the name itself."""
     span = command.span
     line = lines[span.line - 1] if span.line <= len(lines) else ""
-    match = re.compile(r"command[ \t]+", re.IGNORECASE).match(line, span.column - 1)
+    match = _COMMAND_KEYWORD.match(line, span.column - 1)
     column = match.end() + 1 if match else span.column
     return Span(span.line, column, span.line, column + len(command.name))

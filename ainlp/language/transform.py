@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, TypeAlias
 
 from lark import Token, Transformer, v_args
@@ -21,20 +20,13 @@ from ainlp.language.ast import (
     Statement,
     Value,
 )
+from ainlp.language.blocks import unescape
 
-__all__ = ["AstBuilder", "unescape"]
+__all__ = ["AstBuilder"]
 
-# Only \" and \\ are escapes; any other backslash stays as written ("C:\envs" is a path).
-_ESCAPE = re.compile(r'\\(["\\])')
 
 # what Lark hands a rule: tokens and already transformed nodes, checked where used
 Children: TypeAlias = list[Any]
-
-
-def unescape(quoted: str) -> str:
-    """The text of a STRING token: quotes removed, `\\"` and `\\\\` unescaped."""
-    body = quoted[1:-1]
-    return _ESCAPE.sub(r"\1", body) if "\\" in body else body
 
 
 @v_args(meta=True)

@@ -1,0 +1,260 @@
+"""Reading a well-formed statement chunk without Lark: the same AST, or None to let Lark read it.
+
+Why a second reader of ainlp.lark: Lark's LALR parser with its contextual lexer and positions
+reads a script at about 7 µs a token on this 2-core machine, so 100 KB of COMMAND blocks (30,000
+tokens) cost 300-700 ms: a hostile or generated script could hold the service's worker that long
+(issue 12 sets 50 ms for 100 KB). This reader follows the grammar's rules one for one
+(`_statement*`, `context`, `command`, `clause`, `call`, `argument`, `value`) with the same
+terminal regexes, tried in the order Lark's contextual lexer tries them in each state, and builds
+the nodes AstBuilder builds, spans included. It reports nothing: at the first thing it does not
+expect it returns None, and the caller hands the chunk to Lark, whose errors are the diagnostics.
+
+ainlp.lark stays the definition of the language. tests/test_block_reader.py keeps the two equal:
+on every example and test script, on the fuzz corpus and on generated scripts, this reader
+returns None or exactly what Lark and AstBuilder return.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from ainlp.language.ast import (
+    Call,
+    Clause,
+    ClauseKind,
+    CommandDef,
+    ContextBlock,
+    Phrase,
+    RunStatement,
+    Span,
+    Statement,
+    Value,
+)
+
+__all__ = ["read_statements", "unescape"]
+
+# Only \" and \\ are escapes; any other backslash stays as written ("C:\envs" is a path).
+_ESCAPE = re.compile(r'\\(["\\])')
+
+
+def unescape(quoted: str) -> str:
+    """The text of a STRING token: quotes removed, `\\"` and `\\\\` unescaped."""
+    body = quoted[1:-1]
+    return _ESCAPE.sub(r"\1", body) if "\\" in body else body
+
+# The terminals of ainlp.lark, as written there.
+_CONTEXT = re.compile(r"context(?=[ \t]+[^\s{#]+\s*\{)", re.IGNORECASE)
+_RUN = re.compile(r"run(?=[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*(#[^\n]*)?(\r?\n|$))", re.IGNORECASE)
+_PHRASE = re.compile(r"[^\s#{}][^\n#{}]*")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# %ignore COMMENT and %ignore /\s+/
+_SKIP = re.compile(r"(?:\s+|#[^\n]*)*")
+# Inside a CONTEXT block no state of the grammar accepts PHRASE, and the terminals it accepts
+# start with distinct characters (a quote, a digit/sign/dot, a letter, a punctuation mark), so
+# one regex splits a block into tokens. COMMAND, the clause keywords, TRUE and FALSE are words
+# (their `\b` ends them where NAME ends, or the next character is an error either way). Each
+# token takes the whitespace and comments after it; "bad" is any other character: an error.
+_BLOCK_TOKEN = re.compile(r"""
+    (?: (?P<word> [A-Za-z_][A-Za-z0-9_]* )
+      | (?P<lbrace> \{ ) | (?P<rbrace> \} ) | (?P<lpar> \( ) | (?P<rpar> \) )
+      | (?P<lsqb> \[ ) | (?P<rsqb> \] ) | (?P<comma> , ) | (?P<colon> : ) | (?P<equal> = )
+      | (?P<string> "(?:[^"\\\n]|\\[^\n])*" )
+      | (?P<number> [-+]?(?:\d{1,18}\.\d{0,18}|\.\d{1,18}|\d{1,18})(?:[eE][-+]?\d{1,3})?(?![\w.]) )
+      | (?P<bad> . )
+    ) (?:\s+|\#[^\n]*)*""", re.VERBOSE | re.DOTALL)
+_CLAUSES = frozenset({"action", "recovery", "report", "export"})
+
+
+class _Unexpected(Exception):
+    """Something the grammar would reject here: Lark reads the chunk and says what."""
+
+
+class _Reader:
+    __slots__ = ("at", "end", "line", "line_offset", "line_start", "max_nesting", "pos", "text",
+                 "tokens")
+
+    def __init__(self, lines: Sequence[str], line_offset: int, max_nesting: int) -> None:
+        self.text = "\n".join(lines)
+        self.pos = 0  # outside blocks: the next token (whitespace and comments skipped)
+        self.end = 0  # outside blocks: where the last token consumed ends
+        self.line_offset = line_offset
+        self.max_nesting = max_nesting
+        self.at = self.line = self.line_start = 0  # the last position asked about, its line
+        self.tokens: Iterator[re.Match[str]] = iter(())
+
+    # --- positions, as Lark counts them (1-based; an end column is one past the last character)
+
+    def _line_col(self, pos: int) -> tuple[int, int]:
+        """Counted from the last position asked about (spans are asked for in nearly rising
+        order): linear in the chunk over a whole read, and nothing when the read fails early."""
+        text, last = self.text, self.at
+        if pos >= last:
+            self.line += text.count("\n", last, pos)
+            self.line_start = text.rfind("\n", last, pos) + 1 or self.line_start
+        else:
+            self.line -= text.count("\n", pos, last)
+            self.line_start = text.rfind("\n", 0, pos) + 1
+        self.at = pos
+        return self.line + 1 + self.line_offset, pos - self.line_start + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self._line_col(start)
+        end_line, end_column = self._line_col(end - 1)
+        return Span(line, column, end_line, end_column + 1)
+
+    # --- outside blocks: one terminal at a time, as the contextual lexer tries them
+
+    def _skip(self, pos: int) -> None:
+        self.end = pos
+        self.pos = _SKIP.match(self.text, pos).end()  # type: ignore[union-attr]  # * matches
+
+    def take(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
+        match = pattern.match(self.text, self.pos)
+        if match is not None:
+            self._skip(match.end())
+        return match
+
+    def statements(self) -> list[Statement]:
+        out: list[Statement] = []
+        self._skip(0)
+        while self.pos < len(self.text):
+            if (keyword := self.take(_CONTEXT)) is not None:
+                out.append(self.context(keyword))
+            elif (keyword := self.take(_RUN)) is not None:
+                name = self.take(_NAME)
+                if name is None:
+                    raise _Unexpected
+                out.append(RunStatement(command=name.group(),
+                                        span=self.span(keyword.start(), name.end())))
+            elif (phrase := self.take(_PHRASE)) is not None:
+                words = phrase.group().rstrip()
+                if "[" in words:
+                    raise _Unexpected  # the statement parser counts its `[` towards nesting
+                line, column = self._line_col(phrase.start())
+                out.append(Phrase(text=words, span=Span(line, column, line, column + len(words))))
+            else:
+                raise _Unexpected
+        return out
+
+    # --- inside a block: a stream of tokens, each known by its group's name (`lastgroup`)
+
+    def next(self) -> re.Match[str]:
+        match = next(self.tokens, None)
+        if match is None:
+            raise _Unexpected  # the chunk ended inside the block
+        return match
+
+    def expect(self, kind: str) -> re.Match[str]:
+        match = next(self.tokens, None)
+        if match is None or match.lastgroup != kind:
+            raise _Unexpected
+        return match
+
+    def context(self, keyword: re.Match[str]) -> ContextBlock:
+        name = self.take(_NAME)
+        if name is None or not self.text.startswith("{", self.pos):
+            raise _Unexpected
+        self.tokens = _BLOCK_TOKEN.finditer(self.text, self._after_brace())
+        commands: list[CommandDef] = []
+        while True:
+            match = self.next()
+            kind = match.lastgroup
+            if kind == "word" and match["word"].lower() == "command":
+                commands.append(self.command(match))
+            elif kind == "rbrace":
+                break
+            else:
+                raise _Unexpected
+        self.pos, self.end = match.end(), match.end("rbrace")
+        return ContextBlock(name=name.group(), commands=tuple(commands),
+                            span=self.span(keyword.start(), self.end))
+
+    def _after_brace(self) -> int:
+        """Where the block's first token starts, after its `{` and what may follow it."""
+        return _SKIP.match(self.text, self.pos + 1).end()  # type: ignore[union-attr]
+
+    def command(self, keyword: re.Match[str]) -> CommandDef:
+        name = self.expect("word")["word"]
+        self.expect("lbrace")
+        clauses: list[Clause] = []
+        while True:
+            match = self.next()
+            kind = match.lastgroup
+            if kind == "rbrace":
+                break
+            if kind != "word" or (word := match["word"].lower()) not in _CLAUSES:
+                raise _Unexpected
+            self.expect("colon")
+            value_match = self.next()
+            value: Call | Phrase
+            if value_match.lastgroup == "string":
+                end = value_match.end("string")
+                value = Phrase(text=unescape(value_match["string"]),
+                               span=self.span(value_match.start(), end))
+            elif value_match.lastgroup == "word":
+                value, end = self.call(value_match)
+            else:
+                raise _Unexpected
+            clause_kind: ClauseKind = word.upper()  # type: ignore[assignment]  # _CLAUSES
+            clauses.append(Clause(kind=clause_kind, value=value,
+                                  span=self.span(match.start(), end)))
+        return CommandDef(name=name, clauses=tuple(clauses),
+                          span=self.span(keyword.start(), match.end("rbrace")))
+
+    def call(self, name: re.Match[str]) -> tuple[Call, int]:
+        """`name(key=value, ...)` after its name; the call and where it ends."""
+        self.expect("lpar")
+        arguments: list[tuple[str, Value]] = []
+        spans: list[Span] = []
+        match = self.next()
+        while match.lastgroup == "word":
+            self.expect("equal")
+            value, end = self.value(self.next(), 0)
+            arguments.append((match["word"], value))
+            spans.append(self.span(match.start(), end))
+            match = self.next()
+            if match.lastgroup != "comma":
+                break
+            match = self.next()
+        if match.lastgroup != "rpar":
+            raise _Unexpected
+        end = match.end("rpar")
+        return Call(name=name["word"], arguments=tuple(arguments),
+                    span=self.span(name.start(), end), argument_spans=tuple(spans)), end
+
+    def value(self, match: re.Match[str], depth: int) -> tuple[Value, int]:
+        """The value starting at `match`, and where it ends."""
+        kind = match.lastgroup
+        if kind == "string":
+            return unescape(match["string"]), match.end(kind)
+        if kind == "number":
+            text = match["number"]
+            number = float(text) if "." in text or "e" in text or "E" in text else int(text)
+            return number, match.end(kind)
+        if kind == "word" and (word := match["word"].lower()) in ("true", "false"):
+            return word == "true", match.end(kind)
+        if kind != "lsqb" or depth >= self.max_nesting:
+            raise _Unexpected  # lists nested past the limit: the statement parser reports them
+        items: list[Value] = []
+        match = self.next()
+        while match.lastgroup != "rsqb":
+            item, _end = self.value(match, depth + 1)
+            items.append(item)
+            match = self.next()
+            if match.lastgroup == "comma":
+                match = self.next()
+            elif match.lastgroup != "rsqb":
+                raise _Unexpected
+        return tuple(items), match.end("rsqb")
+
+
+def read_statements(lines: Sequence[str], line_offset: int,
+                    max_nesting: int) -> list[Statement] | None:
+    """The statements of a chunk (its lines; `line_offset` lines precede it in the file) as
+    Lark and AstBuilder would build them, or None where the grammar would report an error or
+    lists nest deeper than `max_nesting`."""
+    try:
+        return _Reader(lines, line_offset, max_nesting).statements()
+    except _Unexpected:
+        return None

@@ -1,0 +1,166 @@
+"""The block reader (ainlp/language/blocks.py) against Lark: the same statements, or None.
+
+ainlp.lark defines the language; the reader is the fast path for well-formed chunks. For every
+chunk the script parser hands on (examples, the fuzz seed, floods, generated scripts), the
+reader returns None or exactly the statements Lark and AstBuilder build, spans included; and
+on every well-formed chunk of the examples it does not give up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from floods import floods
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lark.exceptions import UnexpectedInput
+
+from ainlp.language.ast import Statement
+from ainlp.language.blocks import read_statements
+from ainlp.language.grammar import parser
+from ainlp.language.script import _MAX_NESTING, _Splitter, _too_deep, code_characters
+from ainlp.language.transform import AstBuilder
+
+EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.ainlp"))
+
+SEED = """\
+# comments start with '#'
+CONTEXT python_environment_management {
+    COMMAND diagnose_python_issues {
+        ACTION: run_environment_health_check(topic="path", deep=TRUE, n=[1, 2.5, [], [-3e2,],])
+        RECOVERY: apply_automatic_recovery_strategies()
+        REPORT: "show health report as \\"json\\" in C:\\envs"   # a comment
+        EXPORT: environment_configuration_and_instructions(path="~/aios-export",)
+    }
+    command  second{ action :f ( a = false , b = .5 ) }
+
+    COMMAND third
+    {
+    }
+} after the block # trailing
+context   spaced
+  {}
+RUN diagnose_python_issues
+run   x   # comment
+diagnose python path problems        # a free-form phrase is a statement too
+"""
+
+
+def chunks(text: str) -> Iterable[tuple[list[str], int]]:
+    splitter = _Splitter(text)
+    splitter.run()
+    for chunk in splitter.chunks:
+        yield chunk.lines, chunk.start
+
+
+def by_lark(lines: list[str], start: int) -> list[Statement] | None:
+    try:
+        tree = parser().parse("\n".join(lines))
+    except UnexpectedInput:
+        return None
+    return list(AstBuilder("<text>", line_offset=start).transform(tree).statements)
+
+
+def agree(text: str) -> int:
+    """Asserts the reader agrees with Lark on every chunk of `text`; how many it read."""
+    read = 0
+    for lines, start in chunks(text):
+        fast = read_statements(lines, start, _MAX_NESTING)
+        if fast is not None:
+            read += 1
+            assert fast == by_lark(lines, start), lines
+    return read
+
+
+def test_reads_the_seed_as_lark_does() -> None:
+    for lines, start in chunks(SEED):
+        fast = read_statements(lines, start, _MAX_NESTING)
+        assert fast is not None, lines
+        assert fast == by_lark(lines, start)
+
+
+def test_reads_every_example_as_lark_does() -> None:
+    for path in EXAMPLES:
+        text = path.read_text(encoding="utf-8")
+        for lines, start in chunks(text):
+            slow = by_lark(lines, start)
+            fast = read_statements(lines, start, _MAX_NESTING)
+            assert fast == slow, (path.name, start)
+
+
+def test_gives_up_where_lark_reports_an_error() -> None:
+    for broken in ('CONTEXT a {\n COMMAND b {\n ACTION: f(x=)\n }\n}',
+                   "CONTEXT a { COMMAND b { BOGUS: f() } }",
+                   "CONTEXT a { COMMAND b { ACTION: f(x=1 y=2) } }",
+                   "CONTEXT a { COMMAND b { ACTION: f(x=[1,,2]) } }",
+                   "CONTEXT a { COMMAND b { ACTION: f(,) } }",
+                   "CONTEXT a { COMMAND b { COMMAND c { } } }",
+                   "CONTEXT a { RUN x }",
+                   "CONTEXT a { COMMAND b { ACTION: f(x=truex) } }"):
+        assert by_lark([broken], 0) is None
+        assert read_statements([broken], 0, _MAX_NESTING) is None, broken
+
+
+def test_lists_nested_past_the_limit_are_left_to_the_statement_parser() -> None:
+    deep = "[" * (_MAX_NESTING + 1) + "]" * (_MAX_NESTING + 1)
+    limit = "[" * _MAX_NESTING + "]" * _MAX_NESTING
+    assert read_statements([f"CONTEXT a {{ COMMAND b {{ ACTION: f(x={deep}) }} }}"], 0,
+                           _MAX_NESTING) is None
+    assert read_statements([f"CONTEXT a {{ COMMAND b {{ ACTION: f(x={limit}) }} }}"], 0,
+                           _MAX_NESTING) is not None
+
+
+def test_agrees_on_the_flood_corpus() -> None:
+    for text in floods(4_000).values():
+        agree(text)  # what the reader reads of a flood, it reads as Lark does
+    # a repaired flood of unterminated blocks is well-formed: the reader takes it
+    whole_lines = 12 + 14 * 285  # the flood cut at a line's end
+    assert agree(floods(whole_lines)["nested-blocks"]) == 1
+
+
+PIECES = st.sampled_from([
+    "CONTEXT a {", "COMMAND b {", "}", "{", "ACTION:", "RECOVERY: ", "REPORT:", "EXPORT :",
+    "f(", ")", "x=", "y =", '"s"', '"a\\"b"', "1", "-2.5", "1e3", ".5", "true", "False", "[",
+    "]", ",", "#c", "\n", " ", "\t", "RUN x", "run y\n", "diagnose python", "context", "command",
+    "name", "=", "(", "\r\n", "é", "[]", "9" * 20,
+])
+WELL_FORMED = st.lists(st.sampled_from([
+    'COMMAND c { ACTION: f(a=1, b="x") }', "COMMAND d {}", 'COMMAND e { REPORT: "r" }',
+    "COMMAND f {\n  RECOVERY: g(l=[1, [2, true], \"s\",], m=false,)\n}",
+    "COMMAND g { EXPORT : h ( ) # c\n }",
+]), max_size=4)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(PIECES, max_size=40))
+def test_agrees_with_lark_on_generated_scripts(pieces: list[str]) -> None:
+    agree(" ".join(pieces))
+    agree("".join(pieces))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(WELL_FORMED, st.sampled_from(["\n", " ", "\n\n  ", "\t"]))
+def test_reads_generated_well_formed_blocks(commands: list[str], gap: str) -> None:
+    text = f"CONTEXT a {{{gap}{gap.join(commands)}{gap}}}{gap}RUN c\nlist pythons"
+    assert agree(text) == len(list(chunks(text)))
+
+
+def too_deep_by_characters(lines: list[str]) -> tuple[int, int] | None:
+    """The walk `_too_deep` replaces: every character of the code, one at a time."""
+    depth = 0
+    for index, text in enumerate(lines):
+        for i, ch in code_characters(text):
+            if ch == "[":
+                depth += 1
+                if depth > _MAX_NESTING:
+                    return index, i
+            elif ch == "]":
+                depth = max(depth - 1, 0)
+    return None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(st.sampled_from('[[[]"\\# ax\t'), max_size=60), max_size=6))
+def test_nesting_is_measured_as_the_character_walk_does(lines: list[str]) -> None:
+    assert _too_deep(lines) == too_deep_by_characters(lines)
