@@ -7,6 +7,7 @@ history event, so `undo` can put things back.
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ainlp.actions.registry import ActionContext, Param
 from ainlp.core import jsondoc
+from ainlp.core.discovery.records import EnvKind, EnvState
 from ainlp.core.errors import AinlpError, BadInput
 from ainlp.core.jsondoc import JSONObject
 
@@ -23,6 +25,11 @@ if TYPE_CHECKING:
     from ainlp.core.discovery.records import EnvRecord
     from ainlp.core.envsnap import EnvSnapshot
     from ainlp.core.state import StateStore
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.changes 198 ms, ainlp.core.envsnap 81 ms, ainlp.core.state 31 ms
+# lazy: ainlp.core.state.discovered 16 ms, ainlp.core.state.salvage 14 ms
 
 
 class NoBackup(AinlpError):
@@ -52,8 +59,6 @@ AUTOMATIC = "before "  # the reason of every backup taken before a change ("befo
 
 def prune_automatic(ctx: ActionContext, store: StateStore) -> None:
     """Automatic backups: the newest N per target (setting `keep_automatic_backups`, 10)."""
-    import shutil
-
     keep = store.setting("keep_automatic_backups", 10)
     for gone in store.prune_backups(keep if isinstance(keep, int) else 10,
                                     reason_prefix=AUTOMATIC):
@@ -118,8 +123,6 @@ def event_changes(changeset: JSONObject | None = None, *, created: Sequence[str]
 
 
 def venv_like(record: EnvRecord) -> bool:
-    from ainlp.core.discovery.records import EnvKind
-
     return record.kind in {
         EnvKind.VENV, EnvKind.VIRTUALENV, EnvKind.PYENV_VIRTUALENV, EnvKind.PIPX,
         EnvKind.UV_TOOL, EnvKind.POETRY, EnvKind.PDM, EnvKind.HATCH, EnvKind.PIPENV,
@@ -145,7 +148,6 @@ class BackupTaken:
 
 def take_backup(ctx: ActionContext, records: Sequence[EnvRecord], *, target: str,
                  reason: str, with_wheels: bool, explicit: bool) -> BackupTaken:
-    from ainlp.core.discovery.records import EnvState
     from ainlp.core.envsnap import build_wheelhouse, capture
     from ainlp.core.state import BackupRow
     from ainlp.core.state.discovered import known

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,11 +18,17 @@ from ainlp.actions._state import (
 )
 from ainlp.actions.registry import ActionContext, Param, action
 from ainlp.actions.result import Result
+from ainlp.core.discovery import discover
+from ainlp.core.discovery.select import active_environment, project_environment, select_environments
 from ainlp.core.errors import BadInput
 from ainlp.core.jsondoc import JSONObject
 
 if TYPE_CHECKING:
     pass
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.changes 167 ms, ainlp.core.envsnap 59 ms, ainlp.core.active 21 ms
 
 
 # -- use (switch) ------------------------------------------------------------------------
@@ -31,8 +38,6 @@ def _project(ctx: ActionContext) -> Path:
 
 
 def _show_active(ctx: ActionContext) -> Result:
-    from ainlp.core.discovery.select import active_environment, project_environment
-
     project = _project(ctx)
     with open_store(ctx) as store:
         choice = store.active_for(str(project)) or store.global_active()
@@ -80,8 +85,6 @@ def _show_active(ctx: ActionContext) -> Result:
 def switch_environment(ctx: ActionContext, target: str | None = None,
                        version: str | None = None, scope: str | None = None,
                        best: bool = False, pin: bool = False) -> Result:
-    import re
-
     from ainlp.core.active import (
         plan_global,
         plan_python_version,
@@ -89,8 +92,6 @@ def switch_environment(ctx: ActionContext, target: str | None = None,
         rank_for_project,
     )
     from ainlp.core.changes import ChangeSet
-    from ainlp.core.discovery import discover
-    from ainlp.core.discovery.select import select_environments
     from ainlp.core.envsnap import choose_interpreter
 
     if target is not None and version is None and re.fullmatch(r"\d+(\.\d+){0,2}", target):
@@ -147,7 +148,7 @@ def switch_environment(ctx: ActionContext, target: str | None = None,
             if record.version is None:
                 raise BadInput(f"the version of {record.prefix} is not known",
                                hint="pin a version by hand in .python-version")
-            edits.append(plan_python_version(project, record.version))
+            edits.append(plan_python_version(project, record.version.text))
     for edit in edits:
         if edit.status == "write":
             steps.append(PlanStep(f"s{len(steps) + 1}", edit.message, [str(edit.path)]))
@@ -195,8 +196,6 @@ def switch_environment(ctx: ActionContext, target: str | None = None,
 # -- create ------------------------------------------------------------------------------
 
 def _base_python(ctx: ActionContext, version: str | None) -> tuple[Path, str]:
-    from ainlp.core.discovery import discover
-    from ainlp.core.discovery.select import active_environment
     from ainlp.core.envsnap import choose_interpreter
 
     if version is not None:

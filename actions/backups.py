@@ -24,6 +24,9 @@ from ainlp.actions._state import (
 from ainlp.actions.registry import ActionContext, Param, action
 from ainlp.actions.result import Result
 from ainlp.core import jsondoc
+from ainlp.core.discovery import discover
+from ainlp.core.discovery.resolve import classify
+from ainlp.core.discovery.select import select_environments
 from ainlp.core.errors import AinlpError, BadInput
 from ainlp.core.jsondoc import JSONObject
 
@@ -32,6 +35,10 @@ if TYPE_CHECKING:
     from ainlp.core.discovery.records import EnvRecord
     from ainlp.core.envsnap import EnvSnapshot
     from ainlp.core.state import Scope
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.changes 125 ms, ainlp.core.envsnap 64 ms
 
 
 @action(
@@ -45,8 +52,6 @@ if TYPE_CHECKING:
 )
 def create_comprehensive_backup(ctx: ActionContext, target: str | None = None,
                                 with_wheels: bool = False) -> Result:
-    from ainlp.core.discovery.select import select_environments
-
     records = select_environments(ctx.world, None, target, default="all")
     named = target or "all"
     done = take_backup(ctx, records, target=named, reason="manual", with_wheels=with_wheels,
@@ -188,7 +193,6 @@ def _restore_context(ctx: ActionContext, source: str) -> Result:
 
 def _interpreter_for(ctx: ActionContext, snap: EnvSnapshot,
                      inventory: list[EnvRecord]) -> tuple[Path | None, str]:
-    from ainlp.core.discovery import discover
     from ainlp.core.envsnap import choose_interpreter
 
     base = snap.interpreter.base_executable
@@ -206,7 +210,6 @@ def _interpreter_for(ctx: ActionContext, snap: EnvSnapshot,
 
 
 def _current(ctx: ActionContext, prefix: Path) -> EnvSnapshot | None:
-    from ainlp.core.discovery.resolve import classify
     from ainlp.core.envsnap import capture
 
     if not prefix.exists():
@@ -282,8 +285,6 @@ def restore_backup(ctx: ActionContext, source: str = "latest", only: str | None 
     outcome = Outcome()
     existing = [s.prefix for s in snaps if s.prefix.exists()]
     if existing:
-        from ainlp.core.discovery.resolve import classify
-
         records = [classify(p, "restore", platform=ctx.world.platform) for p in existing]
         before = take_backup(ctx, records, target=",".join(map(str, existing)),
                               reason=AUTOMATIC + "restore", with_wheels=False, explicit=True)

@@ -13,20 +13,30 @@ from ainlp.actions._state import (
     NOTHING_APPLIED,
     Outcome,
     PlanStep,
+    backup_snapshots,
     event_changes,
     open_store,
     plan_doc,
     plan_only,
+    take_backup,
 )
 from ainlp.actions.registry import ActionContext, Param, action
 from ainlp.actions.result import Result
 from ainlp.core import jsondoc
+from ainlp.core.discovery import discover
+from ainlp.core.discovery.resolve import classify
+from ainlp.core.discovery.select import select_environments
 from ainlp.core.errors import AinlpError, BadInput
 from ainlp.core.jsondoc import JSONObject
 
 if TYPE_CHECKING:
     from ainlp.core.bundle import Bundle, EnvPlan, ImportPlan
     from ainlp.core.state import StateStore
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.bundle.write 60 ms, ainlp.core.bundle 55 ms, ainlp.core.envsnap.installer 31 ms
+# lazy: ainlp.core.envsnap.venvs 30 ms, ainlp.core.state 15 ms
 
 EXPORT_FOLDER = "ainlp-export"
 # prefixes an import created whose history event is not written yet (a killed import)
@@ -58,11 +68,8 @@ def _previous_backup(ctx: ActionContext) -> str | None:
 def environment_configuration_and_instructions(ctx: ActionContext, path: str | None = None,
                                                with_wheels: bool = False,
                                                archive: bool = False) -> Result:
-    from ainlp.actions._state import backup_snapshots, take_backup
     from ainlp.core.bundle import ExportSource, write_bundle
     from ainlp.core.bundle.write import check_destination
-    from ainlp.core.discovery.resolve import classify
-    from ainlp.core.discovery.select import select_environments
     from ainlp.core.state import DB_NAME
 
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(ctx.world.clock()))
@@ -231,7 +238,6 @@ def _restore_active(ctx: ActionContext, bundle: Bundle, store: StateStore,
 def import_environments(ctx: ActionContext, path: str | None = None,
                         install_pythons: bool = False) -> Result:
     from ainlp.core.bundle import plan_import, read_bundle
-    from ainlp.core.discovery import discover
 
     bundle = read_bundle(ctx.world, _bundle_path(ctx, path))  # BadInput before any write
     plan = plan_import(ctx.world, bundle, discover(ctx.world).environments,

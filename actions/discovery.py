@@ -8,6 +8,7 @@ from ainlp.actions.registry import ActionContext, Param, action
 from ainlp.actions.result import Result
 from ainlp.core.discovery import discover
 from ainlp.core.discovery.records import EnvKind
+from ainlp.core.discovery.which import explain
 from ainlp.core.errors import BadInput
 from ainlp.core.versions import PyVersion
 
@@ -38,11 +39,12 @@ def version_query(text: str) -> str:
     return wanted.text
 
 
-def version_matches(version: str | None, wanted: str) -> bool:
+def version_matches(version: PyVersion | str | None, wanted: str) -> bool:
     """ "3.12" matches 3.12.x; "3" matches every 3.x; "3.12.1" matches only itself."""
     if version is None:
         return False
-    return PyVersion.parse(version).matches(PyVersion.parse(wanted))
+    found = version if isinstance(version, PyVersion) else PyVersion(version)
+    return found.matches(PyVersion(wanted))
 
 
 @action(
@@ -82,7 +84,5 @@ def list_environments(
     phrases=("which python", "which python will run", "where is python 3.11"),
 )
 def which_python(ctx: ActionContext, version: str | None = None) -> Result:
-    from ainlp.core.discovery.which import explain
-
     answer = explain(ctx.world, version_query(version) if version else None)
     return Result("which_python", answer, failed=not answer["resolved"])

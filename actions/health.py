@@ -5,7 +5,13 @@ from __future__ import annotations
 from ainlp.actions.registry import ActionContext, Param, action
 from ainlp.actions.result import Result
 from ainlp.core.discovery.records import Inventory
+from ainlp.core.errors import AinlpError
+from ainlp.core.health import run_checks
 from ainlp.core.health.topics import TOPICS
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.state 12 ms
 
 
 @action(
@@ -22,8 +28,6 @@ from ainlp.core.health.topics import TOPICS
 def run_environment_health_check(
     ctx: ActionContext, target: str | None = None, topic: str | None = None
 ) -> Result:
-    from ainlp.core.health import run_checks
-
     report = run_checks(ctx.world, target=target, topic=topic)
     _remember(ctx, report.inventory)
     return Result("run_environment_health_check", report.to_json(),
@@ -34,7 +38,6 @@ def _remember(ctx: ActionContext, inventory: Inventory) -> None:
     """The environments doctor saw and their health go to the state database, so that one
     whose folder goes is reported `missing` later. A state folder that cannot take it is
     doctor's own finding (state.unwritable / state.damaged), not a reason to fail here."""
-    from ainlp.core.errors import AinlpError
     from ainlp.core.state import remember_discovered
 
     try:

@@ -6,6 +6,11 @@ from typing import Any, TypeAlias
 
 from ainlp.actions.registry import ActionContext, Param, action
 from ainlp.actions.result import Result
+from ainlp.core.discovery.records import EnvState
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.packages.listing 16 ms, ainlp.core.discovery.select 8.4 ms
 
 # `ainlp packages --json` documents as core.packages.listing builds them, read by key
 PackagesDoc: TypeAlias = dict[str, Any]
@@ -15,10 +20,8 @@ _TARGET = Param("target", str, None,
 
 
 def _documents(ctx: ActionContext, target: str | None, judge: bool) -> list[PackagesDoc]:
-    from ainlp.core.discovery.records import EnvState
     from ainlp.core.discovery.select import select_environments
     from ainlp.core.packages.listing import package_document
-
     records = select_environments(ctx.world, None, target, default="active")
     # a folder that is gone (known from the state database) has no packages to read
     present = [r for r in records if r.state is not EnvState.MISSING] or list(records)
@@ -27,9 +30,9 @@ def _documents(ctx: ActionContext, target: str | None, judge: bool) -> list[Pack
 
 def _why(ctx: ActionContext, target: str | None) -> list[str]:
     """With no target named, which environment was taken and why (said to people)."""
+    from ainlp.core.discovery.select import default_environment
     if target is not None and target.strip():
         return []
-    from ainlp.core.discovery.select import default_environment
 
     chosen = default_environment(ctx.world)
     if chosen is None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ainlp.actions._validate import validate_arguments
 from ainlp.actions.result import Result
 from ainlp.core.errors import BadInput, NotAvailable
 from ainlp.core.jsondoc import JSONObject
@@ -110,8 +111,6 @@ class ActionSpec:
 
     def validate(self, arguments: Mapping[str, object]) -> dict[str, object]:
         """Arguments checked against the parameters; BadInput names what is wrong."""
-        from ainlp.actions._validate import validate_arguments
-
         return validate_arguments(self, arguments)
 
     def run(self, ctx: ActionContext, validated: Mapping[str, object]) -> Result:

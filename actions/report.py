@@ -6,7 +6,12 @@ from pathlib import Path
 
 from ainlp.actions.registry import ActionContext, Param, action
 from ainlp.actions.result import Result
+from ainlp.core.discovery import discover
 from ainlp.core.errors import BadInput, NotAvailable
+from ainlp.core.health import run_checks
+from ainlp.core.report import build_report
+
+from ainlp import __version__
 
 
 @action(
@@ -22,12 +27,6 @@ from ainlp.core.errors import BadInput, NotAvailable
 )
 def generate_diagnostic_report(ctx: ActionContext, format: str = "text",
                                output: str | None = None) -> Result:
-    from ainlp.core.discovery import discover
-    from ainlp.core.health import run_checks
-    from ainlp.core.report import build_report
-
-    from ainlp import __version__
-
     target = _output_path(ctx, output) if output is not None else None
     inventory = discover(ctx.world)
     health = run_checks(ctx.world, inventory=inventory)

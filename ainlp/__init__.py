@@ -8,7 +8,19 @@ first use of one of its names, so `ainlp find` and `ainlp parse` pay only for wh
 
 from __future__ import annotations
 
+import os as _os
+
 __version__ = "0.1.0"
+
+# A source checkout keeps ainlp.core in core/ beside this folder (installed, it is ainlp/core/):
+# map it and its siblings there (_checkout.py). Installed, this costs one stat.
+_HERE = _os.path.dirname(__file__)
+if not _os.path.isdir(_os.path.join(_HERE, "core")) and _os.path.isdir(
+    _os.path.join(_HERE, _os.pardir, "core")
+):
+    from ainlp import _checkout
+
+    _checkout.install(_os.path.dirname(_HERE))
 
 _API = frozenset({
     "AinlpError", "AiosPythonIntegration", "BadInput", "CancelToken", "Cancelled",
@@ -26,8 +38,9 @@ __all__ = ["__version__", *sorted(_API)]
 
 
 def __getattr__(name: str) -> object:
-    # PEP 562: the api loads on first use, keeping `import ainlp` (and the CLI's start) light
     if name in _API:
+        # PEP 562, the api boundary: the api loads on first use, so `import ainlp` (every
+        # start, _launch's warm `find` fast path included) does not pay for ainlp.api (0.8 ms)
         from ainlp import api
 
         return getattr(api, name)

@@ -5,9 +5,11 @@ rich: `ainlp parse PHRASE --json` is held to 5x a bare `python -c pass`)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ainlp.core.jsondoc import dumps as strict
 from ainlp.core.jsondoc import loads
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -17,6 +19,4 @@ __all__ = ["dumps", "loads"]
 def dumps(value: object, *, indent: int | None = None,
           default: Callable[[object], object] | None = str) -> str:
     """Strict JSON text of `value`; values JSON has no type for are written as their str()."""
-    from ainlp.core.jsondoc import dumps as strict
-
     return strict(value, default=default, indent=indent)

@@ -9,11 +9,16 @@ from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, TextIO, cast
 
 from ainlp.core.registry import Registry
+from ainlp.jsontext import dumps as strict
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from ainlp.actions.result import Result
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: rich.console 37 ms, rich.pretty 31 ms
 
 Renderer = Callable[["Console", "Result"], None]
 # the per-action renderers, by action; ainlp.renderers registers them when first needed
@@ -117,8 +122,6 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 def dumps(data: object, *, indent: int | None = None,
           default: Callable[[object], object] = str) -> str:
     """Strict JSON text: never NaN or Infinity (ainlp.jsontext, ainlp.core.jsondoc)."""
-    from ainlp.jsontext import dumps as strict
-
     return strict(data, default=default, indent=indent)
 
 

@@ -11,15 +11,24 @@ called by `RUN name` or by saying their words ("diagnose python issues").
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from ainlp import api
 from ainlp.api import AinlpError, Interrupted
+from ainlp.errors import one_line
+from ainlp.language.phrases import match_command_words
+from ainlp.render import console
 
 if TYPE_CHECKING:
     from ainlp.api import CommandDef, ContextBlock, Plan, Script, ScriptResult, World
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: prompt_toolkit 110 ms, prompt_toolkit.completion 108 ms, prompt_toolkit.history 105 ms
+# lazy: ainlp.renderers.meta 78 ms, ainlp.language.script 16 ms, ainlp.language.templates 2.8 ms
 
 KEYWORDS = ("CONTEXT", "COMMAND", "ACTION:", "RECOVERY:", "REPORT:", "EXPORT:", "RUN")
 QUIT_WORDS = frozenset({"exit", "quit", "bye", ":q"})
@@ -186,7 +195,6 @@ class Session:
 
         if not self.blocks or not is_plain_phrase(text):
             return None
-        from ainlp.language.phrases import match_command_words
 
         names = [c.name for c in self.commands.values()]
         found: str | None = match_command_words(text.strip(), names)
@@ -221,8 +229,6 @@ class Session:
 def run_shell(world: World | None = None, *, assume_yes: bool = False,
               stdin: TextIO | None = None) -> int:
     """The shell on a terminal; with stdin not a terminal, its text runs as one script."""
-    import sys
-
     stdin = stdin if stdin is not None else sys.stdin
     if not stdin.isatty():
         return run_piped(stdin.read(), world, assume_yes=assume_yes)
@@ -230,7 +236,6 @@ def run_shell(world: World | None = None, *, assume_yes: bool = False,
     from prompt_toolkit.completion import Completer, Completion
     from prompt_toolkit.history import FileHistory
 
-    from ainlp.render import console
     from ainlp.renderers.meta import plan_lines
 
     out = console()
@@ -294,8 +299,6 @@ def run_piped(text: str, world: World | None = None, *, assume_yes: bool = False
     from ainlp.renderers.meta import plan_lines
 
     def show_plan(plan: Plan) -> bool:
-        from ainlp.render import console
-
         out = console()
         for line in plan_lines(plan):
             out.print(line, markup=False, highlight=False)
@@ -315,15 +318,12 @@ def run_piped(text: str, world: World | None = None, *, assume_yes: bool = False
 def error_text(error: AinlpError) -> str:
     """An error as the shell shows it, once: the diagnostic with its source line and hint when
     there is one (it already says the message), else the one-line form."""
-    from ainlp.errors import one_line
-
     details = getattr(error, "details", None)
     return str(details) if details else one_line(error)
 
 
 def show_outcome(outcome: Outcome) -> None:
     """What one input did, for people: its error, the plan declined, what it defined or ran."""
-    from ainlp.render import console
     from ainlp.renderers.meta import render_script
 
     out = console()

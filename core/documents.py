@@ -9,7 +9,7 @@ BadInput naming its source and the first wrong field.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ainlp.core.discovery.records import (
     EnvKind,
@@ -22,14 +22,18 @@ from ainlp.core.discovery.records import (
 from ainlp.core.errors import BadInput
 from ainlp.core.health.engine import HealthReport
 from ainlp.core.health.findings import Finding, Severity
+from ainlp.core.invalid import summary
+from ainlp.core.versions import PyVersion
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: pydantic 85 ms
+
 
 def _models() -> tuple[type[BaseModel], type[BaseModel]]:
-    from typing import Literal
-
     from pydantic import BaseModel, ConfigDict, Field
 
     class _Loose(BaseModel):
@@ -86,8 +90,6 @@ def _validated(model: type[BaseModel], document: object, source: str) -> BaseMod
     try:
         return model.model_validate(document)
     except ValidationError as exc:
-        from ainlp.core.invalid import summary
-
         raise BadInput(f"{source}: {summary(exc, limit=1)}",
                        hint="give the JSON document the matching `ainlp ... --json` printed"
                        ) from exc
@@ -97,6 +99,10 @@ def _path(text: str | None) -> Path | None:
     return Path(text) if text is not None else None
 
 
+def _version(text: str | None) -> PyVersion | None:
+    return PyVersion(text) if text is not None else None
+
+
 def inventory_from_json(document: object, *, source: str = "find --json") -> Inventory:
     """`ainlp find --json`'s document as an Inventory (summary and ids are recomputed)."""
     model, _ = _models()
@@ -104,12 +110,12 @@ def inventory_from_json(document: object, *, source: str = "find --json") -> Inv
     envs = tuple(
         EnvRecord(
             kind=EnvKind(env.kind), prefix=Path(env.prefix), executable=_path(env.executable),
-            version=env.version, name=env.name, implementation=env.implementation,
+            version=_version(env.version), name=env.name, implementation=env.implementation,
             base_executable=_path(env.base_executable), state=EnvState(env.state),
             problems=tuple(Problem(p.id, p.message, p.hint) for p in env.problems),
             found_by=tuple(env.found_by),
             manager=Manager(env.manager.tool, _path(env.manager.executable),
-                            env.manager.version) if env.manager is not None else None,
+                            _version(env.manager.version)) if env.manager is not None else None,
             arch=env.arch, version_source=env.version_source,
         )
         for env in doc.environments  # type: ignore[attr-defined]

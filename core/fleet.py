@@ -40,7 +40,9 @@ class EndOfLife:
 
     def to_json(self) -> JSONObject:
         return {"prefix": str(self.env.prefix), "kind": self.env.kind.value,
-                "name": self.env.name, "version": self.env.version, "minor": self.minor,
+                "name": self.env.name,
+                "version": self.env.version.text if self.env.version else None,
+                "minor": self.minor,
                 "end_of_life": self.date.isoformat()}
 
 
@@ -60,7 +62,7 @@ class HostReport:
         out), oldest first."""
         found = {env.version for env in self.inventory.environments
                  if env.version and env.state is not EnvState.MISSING}
-        return tuple(sorted(found, key=version_key))
+        return tuple(version.text for version in sorted(found))
 
     @property
     def broken(self) -> tuple[EnvRecord, ...]:
@@ -79,7 +81,8 @@ class HostReport:
             "python_versions": list(self.python_versions),
             "summary": self.inventory.summary,
             "broken": [{"prefix": str(env.prefix), "kind": env.kind.value, "name": env.name,
-                        "version": env.version, "state": env.state.value,
+                        "version": env.version.text if env.version else None,
+                        "state": env.state.value,
                         "problems": [p.id for p in env.problems]} for env in self.broken],
             "end_of_life": [item.to_json() for item in self.end_of_life],
             "findings": self.health.summary if self.health is not None else None,

@@ -13,7 +13,8 @@ interpreter can follow is a ValueError too, never a RecursionError.
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # typing costs a warm `find` milliseconds; only the checker needs it
+from typing import TYPE_CHECKING
+
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, TypeAlias
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
     JSONObject: TypeAlias = dict[str, object]
 else:
     JSONObject = dict[str, object]
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: json 2.0 ms
 
 __all__ = ["JSONObject", "dumps", "loads"]
 

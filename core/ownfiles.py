@@ -22,8 +22,10 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False
+from ainlp.core.jsondoc import loads
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -113,7 +115,6 @@ def read_json(path: str, limit: int, valid: Callable[[object], bool]) -> object 
     data = read_bytes(path, limit)
     if data is None:
         return None
-    from ainlp.core.jsondoc import loads
 
     try:
         value: object = loads(data)

@@ -53,8 +53,17 @@ class Registry(Generic[T]):
         if self._loaded:
             return
         modules = self._modules() if callable(self._modules) else self._modules
-        for module in (*modules, *dict.fromkeys(self._homes.values())):
+        order = (*modules, *dict.fromkeys(self._homes.values()))
+        for module in order:
             importlib.import_module(module)
+        # Registration follows import order, which any module-level import of a registering
+        # module changes: entries go in the order of their modules here (the order discovery
+        # runs its locators), then as registered.
+        rank = {module: i for i, module in enumerate(order)}
+        ordered = sorted(self.entries.items(),
+                         key=lambda item: rank.get(getattr(item[1], "__module__", ""), len(rank)))
+        self.entries.clear()
+        self.entries.update(ordered)
         self._loaded = True
 
     def load_module(self, module: str) -> None:
@@ -62,7 +71,7 @@ class Registry(Generic[T]):
         importlib.import_module(module)
 
     def all(self) -> Mapping[str, T]:
-        """Every entry by name, in registration order."""
+        """Every entry by name, in the order of the modules registering them."""
         self.load()
         return self.entries
 

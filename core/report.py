@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import os
 import platform as host
+import shlex
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ainlp.core.discovery.records import Inventory
+from ainlp.core.discovery.static import python_executables
+from ainlp.core.health.checks._common import command_file, command_names
 from ainlp.core.world import World
 
 FORMATS = ("text", "markdown", "json")
@@ -98,9 +101,6 @@ def _python_commands(world: World, folder: Path) -> tuple[list[str], list[dict[s
     """The python and pip commands of a PATH folder that run, and those that cannot (a
     dangling link, a loop, a file without the x bit) with the reason; a folder named
     python3 is no command. Pythons are the names discovery looks for on PATH."""
-    from ainlp.core.discovery.static import python_executables
-    from ainlp.core.health.checks._common import command_file, command_names
-
     candidates = [exe.name for exe in python_executables(folder)]
     candidates += [name for base in _PYTHON_NAMES for name in command_names(base, world.platform)
                    if name not in candidates]
@@ -156,8 +156,6 @@ def what_to_do(findings: Sequence[Mapping[str, Any]],
 
 
 def _fix_command(subject: str, environments: set[str] | frozenset[str]) -> str:
-    import shlex
-
     return f"ainlp fix {shlex.quote(subject)}" if subject in environments else "ainlp fix"
 
 

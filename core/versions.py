@@ -1,8 +1,11 @@
 """Versions as values: `PyVersion` keeps the text as found ("3.13-dev", "3.10.14+", "3.13t")
 and, where the text is a PEP 440 version, packaging's `Version` of it.
 
-The one place that reads version text: the release numbers in front, what follows them, and
-what a person may ask for (`python3.12`, `py 3.12`). JSON keeps `text`.
+The one place that reads version text: the release numbers in front, what follows them,
+what a person may ask for (`python3.12`, `py 3.12`), and where discovery finds versions in
+names and files (interpreter and folder names, pyvenv.cfg's version_info, patchlevel.h,
+Homebrew kegs, Store packages, uv's keys). Records carry a PyVersion; JSON keeps `text`.
+Ordered as versions are (3.9 before 3.10), equal only as the same text.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from packaging.version import Version
@@ -31,23 +34,54 @@ _QUERY = re.compile(r"^(?:python|py)?\s*(\d+(?:\.\d+){0,2}(?:(?:a|b|rc)\d+|-dev|
 _FOLDER = re.compile(r"(?:^|[@-])(?:python)?(\d+\.\d+(?:\.\d+)?)$")
 # major.minor.micro anywhere in a text: a dead PATH entry's folder, a pyvenv.cfg value
 _MICRO = re.compile(r"\d+\.\d+\.\d+")
+# a version anywhere in a name, as pyenv's folders hold one: "3.13-dev", "nogil-3.9.10-1",
+# "pypy3.9-7.3.15" (3.9), "3.12.1a3", "3.13t"
+_SEARCH = re.compile(r"\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc)\d+|-dev|t)?")
+# sys.version_info written out, as pyvenv.cfg's version_info keeps it: "3.9.6.final.0"
+_VERSION_INFO = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:\.(final|alpha|beta|candidate)\.(\d+))?$")
+_LEVEL_TAGS = {"alpha": "a", "beta": "b", "candidate": "rc"}
+# include/patchlevel.h: #define PY_VERSION "3.12.1+"
+_PATCHLEVEL = re.compile(r'^#define\s+PY_VERSION\s+"([^"]+)"', re.MULTILINE)
+# an interpreter's file: python, python3, python3.12, python3.9.9, python3.13t, python.exe;
+# never python3-config or python-argcomplete-*, which live beside them
+_INTERPRETER = re.compile(r"^python(?:\d+(?:\.\d+(?:\.\d+)?t?)?)?(?:\.exe)?$")
+# Homebrew: a keg's folder is version and revision ("3.12.1_1"); a formula python@3.12
+_KEG = re.compile(r"^(\d+\.\d+(?:\.\d+)?)(?:_\d+)?$")
+_FORMULA = re.compile(r"^python@(\d+\.\d+)$")
+# the Microsoft Store's package folders: the aliases' PythonSoftwareFoundation.Python.3.12_
+# <publisher id>, and the install's PythonSoftwareFoundation.Python.3.12_3.12.496.0_x64__<id>
+_STORE = re.compile(r"^PythonSoftwareFoundation\.Python\.(\d+\.\d+)_([0-9a-z]+$)?", re.I)
+
+_UNPARSED = object()  # `PyVersion.version` not asked for yet
 
 
 @dataclass(frozen=True, slots=True)
 class PyVersion:
     text: str  # as found
-    version: Version | None = field(default=None, compare=False)  # where the text parses
+    # packaging's Version of `text`, parsed the first time `version` is asked for
+    _parsed: object = field(default=_UNPARSED, init=False, compare=False, repr=False)
+
+    @property
+    def version(self) -> Version | None:
+        """packaging's Version of the text; None where the text is not PEP 440."""
+        parsed = self._parsed
+        if parsed is _UNPARSED:
+            # packaging is imported here, on the first comparison that needs it: discovery
+            # reads and writes only the text, and importing packaging.version would add
+            # 3.4 ms to a cold `ainlp find` (measured after the modules it loads anyway)
+            from packaging.version import InvalidVersion, Version
+
+            try:
+                parsed = Version(self.text)
+            except InvalidVersion:
+                parsed = None
+            object.__setattr__(self, "_parsed", parsed)  # a cache: frozen to everyone else
+        return cast("Version | None", parsed)
 
     @classmethod
     def parse(cls, text: str) -> PyVersion:
-        """The version `text` names; `version` is None where it is not PEP 440."""
-        # packaging is imported here, not at module level: discovery only compares text
-        from packaging.version import InvalidVersion, Version
-
-        try:
-            return cls(text, Version(text))
-        except InvalidVersion:
-            return cls(text, None)
+        """The version `text` names (`version` is None where it is not PEP 440)."""
+        return cls(text)
 
     @classmethod
     def query(cls, text: str) -> PyVersion | None:
@@ -96,6 +130,89 @@ class PyVersion:
     def replace_micro(text: str, new: str) -> str:
         """`text` with its first major.minor.micro replaced by `new` (a pyvenv.cfg value)."""
         return _MICRO.sub(new, text, count=1)
+
+    @classmethod
+    def search(cls, text: str) -> PyVersion | None:
+        """The first version anywhere in `text`, with its pre-release, "-dev" or "t":
+        3.13-dev of "3.13-dev", 3.9.10 of "nogil-3.9.10-1"; None of "miniconda3"."""
+        match = _SEARCH.search(text)
+        return cls(match.group(0)) if match else None
+
+    @classmethod
+    def of_full(cls, text: str) -> PyVersion | None:
+        """`text` when it is exactly major.minor.micro with an optional pre-release
+        ("3.12.1", "3.13.0rc2", as uv names its Pythons); else None."""
+        match = _FULL.match(text)
+        return cls(text) if match and match.group(0) == text and text.count(".") == 2 else None
+
+    @classmethod
+    def of_parts(cls, major: object, minor: object, micro: object, level: object = "final",
+                 serial: object = 0) -> PyVersion | None:
+        """sys.version_info's parts as one version: (3, 13, 0, "candidate", 1) -> 3.13.0rc1;
+        None when a number is not one."""
+        try:
+            base = f"{int(str(major))}.{int(str(minor))}.{int(str(micro))}"
+        except ValueError:
+            return None
+        return cls.of_level(base, level, serial)
+
+    @classmethod
+    def of_level(cls, release: str, level: object = "final", serial: object = 0) -> PyVersion:
+        """`release` at sys.version_info's releaselevel and serial: ("3.13.0", "candidate", 1)
+        -> 3.13.0rc1; a final release is itself."""
+        level = str(level)
+        if level == "final":
+            return cls(release)
+        return cls(f"{release}{_LEVEL_TAGS.get(level, level)}{serial}")
+
+    @classmethod
+    def of_version_info(cls, raw: str) -> PyVersion:
+        """ "3.9.6.final.0" -> 3.9.6; "3.13.0.candidate.1" -> 3.13.0rc1; other text as it is
+        (stripped): pyvenv.cfg's version_info and version."""
+        match = _VERSION_INFO.match(raw.strip())
+        if not match:
+            return cls(raw.strip())
+        major, minor, micro, level, serial = match.groups()
+        found = cls.of_parts(major, minor, micro, level or "final", serial)
+        return found if found is not None else cls(raw.strip())
+
+    @classmethod
+    def of_patchlevel(cls, text: str) -> PyVersion | None:
+        """PY_VERSION of an include/patchlevel.h's text: 3.12.1+ of `#define PY_VERSION
+        "3.12.1+"`."""
+        match = _PATCHLEVEL.search(text)
+        return cls(match.group(1)) if match else None
+
+    @staticmethod
+    def is_interpreter_name(name: str) -> bool:
+        """python, python3, python3.12, python3.9.9, python3.13t, python.exe: an interpreter's
+        file name; python3-config, python-argcomplete-* and the like are not."""
+        return _INTERPRETER.match(name) is not None
+
+    @classmethod
+    def of_keg(cls, name: str) -> PyVersion | None:
+        """A Homebrew keg's folder, version and revision: 3.12.1 of "3.12.1_1"."""
+        match = _KEG.match(name)
+        return cls(match.group(1)) if match else None
+
+    @classmethod
+    def of_formula(cls, name: str) -> PyVersion | None:
+        """A versioned Homebrew formula: 3.12 of "python@3.12"; None of "python-tk@3.12"."""
+        match = _FORMULA.match(name)
+        return cls(match.group(1)) if match else None
+
+    @classmethod
+    def of_store_package(cls, name: str) -> PyVersion | None:
+        """3.12 of the Store aliases' folder "PythonSoftwareFoundation.Python.3.12_qbz5n2kfra8p0"
+        (nothing may follow the publisher id)."""
+        match = _STORE.match(name)
+        return cls(match.group(1)) if match and match.group(2) else None
+
+    @classmethod
+    def of_store_install(cls, name: str) -> PyVersion | None:
+        """3.12 of any Store package folder of Python 3.12, its install folder included."""
+        match = _STORE.match(name)
+        return cls(match.group(1)) if match else None
 
     @property
     def release(self) -> tuple[int, ...]:
@@ -188,3 +305,20 @@ class PyVersion:
 
     def __str__(self) -> str:
         return self.text
+
+    def __bool__(self) -> bool:
+        """An empty text tells no version (a blank pyvenv.cfg value, an empty column)."""
+        return bool(self.text)
+
+    # ordered as `sort_key` orders (3.9 before 3.10); equal only when the texts are
+    def __lt__(self, other: PyVersion) -> bool:
+        return self.sort_key < other.sort_key
+
+    def __le__(self, other: PyVersion) -> bool:
+        return self.sort_key <= other.sort_key
+
+    def __gt__(self, other: PyVersion) -> bool:
+        return self.sort_key > other.sort_key
+
+    def __ge__(self, other: PyVersion) -> bool:
+        return self.sort_key >= other.sort_key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -27,8 +28,6 @@ class MachineFacts:
 
     @classmethod
     def of_host(cls) -> MachineFacts:
-        import platform  # the machine AINLP runs on
-
         return cls(platform.system(), platform.machine(), platform.release(),
                    platform.version())
 

@@ -8,21 +8,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from ainlp.core.process import run_process
+from ainlp.core.world import World
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
-
-# `python -m pytest` puts the checkout first on sys.path, where `ainlp/` lacks the mapped
-# subpackages (ainlp.core is core/): the suite tests the installed package instead.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO]
-for _name, _module in list(sys.modules.items()):
-    if _name.split(".")[0] == "ainlp" and str(getattr(_module, "__file__", "")).startswith(
-        str(REPO / "ainlp")
-    ):
-        del sys.modules[_name]
-
-from ainlp.core.process import run_process  # noqa: E402
-from ainlp.core.world import World  # noqa: E402
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -21,4 +21,10 @@ def floods(size: int = FLOOD) -> dict[str, str]:
         "unterminated-strings": ("CONTEXT a {\n" + '  ACTION: f(x="abc\n' * (size // 19))[:size],
         "mixed": ('{ EXPORT: " } { [ ( \n' * (size // 20))[:size],
         "words": ("diagnose python path problems " * (size // 30))[:size],
+        # a word, then a long run of spaces or of a comment's `#` before something unexpected:
+        # a regex with many ways to split the run tries each (exponential) before giving up
+        "spaced-word": ("CONTEXT a {\n  COMMAND b {\n  x" + " " * size)[:size - 1] + "%",
+        "hashed-comment": ("CONTEXT a {\n  x #" + "#" * size)[:size - 2] + "\n%",
+        # a `}` at another indent than the block it closes, under a deep stack of open blocks
+        "stacked-braces": ("CONTEXT a {\n" + "{\n" * (size // 5) + " }\n" * (size // 5))[:size],
     }

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from ainlp.core.active import path_line, plan_global
 from ainlp.core.discovery.records import EnvKind, EnvRecord, Manager
+from ainlp.core.versions import PyVersion
 from conftest import make_world, write
 
 
@@ -16,7 +17,7 @@ def test_pyenv_version_goes_to_the_version_file_of_pyenv_root(tmp_path: Path) ->
     root = tmp_path / "pyenv"
     world = make_world(tmp_path, env={"PYENV_ROOT": str(root)})
     prefix = root / "versions" / "3.11.7"
-    record = EnvRecord(EnvKind.PYENV, prefix, prefix / "bin" / "python3.11", "3.11.7")
+    record = EnvRecord(EnvKind.PYENV, prefix, prefix / "bin" / "python3.11", PyVersion("3.11.7"))
     plan = plan_global(world, record)
     assert plan.how == "pyenv"
     assert plan.edit is not None
@@ -29,7 +30,8 @@ def test_pyenv_version_goes_to_the_version_file_of_pyenv_root(tmp_path: Path) ->
 def test_pyenv_root_defaults_to_home_and_virtualenvs_use_their_name(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     prefix = world.home / ".pyenv" / "versions" / "3.12.1" / "envs" / "tools"
-    record = EnvRecord(EnvKind.PYENV_VIRTUALENV, prefix, prefix / "bin" / "python", "3.12.1")
+    record = EnvRecord(EnvKind.PYENV_VIRTUALENV, prefix, prefix / "bin" / "python",
+                       PyVersion("3.12.1"))
     plan = plan_global(world, record)
     assert plan.edit is not None
     assert plan.edit.path == world.home / ".pyenv" / "version"
@@ -40,7 +42,7 @@ def test_uv_python_is_pinned_by_a_command(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     prefix = tmp_path / "uv" / "cpython-3.12.1-linux-x86_64-gnu"
     uv = tmp_path / "bin" / "uv"
-    record = EnvRecord(EnvKind.UV_PYTHON, prefix, prefix / "bin" / "python3", "3.12.1",
+    record = EnvRecord(EnvKind.UV_PYTHON, prefix, prefix / "bin" / "python3", PyVersion("3.12.1"),
                        manager=Manager("uv", uv))
     plan = plan_global(world, record)
     assert (plan.how, plan.argv, plan.edit) == (
@@ -52,7 +54,7 @@ def test_uv_python_is_pinned_by_a_command(tmp_path: Path) -> None:
 def test_other_environments_get_shell_lines(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     prefix = tmp_path / "my envs" / "it's"
-    record = EnvRecord(EnvKind.VENV, prefix, prefix / "bin" / "python", "3.11.7")
+    record = EnvRecord(EnvKind.VENV, prefix, prefix / "bin" / "python", PyVersion("3.11.7"))
     plan = plan_global(world, record)
     assert plan.how == "shell" and plan.edit is None and plan.argv == ()
     lines = dict(plan.shell_lines)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
-import ainlp.core.active.needs as needs_module
 import pytest
 from ainlp.core.active import read_needs
 from conftest import write
@@ -75,7 +75,8 @@ def test_python_310_without_tomli_says_what_is_missing() -> None:
     python = Path.home() / ".pyenv" / "versions" / "3.10.13" / "bin" / "python"
     if not python.exists():
         pytest.skip("no Python 3.10 here to read TOML without tomllib")
-    package_root = Path(needs_module.__file__).parents[3]
+    # the folder holding ainlp/: the checkout (which maps core/ in) or the installed tree
+    package_root = Path(sys.modules["ainlp"].__file__ or "").parents[1]
     # -S: no site-packages, so no tomli either
     code = (f"import sys; sys.path.insert(0, {str(package_root)!r}); "
             "from ainlp.core.active.needs import parse_toml; print(parse_toml('a = 1')[1])")

@@ -10,6 +10,7 @@ import pytest
 from ainlp.core.active import Candidate, rank_for_project, read_needs, replacement_for
 from ainlp.core.discovery.locators.virtualenvs import env_record
 from ainlp.core.discovery.records import EnvKind, EnvRecord, EnvState, Problem
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 from conftest import make_venv, make_world, write
 
@@ -67,7 +68,7 @@ def machine(tmp_path: Path) -> tuple[World, Path, dict[str, EnvRecord]]:
         "inside": venv(proj / ".venv", "3.11", "requests==2.31.0", "click==8.1.7"),
         "full": venv(work / "full", "3.12", *ALL),
         "old": venv(work / "old", "3.10", *ALL),
-        "system": EnvRecord(EnvKind.SYSTEM, usr, usr / "bin" / "python3.12", "3.12.1"),
+        "system": EnvRecord(EnvKind.SYSTEM, usr, usr / "bin" / "python3.12", PyVersion("3.12.1")),
         "app": replace(venv(work / "app", "3.12", *ALL), kind=EnvKind.PIPX),
         "broken": env_record(broken, "test"),
     }
@@ -147,7 +148,8 @@ def test_a_project_without_declarations_prefers_its_own_env_then_newer(tmp_path:
 def test_missing_environments_are_listed_last_with_why(tmp_path: Path) -> None:
     proj = project(tmp_path)
     world = make_world(tmp_path, cwd=proj)
-    gone = EnvRecord(EnvKind.VENV, proj / ".venv", proj / ".venv" / "bin" / "python", "3.11.7",
+    gone = EnvRecord(EnvKind.VENV, proj / ".venv", proj / ".venv" / "bin" / "python",
+                     PyVersion("3.11.7"),
                      state=EnvState.MISSING,
                      problems=(Problem("env.missing", "the folder is gone", "recreate it"),))
     ok = venv(world.home / ".virtualenvs" / "ok", "3.11")
@@ -173,7 +175,8 @@ def test_replacement_prefers_the_same_minor_then_requirements(tmp_path: Path) ->
     proj = project(tmp_path, requires=">=3.10")
     world = make_world(tmp_path, cwd=proj)
     work = world.home / ".virtualenvs"
-    gone = EnvRecord(EnvKind.VENV, proj / ".venv", proj / ".venv" / "bin" / "python", "3.11.7",
+    gone = EnvRecord(EnvKind.VENV, proj / ".venv", proj / ".venv" / "bin" / "python",
+                     PyVersion("3.11.7"),
                      state=EnvState.MISSING)
     newer = venv(work / "newer", "3.12", *ALL)
     same_bare = venv(work / "same-bare", "3.11")

@@ -13,6 +13,7 @@ from ainlp.core.discovery import EnvKind, EnvState, discover
 from ainlp.core.discovery.cache import CACHE_FILE
 from ainlp.core.discovery.locators.path import PathLocator
 from ainlp.core.discovery.locators.pyenv import PyenvLocator, selected_versions
+from ainlp.core.versions import PyVersion
 from conftest import make_venv, make_world, real_pythons, real_version, write
 
 BASE_PYTHON = real_pythons()[0]
@@ -94,7 +95,7 @@ def test_real_venv_on_path_is_ok_with_exact_version_without_spawning(tmp_path: P
     (env,) = discover(world, locators=[PathLocator()], use_cache=False).environments
     assert env.kind is EnvKind.VENV
     assert env.state is EnvState.OK
-    assert env.version == real_version(BASE_PYTHON)
+    assert env.version == PyVersion(real_version(BASE_PYTHON))
     assert env.executable == venv.resolve() / "bin" / "python"
     assert env.base_executable is not None
     assert calls == []
@@ -126,7 +127,7 @@ def test_stale_pyvenv_version_loses_to_the_base_interpreter(tmp_path: Path) -> N
     world = make_world(tmp_path, path=[base / "bin", venv / "bin"])
     inventory = discover(world, locators=[PathLocator()], use_cache=False)
     env = by_prefix(inventory.environments, venv)
-    assert env.version == "3.11.9"
+    assert env.version == PyVersion("3.11.9")
     assert env.version_source == "base-interpreter"
 
 
@@ -158,7 +159,8 @@ def test_pyenv_versions_and_shims_resolve_by_reading_files(tmp_path: Path) -> No
     world = make_world(tmp_path, path=[root / "shims"], cwd=project)
     assert selected_versions(world).versions == ("3.13-dev",)
     inventory = discover(world, locators=[PyenvLocator(), PathLocator()], use_cache=False)
-    versions = {e.prefix.name: (e.kind, e.version, e.found_by) for e in inventory.environments}
+    versions = {e.prefix.name: (e.kind, str(e.version), e.found_by)
+                for e in inventory.environments}
     assert versions == {
         "3.12.4": (EnvKind.PYENV, "3.12.4", ("pyenv",)),
         "3.13-dev": (EnvKind.PYENV, "3.13-dev", ("pyenv", "path")),
@@ -187,7 +189,7 @@ def test_same_file_through_two_path_entries_is_reported_once(tmp_path: Path) -> 
     (env,) = discover(world, locators=[PathLocator()], use_cache=False).environments
     assert (env.kind, env.version, env.executable) == (
         EnvKind.SYSTEM,
-        "3.11.2",
+        PyVersion("3.11.2"),
         usr_bin.resolve() / "python3.11",
     )
 
@@ -221,7 +223,7 @@ def test_cache_is_invalidated_when_the_interpreter_changes(tmp_path: Path) -> No
     write(bin_dir / "python3", f'#!/bin/sh\nexec "{BASE_PYTHON}" "$@"\n', 0o755)
     (second,) = discover(world, locators=[PathLocator()]).environments
     assert second.state is EnvState.OK
-    assert second.version == real_version(BASE_PYTHON)
+    assert second.version == PyVersion(real_version(BASE_PYTHON))
 
 
 def test_real_machine_pyenv_versions_and_system_python(tmp_path: Path) -> None:
@@ -242,10 +244,10 @@ def test_real_machine_pyenv_versions_and_system_python(tmp_path: Path) -> None:
             continue
         record = found[prefix.resolve()]
         assert record.kind is EnvKind.PYENV
-        assert record.version == real_version(exe), prefix
+        assert record.version == PyVersion(real_version(exe)), prefix
     if system.exists():
         (record,) = [e for e in inventory.environments if e.executable == system]
-        assert record.version == real_version(system)
+        assert record.version == PyVersion(real_version(system))
 
 
 def test_pyenv_version_through_a_linked_root_and_path_is_one_record(tmp_path: Path) -> None:
@@ -257,7 +259,7 @@ def test_pyenv_version_through_a_linked_root_and_path_is_one_record(tmp_path: Pa
                        env={"PYENV_ROOT": str(linked.parent)})
     (env,) = discover(world, locators=[PyenvLocator(), PathLocator()],
                       use_cache=False).environments
-    assert (env.kind, env.version, set(env.found_by)) == (EnvKind.PYENV, "3.12.4",
+    assert (env.kind, env.version, set(env.found_by)) == (EnvKind.PYENV, PyVersion("3.12.4"),
                                                           {"pyenv", "path"})
 
 

@@ -13,6 +13,7 @@ from ainlp.core.discovery.resolve import classify
 from ainlp.core.envsnap import EnvSnapshot, capture, choose_interpreter, diff
 from ainlp.core.envsnap.capture import installed_by
 from ainlp.core.errors import BadInput, StateError
+from ainlp.core.versions import PyVersion
 
 from tests.conftest import make_venv, make_world, real_pythons
 from tests.wheelhouse import write_dist_info
@@ -191,7 +192,8 @@ def test_installed_by_from_kind_manager_and_paths(tmp_path: Path) -> None:
 def _interp(version: str, kind: EnvKind = EnvKind.PYENV,
             state: EnvState = EnvState.OK) -> EnvRecord:
     prefix = Path(f"/py/{version}-{kind.value}")
-    return EnvRecord(kind, prefix, prefix / "bin/python", version=version, state=state)
+    return EnvRecord(kind, prefix, prefix / "bin/python", version=PyVersion(version),
+                     state=state)
 
 
 def test_choose_interpreter_exact_then_nearest_patch() -> None:
@@ -205,7 +207,7 @@ def test_choose_interpreter_exact_then_nearest_patch() -> None:
     assert chosen is records[1]
     assert note == "3.11.4 is gone; using 3.11.7, the nearest patch of 3.11"
     chosen, _ = choose_interpreter([_interp("3.11.3"), _interp("3.11.5")], "3.11.4")
-    assert chosen is not None and chosen.version == "3.11.5"  # a tie: the newer patch
+    assert chosen is not None and chosen.version == PyVersion("3.11.5")  # a tie: the newer patch
     chosen, note = choose_interpreter(records, "3.11")
     assert chosen is records[2] and note == "using 3.11.9 for 3.11"
     chosen, note = choose_interpreter(records, "3.10.4")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from ainlp.core.discovery.records import EnvKind, EnvRecord, Inventory
 from ainlp.core.health import CheckContext, checks, get_check, run_checks
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 
 from tests.conftest import make_world, write
@@ -100,8 +101,9 @@ def test_requires_python(env: tuple[World, Path, Path]) -> None:
     from dataclasses import replace
 
     # only the minor known: cannot judge a micro bound, so no finding
-    assert found(world, replace(record, version="3.11"), "packages.requires-python") == []
-    assert found(world, replace(record, version="3.12.1"), "packages.requires-python") == []
+    for version in ("3.11", "3.12.1"):
+        assert found(world, replace(record, version=PyVersion(version)),
+                     "packages.requires-python") == []
 
 
 def test_invalid_metadata(env: tuple[World, Path, Path]) -> None:
@@ -147,7 +149,7 @@ def test_user_site_shadowing(tmp_path: Path) -> None:
     prefix = tmp_path / "root" / "opt" / "py"
     write(prefix / "bin" / "python3.11", "", mode=0o755)
     make_dist(prefix / "lib" / "python3.11" / "site-packages", "requests", "2.0")
-    record = EnvRecord(EnvKind.SYSTEM, prefix, prefix / "bin" / "python3.11", "3.11.7")
+    record = EnvRecord(EnvKind.SYSTEM, prefix, prefix / "bin" / "python3.11", PyVersion("3.11.7"))
     user_site = world.home / ".local" / "lib" / "python3.11" / "site-packages"
     make_dist(user_site, "other", "1.0")
     assert found(world, record, "packages.user-site-shadowing") == []

@@ -134,7 +134,7 @@ def rows(inventory: Inventory) -> dict[str, dict[str, object]]:
 
 
 def summary(record: EnvRecord) -> dict[str, object]:
-    return {"state": record.state.value, "version": record.version,
+    return {"state": record.state.value, "version": record.to_json()["version"],
             "problems": [p.id for p in record.problems],
             "messages": [p.message for p in record.problems],
             "base": str(record.base_executable) if record.base_executable else None}

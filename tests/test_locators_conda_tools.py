@@ -32,6 +32,7 @@ from ainlp.core.discovery.locators.tools_config import (
 )
 from ainlp.core.discovery.records import EnvRecord
 from ainlp.core.discovery.resolve import real
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 from conftest import make_world, write
 
@@ -82,17 +83,22 @@ def _rel(world: World, path: Path | None) -> str | None:
     return str(path)
 
 
+def _text(version: PyVersion | None) -> str | None:
+    return version.text if version is not None else None
+
+
 def _row(world: World, record: EnvRecord) -> tuple[Any, ...]:
     manager = record.manager
     return (
         record.kind.value,
         _rel(world, record.prefix),
         record.name,
-        record.version,
+        _text(record.version),
         record.found_by,
         record.state.value,
         tuple(p.id for p in record.problems),
-        (manager.tool, _rel(world, manager.executable), manager.version) if manager else None,
+        (manager.tool, _rel(world, manager.executable), _text(manager.version))
+        if manager else None,
         record.arch,
     )
 
@@ -183,7 +189,7 @@ def test_conda_channel_read_past_a_long_file_list_and_not_from_a_damaged_record(
     assert conda_record(prefix, "t").arch == "x64"
     write(prefix / "conda-meta" / "python-3.12.2-h1_0.json", "10.1.1\n" + json.dumps(record))
     damaged = conda_record(prefix, "t")
-    assert (damaged.version, damaged.arch) == ("3.12.2", None)  # the name still tells
+    assert (damaged.version, damaged.arch) == (PyVersion("3.12.2"), None)  # the name still tells
 
 
 def test_conda_env_without_interpreter_is_broken_with_nothing_invented(tmp_path: Path) -> None:
@@ -202,13 +208,13 @@ def test_conda_python_at_prefix_root_and_upgrade_in_history(tmp_path: Path) -> N
     write(prefix / "python")  # windows-style layout PET's fixtures also use
     record = conda_record(prefix, "t")
     assert (record.executable, record.version, record.state.value) == (
-        prefix / "python", "3.9.21", "ok")
+        prefix / "python", PyVersion("3.9.21"), "ok")
     # a stale json for 3.9.18 is still there: history says 3.9.21 is the live one
     history = prefix / "conda-meta" / "history"
     history.write_text("+defaults::python-3.9.21-h9_0\n-defaults::python-3.9.21-h9_0\n"
                        "+defaults::python-3.9.18-h1234_0_cpython\n")
     package = conda_package(prefix, "python")
-    assert package is not None and package.version == "3.9.18"
+    assert package is not None and package.version == PyVersion("3.9.18")
 
 
 def test_conda_manager_from_history_and_never_from_dot_conda_envs(tmp_path: Path) -> None:
@@ -216,7 +222,8 @@ def test_conda_manager_from_history_and_never_from_dot_conda_envs(tmp_path: Path
     env = conda_prefix(tmp_path / "away" / "e", python="3.12.2",
                        history=f"# cmd: {install}/bin/conda create -p {tmp_path}/away/e\n")
     manager = find_conda_manager(env)
-    assert manager is not None and (manager.tool, manager.version) == ("conda", "24.1.0")
+    assert manager is not None and (manager.tool, manager.version) == ("conda",
+                                                                       PyVersion("24.1.0"))
     user_env = conda_prefix(tmp_path / ".conda" / "envs" / "u", python="3.12.2", conda="24.1.0")
     assert find_conda_manager(user_env) is None
 
@@ -370,7 +377,7 @@ def test_uv_managed_pythons(tmp_path: Path) -> None:
     (pythons / "cpython-3.11.9-linux-x86_64-gnu").mkdir()  # emptied by hand: no interpreter
     write(pythons / ".lock")
     found = discover(world, use_cache=False, locators=[UvPythonLocator()]).environments
-    rows = sorted((r.prefix.name, r.version, r.version_source, r.implementation, r.arch,
+    rows = sorted((r.prefix.name, _text(r.version), r.version_source, r.implementation, r.arch,
                    r.state.value, tuple(p.id for p in r.problems)) for r in found)
     assert rows == [
         ("cpython-3.11.9-linux-x86_64-gnu", "3.11.9", "folder-name", "cpython", "x64", "broken",
@@ -386,7 +393,7 @@ def test_uv_python_install_dir_variable(tmp_path: Path) -> None:
     world = make_world(tmp_path, env={"UV_PYTHON_INSTALL_DIR": str(tmp_path / "uvp")})
     write(tmp_path / "uvp" / "cpython-3.13.0+freethreaded-linux-x86_64-gnu" / "bin" / "python")
     found = discover(world, use_cache=False, locators=[UvPythonLocator()]).environments
-    assert [(r.version, r.found_by) for r in found] == [("3.13.0", ("uv-python",))]
+    assert [(_text(r.version), r.found_by) for r in found] == [("3.13.0", ("uv-python",))]
 
 
 # ------------------------------------------------------------- poetry config --
@@ -499,7 +506,7 @@ def test_windows_layouts_of_conda_and_uv(tmp_path: Path) -> None:
     env = conda_prefix(world.home / "miniconda3" / "envs" / "w", python="3.11.9",
                        interpreter=False, channel="https://x/win-64")
     write(env / "python.exe")
-    rows = [(r.kind.value, r.name, r.version, r.executable and r.executable.name,
+    rows = [(r.kind.value, r.name, _text(r.version), r.executable and r.executable.name,
              r.manager and r.manager.executable and r.manager.executable.name, r.arch,
              tuple(p.id for p in r.problems))
             for r in discover(world, use_cache=False,

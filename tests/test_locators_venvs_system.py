@@ -21,6 +21,7 @@ from ainlp.core.discovery.locators.virtualenvs import (
     is_environment,
 )
 from ainlp.core.discovery.records import EnvKind, EnvRecord, EnvState, Inventory, Manager
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 from conftest import make_venv, make_world, real_pythons, real_version, write
 
@@ -58,7 +59,7 @@ def row(record: EnvRecord, base: Path) -> Row:
     return (
         record.kind.value,
         record.name,
-        record.version,
+        record.version.text if record.version else None,
         record.state.value,
         tuple(sorted(p.id for p in record.problems)),
         tuple(sorted(record.found_by)),
@@ -455,7 +456,7 @@ def test_system_and_path_see_one_interpreter(tmp_path: Path) -> None:
     build_system(world.root)
     world = replace(world, env={**world.env, "PATH": str(world.root / "bin")})
     records = [
-        (r.executable, sorted(r.found_by), r.version)
+        (r.executable, sorted(r.found_by), str(r.version))
         for r in discover(world, use_cache=False).environments
         if r.prefix in (world.root, world.root / "usr")
     ]
@@ -567,7 +568,7 @@ def test_interpreter_names(tmp_path: Path, name: str, matches: bool) -> None:
 def test_cellar_parts() -> None:
     assert cellar_parts(Path("/opt/homebrew/Cellar/python@3.12/3.12.1_2/bin/python3.12")) == (
         Path("/opt/homebrew"),
-        "3.12.1",
+        PyVersion("3.12.1"),
     )
     assert cellar_parts(Path("/usr/local/Cellar/python-tk@3.12/3.12.1/bin/x")) is None
     assert cellar_parts(Path("/usr/bin/python3")) is None

@@ -22,6 +22,7 @@ from ainlp.core.discovery.locators.windows import (
     select_default,
 )
 from ainlp.core.discovery.records import EnvKind, EnvRecord, EnvState
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 from conftest import make_world, real_pythons, write
 
@@ -113,7 +114,7 @@ def row(record: EnvRecord, base: Path) -> Row:
     return (
         record.kind.value,
         record.name,
-        record.version,
+        record.version.text if record.version else None,
         record.state.value,
         tuple(sorted(p.id for p in record.problems)),
         tuple(sorted(record.found_by)),
@@ -466,7 +467,7 @@ def test_store_python_is_listed_through_its_aliases(tmp_path: Path) -> None:
     (record,) = WindowsStoreLocator().locate(world)
     assert (record.executable, record.version, record.version_source) == (
         package / "python.exe",
-        minor,
+        PyVersion(minor),
         "executable-name",
     )
 
@@ -494,7 +495,8 @@ def test_store_package_without_aliases_is_broken(tmp_path: Path) -> None:
     package = windows_apps(world) / f"PythonSoftwareFoundation.Python.3.12_{STORE_SUFFIX}"
     package.mkdir(parents=True)
     (record,) = WindowsStoreLocator().locate(world)
-    assert (record.version, [p.id for p in record.problems]) == ("3.12", ["env.no-interpreter"])
+    assert (str(record.version), [p.id for p in record.problems]) == (
+        "3.12", ["env.no-interpreter"])
 
 
 def test_store_needs_a_win32_world(tmp_path: Path) -> None:
@@ -512,5 +514,5 @@ def test_python_exe_on_a_windows_path_is_found(tmp_path: Path) -> None:
     world = replace(make_world(tmp_path), platform="win32",
                     env={"PATH": f"{install};{tmp_path / 'nothing'}", "HOME": str(tmp_path)})
     (env,) = discover(world, locators=[PathLocator()], use_cache=False).environments
-    assert (env.executable, env.version, env.found_by) == (install / "python.exe", "3.12.4",
+    assert (env.executable, str(env.version), env.found_by) == (install / "python.exe", "3.12.4",
                                                            ("path",))

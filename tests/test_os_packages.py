@@ -13,6 +13,7 @@ from ainlp.core.health import CheckContext, Severity, get_check, run_checks
 from ainlp.core.health.findings import Finding
 from ainlp.core.packages.metadata import read_distribution
 from ainlp.core.packages.osowned import OsPackages, os_installed
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 
 from tests.conftest import make_world, write
@@ -50,7 +51,7 @@ def debian(tmp_path: Path, *, managed: bool = True) -> tuple[World, EnvRecord, P
     dpkg(world, "python3-gi", ["/usr/lib/python3/dist-packages/PyGObject-3.42.2.egg-info",
                                "/usr/lib/python3/dist-packages/gi/__init__.py"])
     record = EnvRecord(kind=EnvKind.SYSTEM, prefix=prefix, executable=prefix / "bin/python3.11",
-                       version="3.11.2", state=EnvState.OK, found_by=("test",))
+                       version=PyVersion("3.11.2"), state=EnvState.OK, found_by=("test",))
     return world, record, site
 
 

@@ -15,6 +15,7 @@ from ainlp.core.packages import (
     site_layout,
 )
 from ainlp.core.packages.pth import read_pth
+from ainlp.core.versions import PyVersion
 
 from tests.conftest import make_world, write
 from tests.test_packages_worlds import make_dist, make_egg_info, make_venv, record_of
@@ -145,7 +146,7 @@ def test_user_site_shadows_for_a_plain_interpreter_not_for_a_venv(tmp_path: Path
     make_dist(system_site, "requests", "2.0")
     user_site = world.home / ".local" / "lib" / "python3.11" / "site-packages"
     make_dist(user_site, "requests", "1.0")
-    record = EnvRecord(EnvKind.SYSTEM, prefix, prefix / "bin" / "python3.11", "3.11.7")
+    record = EnvRecord(EnvKind.SYSTEM, prefix, prefix / "bin" / "python3.11", PyVersion("3.11.7"))
     installed = installed_distributions(world, record)
     assert [(d.name, d.version, d.scope) for d in installed.distributions] == [
         ("requests", "1.0", "user")]
@@ -201,20 +202,20 @@ def test_windows_pypy_and_debian_layouts(tmp_path: Path) -> None:
     world = make_world(tmp_path)
     win = tmp_path / "win"
     make_dist(win / "Lib" / "site-packages", "winpkg", "1.0")
-    record = EnvRecord(EnvKind.WINDOWS_REGISTRY, win, win / "python.exe", "3.12.1")
+    record = EnvRecord(EnvKind.WINDOWS_REGISTRY, win, win / "python.exe", PyVersion("3.12.1"))
     win_world = replace(world, platform="win32")
     assert [d.name for d in installed_distributions(win_world, record).distributions] == ["winpkg"]
 
     pypy = tmp_path / "pypy"
     make_dist(pypy / "lib" / "pypy3.10" / "site-packages", "pypkg", "1.0")
-    record = EnvRecord(EnvKind.PYENV, pypy, pypy / "bin" / "pypy3", "3.10.14",
+    record = EnvRecord(EnvKind.PYENV, pypy, pypy / "bin" / "pypy3", PyVersion("3.10.14"),
                        implementation="pypy")
     assert [d.name for d in installed_distributions(world, record).distributions] == ["pypkg"]
 
     usr = tmp_path / "root" / "usr"
     make_dist(usr / "lib" / "python3" / "dist-packages", "aptpkg", "1.0")
     make_dist(usr / "local" / "lib" / "python3.11" / "dist-packages", "aptpkg", "2.0")
-    record = EnvRecord(EnvKind.SYSTEM, usr, usr / "bin" / "python3.11", "3.11.2")
+    record = EnvRecord(EnvKind.SYSTEM, usr, usr / "bin" / "python3.11", PyVersion("3.11.2"))
     installed = installed_distributions(world, record)
     assert [(d.name, d.version) for d in installed.distributions] == [("aptpkg", "2.0")]
     assert [d.version for d in installed.shadowed] == ["1.0"]
@@ -222,13 +223,13 @@ def test_windows_pypy_and_debian_layouts(tmp_path: Path) -> None:
 
 def test_marker_environment_uses_the_environment_python(tmp_path: Path) -> None:
     world = make_world(tmp_path)
-    record = EnvRecord(EnvKind.VENV, tmp_path, None, "3.9.18", implementation="pypy")
+    record = EnvRecord(EnvKind.VENV, tmp_path, None, PyVersion("3.9.18"), implementation="pypy")
     values = marker_environment(world, record)
     assert values["python_version"] == "3.9"
     assert values["python_full_version"] == "3.9.18"
     assert values["implementation_name"] == "pypy"
     assert "implementation_version" not in values
-    assert marker_environment(world, replace(record, version="3.10.14+"))[
+    assert marker_environment(world, replace(record, version=PyVersion("3.10.14+")))[
         "python_full_version"] == "3.10.14"
 
 
@@ -260,7 +261,7 @@ def test_wheels_for_another_python_are_unsupported(tmp_path: Path) -> None:
     assert not result.ok
     # no judgement where the tags cannot be known
     assert tag_context(world, replace(record, implementation="pypy")) is None
-    assert tag_context(world, replace(record, version="2.7.18")) is None
+    assert tag_context(world, replace(record, version=PyVersion("2.7.18"))) is None
     other = "win32" if sys.platform != "win32" else "linux"
     assert tag_context(replace(world, platform=other), record) is None
 

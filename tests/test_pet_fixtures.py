@@ -37,6 +37,7 @@ from ainlp.core.discovery.locators.tools_config import read_poetry_config
 from ainlp.core.discovery.records import EnvKind, EnvRecord, Manager
 from ainlp.core.discovery.resolve import classify, real
 from ainlp.core.process import run_process
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 
 PET = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "pet"
@@ -120,7 +121,9 @@ def _path(fixture: Path, rel: str | None) -> Path | None:
 def _manager(fixture: Path, spec: dict[str, Any] | None) -> Manager | None:
     if spec is None:
         return None
-    return Manager(spec["tool"], _path(fixture, spec["executable"]), spec["version"])
+    version = spec["version"]
+    return Manager(spec["tool"], _path(fixture, spec["executable"]),
+                   PyVersion(version) if version is not None else None)
 
 
 def _named_manager(case: dict[str, Any], fixture: Path, tool: str) -> Manager | None:
@@ -141,7 +144,10 @@ def check_record(record: EnvRecord, expected: dict[str, Any], case: dict[str, An
             assert record.prefix == _path(fixture, want), (where, key)
         elif key == "executable":
             assert record.executable == _path(fixture, want), (where, key)
-        elif key in ("version", "name", "arch"):
+        elif key == "version":
+            assert record.version == (PyVersion(want) if want is not None else None), (
+                where, key, record.version)
+        elif key in ("name", "arch"):
             assert getattr(record, key) == want, (where, key, getattr(record, key))
         elif key == "manager":
             wanted = (_named_manager(case, fixture, want) if isinstance(want, str)
@@ -229,12 +235,12 @@ def run_inspect_conda(case: dict[str, Any], fixture: Path, world: World) -> None
         if set(expected) <= {"prefix", "version"}:
             # only the python package was asserted (no interpreter in the fixture)
             package = conda_package(prefix, "python")
-            assert package is not None and package.version == expected["version"]
+            assert package is not None and package.version == PyVersion(expected["version"])
             continue
         check_record(conda_record(prefix, "inspect"), expected, case, fixture)
     for name, version in _asserted_package_versions(case).items():
         package = conda_package(fixture, name)
-        assert package is not None and package.version == version, name
+        assert package is not None and package.version == PyVersion(version), name
     if "is_conda_install" in " ".join(case.get("also_asserted") or []):
         assert is_conda_install(fixture)
     if case.get("exhaustive"):
@@ -297,7 +303,7 @@ def run_inspect_static(case: dict[str, Any], fixture: Path) -> None:
         # PET asserts the same answer for a prefix and for its bin/ folder
         for given in (prefix, prefix / "bin"):
             found = static.static_version(static.prefix_of_bin_dir(given))
-            assert (found.version if found else None) == want, given
+            assert (found.version.text if found else None) == want, given
     for rel, executables in (case.get("expect_executables") or {}).items():
         listed = static.python_executables(fixture / rel / "bin")
         assert sorted(listed) == sorted(real(fixture / e) for e in executables), rel

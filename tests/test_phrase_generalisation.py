@@ -3,21 +3,20 @@
 The split, fixed once and never changed: a phrase is in the TEST split when the first byte of
 sha256(text as UTF-8) is below 115 (0.45 * 256), else in DEV. That gives 418 test phrases
 (48.7%, 105 of them out of domain) and 441 dev phrases (117 out of domain). Development (the
-lexicon, the learned weights of frames.py, every threshold) reads the dev split only.
+lexicon, the learned weights of frames.py, every threshold) reads the dev split only; the test
+split is scored in aggregate (no assertion here prints its phrases).
 
 Scores: intent % over every phrase of a split (an out-of-domain phrase is right when it is
 `unknown`); slots % over the in-domain phrases that carry labelled slots, right when the intent
 is right and every labelled slot has the labelled value; "OOD acted" counts out-of-domain
 phrases given an intent other than `unknown`.
 
-The issue's targets (test intent >= 95%, slots >= 92%, no out-of-domain phrase acted on) are NOT
-reached. The floors below are what is reached; the figures of each split are in the docstring
-of ainlp/language/phrases.py (one table, not two to keep equal).
-
-The frame scorer's gates were chosen by k-fold cross-validation within the dev split (no
-out-of-domain dev phrase acted on, 5 and 10 folds); the test split was measured once after. It
-is therefore built but switched off (phrases.USE_FRAMES): it understands far more, but acts on
-more out-of-domain phrases of the test split (4) than the templates alone (2).
+The matcher in use is the templates with the frame scorer (phrases.USE_FRAMES). Its floors on
+dev are those of 5-fold cross-validation within dev (weights retrained per fold); on test they
+are what was measured (twice in all during issue 15's second round: the figures and the table
+are in the docstring of ainlp/language/phrases.py). The issue's targets (test intent >= 95%,
+slots >= 92%, no out-of-domain phrase acted on) are NOT reached on the test split: 89.7%, 85.8%
+and 2 (the templates alone: 59.8%, 52.5%, 2).
 """
 
 from __future__ import annotations
@@ -66,9 +65,9 @@ def score(cases: list[dict[str, Any]]) -> tuple[float, float, list[str]]:
 
 
 @contextmanager
-def frames_on() -> Iterator[None]:
+def frames_on(on: bool = True) -> Iterator[None]:
     saved = phrases.USE_FRAMES
-    phrases.USE_FRAMES = True
+    phrases.USE_FRAMES = on
     try:
         yield
     finally:
@@ -83,29 +82,33 @@ def test_the_split_is_large_enough() -> None:
 
 
 def test_the_matcher_in_use_holds_its_floors_on_the_test_split() -> None:
+    assert phrases.USE_FRAMES
     intent, slots, acted = score(people("test"))
-    assert intent >= 59.5, intent  # target 95: not reached
-    assert slots >= 52.0, slots  # target 92: not reached
-    assert len(acted) <= 2, acted  # target 0: not reached
+    assert intent >= 89.5, intent  # measured 89.7; target 95: not reached
+    assert slots >= 85.5, slots  # measured 85.8; target 92: not reached
+    assert len(acted) <= 2, len(acted)  # measured 2; target 0: not reached (not printed)
 
 
-def test_the_matcher_in_use_acts_on_few_out_of_domain_phrases_of_dev() -> None:
+def test_the_templates_alone_hold_their_floors_on_the_test_split() -> None:
+    with frames_on(False):
+        intent, slots, acted = score(people("test"))
+    assert intent >= 59.5, intent
+    assert slots >= 52.0, slots
+    assert len(acted) <= 2, len(acted)
+
+
+def test_the_matcher_in_use_acts_on_no_out_of_domain_phrase_of_dev() -> None:
     _intent, _slots, acted = score(people("dev"))
-    assert len(acted) <= 3, acted  # target 0: not reached
-
-
-def test_the_frame_scorer_acts_on_no_out_of_domain_phrase_of_dev() -> None:
-    with frames_on():
-        _intent, _slots, acted = score(people("dev"))
     assert acted == []
 
 
-def test_the_frame_scorer_holds_its_floors_on_the_test_split() -> None:
-    with frames_on():
-        intent, slots, acted = score(people("test"))
-    assert intent >= 75.0, intent  # measured 75.4 once, 75.6 now
-    assert slots >= 70.0, slots  # measured 70.4 once, 71.0 now
-    assert len(acted) <= 4, acted  # why it is not switched on
+def test_the_matcher_in_use_holds_its_cross_validated_floors_on_dev() -> None:
+    from ainlp.language.frames import cross_validate
+
+    intent, slots, acted = cross_validate(CORPUS.parent.parent.parent, 5)
+    assert intent >= 95.0, intent  # 95.5 when written
+    assert slots >= 93.5, slots  # 93.8 when written
+    assert acted == []
 
 
 def test_the_frame_scorer_keeps_the_project_corpora() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from ainlp.core.changes import entries
+from ainlp.core.versions import PyVersion
 
 import ainlp
 from tests.test_recovery_support import (
@@ -101,7 +102,7 @@ def test_no_install_into_an_externally_managed_python(tmp_path: Path) -> None:
     site = prefix / "lib" / "python3.11" / "site-packages"
     make_dist(site, "app", "1.0", requires=["dep>=1.0"])
     record = EnvRecord(kind=EnvKind.SYSTEM, prefix=prefix, executable=prefix / "bin/python3.11",
-                       version="3.11.2", state=EnvState.OK, found_by=("test",))
+                       version=PyVersion("3.11.2"), state=EnvState.OK, found_by=("test",))
     world = make_world(tmp_path)
     inventory = Inventory((record,), 0.0, "off")
     found = list(get_check("packages.requirement-missing").func(CheckContext(world, inventory)))

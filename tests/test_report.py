@@ -12,6 +12,7 @@ from ainlp.core.discovery.records import EnvKind, EnvRecord, Inventory
 from ainlp.core.errors import BadInput
 from ainlp.core.health import Finding, Severity
 from ainlp.core.report import build_report, home_relative
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 
 from ainlp.renderers.report_text import render, render_markdown, render_text
@@ -195,7 +196,7 @@ def test_output_folder_must_exist(tmp_path: Path) -> None:
 
 def test_record_json_of_the_inventory_is_used(tmp_path: Path) -> None:
     world = make_world(tmp_path)
-    record = EnvRecord(EnvKind.SYSTEM, tmp_path / "root" / "usr", None, "3.12.1")
+    record = EnvRecord(EnvKind.SYSTEM, tmp_path / "root" / "usr", None, PyVersion("3.12.1"))
     doc = build_report(world, Inventory((record,), 1.0, "cold"), [], checks_run=1,
                        tool_version="0")
     assert doc["environments"] == [record.to_json()]

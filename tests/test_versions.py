@@ -103,6 +103,45 @@ def test_patch_minor_and_nearest_patch() -> None:
         "3.9.18", "3.10", "3.10.1"]
 
 
+def test_version_is_parsed_on_first_use_and_empty_text_is_no_version() -> None:
+    version = PyVersion("3.13.0rc1")
+    assert version.version is not None and str(version.version) == "3.13.0rc1"
+    assert version.version is version.version  # parsed once
+    assert PyVersion("3.12") == PyVersion.parse("3.12") and hash(PyVersion("3.12")) == hash(
+        PyVersion.parse("3.12"))
+    assert not PyVersion("") and PyVersion("3")
+
+
+def test_what_discovery_reads() -> None:
+    assert [PyVersion.search(t) for t in ("3.13-dev", "nogil-3.9.10-1", "pypy3.9-7.3.15",
+                                          "3.12.1a3", "miniconda3")] == [
+        PyVersion("3.13-dev"), PyVersion("3.9.10"), PyVersion("3.9"), PyVersion("3.12.1a3"),
+        None]
+    assert [PyVersion.of_full(t) for t in ("3.12.1", "3.13.0rc2", "3.12", "3.12.1.4")] == [
+        PyVersion("3.12.1"), PyVersion("3.13.0rc2"), None, None]
+    assert PyVersion.of_parts(3, 13, 0, "candidate", 1) == PyVersion("3.13.0rc1")
+    assert PyVersion.of_parts("3", "x", 0) is None
+    assert PyVersion.of_level("3.14.0", "alpha", 3) == PyVersion("3.14.0a3")
+    assert [PyVersion.of_version_info(t).text for t in ("3.9.6.final.0", "3.13.0.beta.2",
+                                                        " 3.12.1+ ")] == [
+        "3.9.6", "3.13.0b2", "3.12.1+"]
+    assert PyVersion.of_patchlevel('/* x */\n#define PY_VERSION "3.12.1+"\n') == PyVersion(
+        "3.12.1+")
+    assert [PyVersion.is_interpreter_name(n) for n in (
+        "python", "python3", "python3.12", "python3.9.9", "python3.13t", "python.exe",
+        "python3-config", "python-argcomplete-check", "pythonw", "python3.12-gdb.py")] == [
+        True, True, True, True, True, True, False, False, False, False]
+    assert (PyVersion.of_keg("3.12.1_1"), PyVersion.of_keg("3.12"), PyVersion.of_keg("x")) == (
+        PyVersion("3.12.1"), PyVersion("3.12"), None)
+    assert (PyVersion.of_formula("python@3.12"), PyVersion.of_formula("python-tk@3.12")) == (
+        PyVersion("3.12"), None)
+    alias = "PythonSoftwareFoundation.Python.3.12_qbz5n2kfra8p0"
+    install = "PythonSoftwareFoundation.Python.3.12_3.12.496.0_x64__qbz5n2kfra8p0"
+    assert (PyVersion.of_store_package(alias), PyVersion.of_store_package(install)) == (
+        PyVersion("3.12"), None)
+    assert PyVersion.of_store_install(install) == PyVersion("3.12")
+
+
 # --- no version regexes outside PyVersion ------------------------------------------------------
 
 _REPO = Path(__file__).resolve().parent.parent
@@ -113,9 +152,7 @@ _SCANNED = ("ainlp", "core", "actions", "grammar")
 # where a version regex may stay, and why
 _ALLOWED = {
     "core/versions.py": "PyVersion itself: the one place that reads version text",
-    # core/discovery/ is being optimised by another engineer; its regexes read folder and
-    # package names (pyenv folders, Cellar kegs, Store packages), not yet moved
-    "core/discovery/": "discovery's own folder and package names, moved separately",
+    "ainlp/language/blocks.py": "a script's number literals (1.5, .5, 2e3), not versions",
     "actions/active_env.py": "`ainlp use 3.12`: telling a version from an environment name; "
                              "owned by another change (could be PyVersion.query)",
     "ainlp/language/frames.py": "the phrase matcher's slot spellings (py311, 3.x, cp312), "

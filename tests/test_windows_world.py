@@ -9,6 +9,7 @@ from pathlib import Path
 from ainlp.core.discovery.records import EnvKind, EnvRecord
 from ainlp.core.packages.conflicts import full_version, marker_environment
 from ainlp.core.process import _end_windows_tree
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import MachineFacts, World
 from conftest import make_world
 from test_health_support import EMPTY, ids, run_one
@@ -45,7 +46,7 @@ def test_envvar_checks_split_with_the_world_s_separator(tmp_path: Path) -> None:
 def test_markers_of_a_win32_world_are_windows_not_the_host(tmp_path: Path) -> None:
     world = win32(make_world(tmp_path))
     record = EnvRecord(EnvKind.VENV, tmp_path / "v", tmp_path / "v" / "python.exe",
-                       version="3.12.1+")
+                       version=PyVersion("3.12.1+"))
     values = marker_environment(world, record)
     assert {k: values[k] for k in ("sys_platform", "os_name", "platform_system",
                                    "platform_machine", "platform_release", "platform_version",

@@ -14,8 +14,8 @@ Errors are `AinlpError` subclasses carrying code, message, hint, where and exit_
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # `ainlp parse PHRASE` loads only what parsing needs: see _WHERE
 if TYPE_CHECKING:
     from ainlp.actions.registry import ActionSpec, Param
     from ainlp.actions.result import Result

@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import BinaryIO
 
+from ainlp import __version__
 from ainlp.api._options import Cancelled, CancelToken, Event, OnEvent
 from ainlp.core.discovery.records import Inventory
 from ainlp.core.errors import AinlpError, BadInput
@@ -64,8 +65,6 @@ class NoSuchMethod(AinlpError):
 
 def server_info() -> JSONObject:
     """What `initialize` answers: this ainlp's version and the protocol it speaks."""
-    from ainlp import __version__
-
     return {"server_version": __version__, "protocol_version": PROTOCOL_VERSION}
 
 
@@ -160,8 +159,6 @@ class Client:
         self.server_version = str(reply["server_version"])
         self.protocol_version = int(str(reply["protocol_version"]))
         if self.protocol_version != PROTOCOL_VERSION:
-            from ainlp import __version__
-
             raise AinlpError(
                 f"protocol mismatch: {self.name} speaks protocol {self.protocol_version} "
                 f"(ainlp {self.server_version}), this client protocol {PROTOCOL_VERSION} "

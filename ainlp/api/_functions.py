@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ainlp.actions.registry import Catalog, get_action
+from ainlp.actions.registry import Catalog, get_action, registry
 from ainlp.api._options import CancelToken, OnEvent, context, world_of
 from ainlp.api._text import parse
 from ainlp.core.discovery.records import Inventory
@@ -22,6 +23,12 @@ if TYPE_CHECKING:
     from ainlp.core.world import World
     from ainlp.dispatch import Plan
     from ainlp.language.ast import CommandDef, ContextBlock, Intent, Script
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.health.watch 27 ms, ainlp.core.health 25 ms, ainlp.core.health.engine 25 ms
+# lazy: ainlp.api._values 17 ms, ainlp.dispatch 16 ms, ainlp.language.script 14 ms
+# lazy: ainlp.language.check 9.7 ms, ainlp.language.ast 7.7 ms
 
 # The dispatcher, the health engine and the language's AST are imported by the functions that
 # use them: `ainlp find` needs none of them (46 ms of a 190 ms `find --refresh`, measured with
@@ -213,8 +220,6 @@ def action_spec(name: str, *, module: str | None = None) -> ActionSpec:
 
 def actions() -> list[ActionSpec]:
     """Every registered action (the shell completes their names, the service lists them)."""
-    from ainlp.actions.registry import registry
-
     return list(registry().values())
 
 
@@ -229,7 +234,6 @@ def continue_script(earlier: Sequence[ContextBlock], text: str,
                     source: str = "<shell>") -> Script:
     """Parse and check `text` as if written after the blocks `earlier` (the shell's session):
     RUN may call their commands. Only the new statements come back; ScriptError otherwise."""
-    from dataclasses import replace
 
     from ainlp.language.ast import Script
     from ainlp.language.check import check_parsed

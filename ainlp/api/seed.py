@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ainlp.actions.result import Result
+from ainlp.api._functions import doctor, report
 from ainlp.core.health.engine import HealthReport
 from ainlp.core.world import World
 
@@ -19,15 +20,11 @@ class AiosPythonIntegration:
 
     def get_diagnostic_report(self, format: str = "json") -> Result:
         """The full diagnostic report (`ainlp report`); its `.data` is the JSON document."""
-        from ainlp.api._functions import report
-
         return report(format, world=self.world)
 
     def perform_health_check(self, target: str | None = None,
                              topic: str | None = None) -> HealthReport:
         """Every health check (`ainlp doctor`); `.has_errors`, `.findings`, `.to_json()`."""
-        from ainlp.api._functions import doctor
-
         return doctor(target, topic, world=self.world)
 
 

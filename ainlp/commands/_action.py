@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ainlp import api, jsontext
+from ainlp.render import render_result
 
 if TYPE_CHECKING:
     from ainlp.cli import ActionCommand
@@ -74,7 +75,5 @@ def emit(result: api.Result, *, json_mode: bool) -> int:
     if json_mode:
         print(jsontext.dumps(result.data, default=str))
     else:
-        from ainlp.render import render_result
-
         render_result(result)
     return result.exit_code

@@ -8,6 +8,10 @@ from collections.abc import Callable
 
 from ainlp import api, jsontext
 
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.renderers.meta 87 ms
+
 ASK = "some steps change the machine"
 
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ainlp import api, jsontext
+from ainlp.language.display import printable
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -17,8 +18,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(jsontext.dumps(checked.to_json()))
     else:
-        from ainlp.language.display import printable
-
         print(f"{printable(checked.script.source)}: ok ({len(checked.commands)} command(s), "
               f"{checked.statements_to_run} statement(s) to run)")
     return 0

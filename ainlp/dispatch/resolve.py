@@ -14,6 +14,7 @@ from ainlp.core.world import World
 from ainlp.language.ast import Call, ClauseKind, Intent, Phrase, plain
 from ainlp.language.catalog import SLOT_PARAMS
 from ainlp.language.catalog import arguments_for_intent as _slot_arguments
+from ainlp.language.display import quoted
 from ainlp.language.phrases import intent_of
 
 __all__ = ["SLOT_PARAMS", "Step", "UnknownPhrase", "action_for_intent", "arguments_for_intent",
@@ -28,8 +29,6 @@ class UnknownPhrase(BadInput):
     code = "phrase.unknown"
 
     def __init__(self, intent: Intent) -> None:
-        from ainlp.language.display import quoted
-
         suggestions = list(intent.suggestions)
         hint = ("did you mean: " + "; ".join(f'"{s}"' for s in suggestions[:3])
                 if suggestions else "`ainlp help` lists what can be said")

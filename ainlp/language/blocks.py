@@ -53,16 +53,25 @@ _SKIP = re.compile(r"(?:\s+|#[^\n]*)*")
 # Inside a CONTEXT block no state of the grammar accepts PHRASE, and the terminals it accepts
 # start with distinct characters (a quote, a digit/sign/dot, a letter, a punctuation mark), so
 # one regex splits a block into tokens. COMMAND, the clause keywords, TRUE and FALSE are words
-# (their `\b` ends them where NAME ends, or the next character is an error either way). Each
-# token takes the whitespace and comments after it; "bad" is any other character: an error.
-_BLOCK_TOKEN = re.compile(r"""
-    (?: (?P<word> [A-Za-z_][A-Za-z0-9_]* )
-      | (?P<lbrace> \{ ) | (?P<rbrace> \} ) | (?P<lpar> \( ) | (?P<rpar> \) )
-      | (?P<lsqb> \[ ) | (?P<rsqb> \] ) | (?P<comma> , ) | (?P<colon> : ) | (?P<equal> = )
+# (their `\b` ends them where NAME ends, or the next character is an error either way). A word
+# is read once, with what the grammar may read after it in the same token: `=` (an argument's
+# key), `(` (a call), `:` (a clause keyword) or `name {` (a COMMAND header); the reader checks
+# the keyword. That halves the tokens of a block. Each token takes the whitespace and comments
+# after it; "bad" is any other character: an error.
+# one way only to split a run of spaces and comments (each space alone, a comment to its line's
+# end): `(?:\s+|#[^\n]*)*` has exponentially many, tried one by one when what follows fails
+_S = r"(?:\s|\#[^\n]*(?![^\n]))*"
+_BLOCK_TOKEN = re.compile(rf"""
+    (?: (?P<w> [A-Za-z_][A-Za-z0-9_]* )
+        (?: {_S} (?: (?P<key> = ) | (?P<call> \( ) | (?P<clause> : )
+                   | (?P<hname> [A-Za-z_][A-Za-z0-9_]* ) {_S} (?P<header> \{{ ) ) )?
+      | (?P<rbrace> \}} ) | (?P<rpar> \) ) | (?P<comma> , ) | (?P<lsqb> \[ ) | (?P<rsqb> \] )
+      | (?P<lbrace> \{{ )
       | (?P<string> "(?:[^"\\\n]|\\[^\n])*" )
-      | (?P<number> [-+]?(?:\d{1,18}\.\d{0,18}|\.\d{1,18}|\d{1,18})(?:[eE][-+]?\d{1,3})?(?![\w.]) )
+      | (?P<number> [-+]?(?:\d{{1,18}}\.\d{{0,18}}|\.\d{{1,18}}|\d{{1,18}})
+                    (?:[eE][-+]?\d{{1,3}})?(?![\w.]) )
       | (?P<bad> . )
-    ) (?:\s+|\#[^\n]*)*""", re.VERBOSE | re.DOTALL)
+    ) {_S}""", re.VERBOSE | re.DOTALL)
 _CLAUSES = frozenset({"action", "recovery", "report", "export"})
 
 
@@ -145,12 +154,6 @@ class _Reader:
             raise _Unexpected  # the chunk ended inside the block
         return match
 
-    def expect(self, kind: str) -> re.Match[str]:
-        match = next(self.tokens, None)
-        if match is None or match.lastgroup != kind:
-            raise _Unexpected
-        return match
-
     def context(self, keyword: re.Match[str]) -> ContextBlock:
         name = self.take(_NAME)
         if name is None or not self.text.startswith("{", self.pos):
@@ -160,7 +163,7 @@ class _Reader:
         while True:
             match = self.next()
             kind = match.lastgroup
-            if kind == "word" and match["word"].lower() == "command":
+            if kind == "header" and match["w"].lower() == "command":
                 commands.append(self.command(match))
             elif kind == "rbrace":
                 break
@@ -174,44 +177,40 @@ class _Reader:
         """Where the block's first token starts, after its `{` and what may follow it."""
         return _SKIP.match(self.text, self.pos + 1).end()  # type: ignore[union-attr]
 
-    def command(self, keyword: re.Match[str]) -> CommandDef:
-        name = self.expect("word")["word"]
-        self.expect("lbrace")
+    def command(self, header: re.Match[str]) -> CommandDef:
+        """`COMMAND name { clause* }` after its header."""
         clauses: list[Clause] = []
         while True:
             match = self.next()
             kind = match.lastgroup
             if kind == "rbrace":
                 break
-            if kind != "word" or (word := match["word"].lower()) not in _CLAUSES:
+            if kind != "clause" or (keyword := match["w"].lower()) not in _CLAUSES:
                 raise _Unexpected
-            self.expect("colon")
             value_match = self.next()
             value: Call | Phrase
             if value_match.lastgroup == "string":
                 end = value_match.end("string")
                 value = Phrase(text=unescape(value_match["string"]),
                                span=self.span(value_match.start(), end))
-            elif value_match.lastgroup == "word":
+            elif value_match.lastgroup == "call":
                 value, end = self.call(value_match)
             else:
                 raise _Unexpected
-            clause_kind: ClauseKind = word.upper()  # type: ignore[assignment]  # _CLAUSES
+            clause_kind: ClauseKind = keyword.upper()  # type: ignore[assignment]  # _CLAUSES
             clauses.append(Clause(kind=clause_kind, value=value,
                                   span=self.span(match.start(), end)))
-        return CommandDef(name=name, clauses=tuple(clauses),
-                          span=self.span(keyword.start(), match.end("rbrace")))
+        return CommandDef(name=header["hname"], clauses=tuple(clauses),
+                          span=self.span(header.start(), match.end("rbrace")))
 
     def call(self, name: re.Match[str]) -> tuple[Call, int]:
-        """`name(key=value, ...)` after its name; the call and where it ends."""
-        self.expect("lpar")
+        """`name(key=value, ...)` after its `name (`; the call and where it ends."""
         arguments: list[tuple[str, Value]] = []
         spans: list[Span] = []
         match = self.next()
-        while match.lastgroup == "word":
-            self.expect("equal")
+        while match.lastgroup == "key":
             value, end = self.value(self.next(), 0)
-            arguments.append((match["word"], value))
+            arguments.append((match["w"], value))
             spans.append(self.span(match.start(), end))
             match = self.next()
             if match.lastgroup != "comma":
@@ -220,7 +219,7 @@ class _Reader:
         if match.lastgroup != "rpar":
             raise _Unexpected
         end = match.end("rpar")
-        return Call(name=name["word"], arguments=tuple(arguments),
+        return Call(name=name["w"], arguments=tuple(arguments),
                     span=self.span(name.start(), end), argument_spans=tuple(spans)), end
 
     def value(self, match: re.Match[str], depth: int) -> tuple[Value, int]:
@@ -232,7 +231,7 @@ class _Reader:
             text = match["number"]
             number = float(text) if "." in text or "e" in text or "E" in text else int(text)
             return number, match.end(kind)
-        if kind == "word" and (word := match["word"].lower()) in ("true", "false"):
+        if kind == "w" and (word := match["w"].lower()) in ("true", "false"):
             return word == "true", match.end(kind)
         if kind != "lsqb" or depth >= self.max_nesting:
             raise _Unexpected  # lists nested past the limit: the statement parser reports them

@@ -2,31 +2,44 @@
 
 The templates (phrases.py) read a phrase word by word and fail on any verb or idiom they do not
 list. This module reads it as a bag of concepts instead: the lexicon (lexicon.toml) maps words
-and short runs of words, lightly stemmed and typo-corrected, to concepts such as `backup`,
-`restore`, `problem`, `foreign` (another tool's or life's words); a phrase's features are the
-concepts it names, the concept of its first content word, and which kinds of slot value it
-holds (a version, a path, a snapshot id, ...). A linear model over those features (weights.toml,
-one weight per intent and feature, learned by `python -m ainlp.language.frames --train` on the
-development phrases only; `--cv K ROOT` cross-validates the whole matcher within the dev split)
-gives each intent a probability; `unknown` is one of its classes,
-trained on out-of-domain phrases. Slots come from the templates where they agree, else from
-`extract_slots` below.
+and short runs of words, lightly stemmed and typo-corrected (towards this tool's words only), to
+concepts such as `backup`, `restore`, `problem`, `foreign` (another tool's or life's words),
+`coding` (writing or learning code); a phrase's features are the concepts it names, the concept
+of its first content word, its own stemmed words, and which kinds of slot value it holds (a
+version, a path, a snapshot id, ...). A linear model over those features (weights.toml, one
+weight per intent and feature, learned by `python -m ainlp.language.frames --train ROOT` on the
+project's corpora, tests/corpus/training.yaml and the dev split of people.yaml; `--cv K ROOT`
+cross-validates the whole matcher within the dev split) gives each intent a probability;
+`unknown` is one of its classes, trained on out-of-domain phrases. `in_domain` gates it with
+the lexicon: the intent's object must be named (lexicon.toml [objects]), and near misses
+("export the chat history", "which python course should I take") are refused. Slots come from
+the templates where they agree, else from `extract_slots` below.
+
+Cold, this module costs a `ainlp parse` little: no tomllib (lexicon.toml and weights.toml have
+readers of their one shape each, kept equal to tomllib by tests/test_frames.py), no pathlib, and
+`understand` does not load the lexicon for a phrase the templates are sure of and know every
+word of.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+import os
 import re
 import sys
-from pathlib import Path
 
 from ainlp.language.normalise import FILLER, Token, TypoIndex, is_path, tokenize
 
-__all__ = ["DOMAIN", "INTENT_SLOTS", "classify", "extract_slots", "features", "in_domain",
-           "normalise_version", "snapshot_id", "stem", "unknown_words"]
+__all__ = ["DOMAIN", "INTENT_SLOTS", "UNKNOWN_LIMIT", "bare_name", "classify", "extract_slots",
+           "features", "in_domain", "normalise_version", "snapshot_id", "stem", "unknown_words"]
 
-_HERE = Path(__file__).resolve().parent
+TYPE_CHECKING = False  # not `from typing import ...`, and no pathlib: a cold parse loads this
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+WORD_FEATURES = True  # the phrase's own (stemmed) words are features too, beside its concepts
 _MAX_RUN = 4
 
 # The slots each intent may carry (shared/spec/intents.md).
@@ -51,12 +64,30 @@ INTENT_SLOTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _load_toml(name: str) -> dict[str, object]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - the same parser, a dependency on 3.10
-        import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
-    data: dict[str, object] = tomllib.loads((_HERE / name).read_text(encoding="utf-8"))
+def _read(name: str) -> str:
+    with open(os.path.join(_HERE, name), encoding="utf-8") as data:
+        return data.read()
+
+
+# lexicon.toml is TOML of one shape only: [tables] of `key = ["string", ...]` (an array may
+# span lines; comments on their own lines or after an array). This reader takes that shape in a
+# millisecond, where importing tomllib and parsing take some 20 ms of a cold `ainlp parse`;
+# tests/test_frames.py keeps it equal to tomllib over the shipped file.
+_TOML_ITEM = re.compile(r'^\[(\w+)\][ \t]*$|^(\w+)[ \t]*=[ \t]*\[([^\]]*)\][ \t]*(?:#[^\n]*)?$',
+                        re.M)
+_TOML_STRING = re.compile(r'"([^"\\]*)"')
+_TOML_COMMENT = re.compile(r'^[ \t]*#[^\n]*$|[ \t]+#[^"\n]*$', re.M)
+
+
+@functools.cache
+def _load_toml(name: str) -> dict[str, dict[str, list[str]]]:
+    data: dict[str, dict[str, list[str]]] = {}
+    table: dict[str, list[str]] | None = None
+    for match in _TOML_ITEM.finditer(_TOML_COMMENT.sub("", _read(name))):
+        if match.group(1):
+            table = data.setdefault(match.group(1), {})
+        elif table is not None:
+            table[match.group(2)] = _TOML_STRING.findall(match.group(3))
     return data
 
 
@@ -95,15 +126,25 @@ def _lexicon() -> dict[tuple[str, ...], tuple[str, ...]]:
 
 @functools.cache
 def _typos() -> TypoIndex:
-    return TypoIndex({run[0] for run in _lexicon() if len(run) == 1 and run[0].isalpha()
-                      and len(run[0]) >= 4})
+    # Only this tool's own words are typo targets: "back" is no misspelt "bank", "would" no
+    # misspelt "world" (a word of another domain is recognised as typed, or not at all).
+    return TypoIndex({run[0] for run, concepts in _lexicon().items() if len(run) == 1
+                      and run[0].isalpha() and len(run[0]) >= 4
+                      and not {"foreign", "coding", "function_word"}.intersection(concepts)})
 
 
 @functools.cache
 def _weights() -> dict[str, dict[str, float]]:
-    raw = _load_toml("weights.toml")["weights"]
-    assert isinstance(raw, dict)
-    return {intent: {str(f): float(w) for f, w in table.items()} for intent, table in raw.items()}
+    """intent -> feature -> weight. weights.toml (valid TOML, written by _write_weights) holds
+    one string per intent, a line per feature ("feature weight", no space in a feature); it is
+    read here by splitting, as tomllib takes longer over it than the rest of a cold parse."""
+    chunks = _read("weights.toml").split('"""')
+    tables: dict[str, dict[str, float]] = {}
+    for head, body in zip(chunks[0::2], chunks[1::2], strict=False):
+        parts = body.split()
+        tables[head.rsplit("\n", 1)[-1].partition(" =")[0]] = dict(
+            zip(parts[0::2], map(float, parts[1::2]), strict=True))
+    return tables
 
 
 # --- slot values in any common spelling --------------------------------------------------------
@@ -175,6 +216,10 @@ _TOPIC_EXTRA = {
     "chmod": "permissions", "site-packages": "permissions", "https": "ssl",
     "pythonpath": "path", "$path": "path", "shebang": "shebang", "pip3": "pip",
 }
+# "virtual environments" are venvs: the kind people mean by the generic words
+_VENV_KIND = {"sandbox": "venv", "sandboxes": "venv", "virtual environment": "venv",
+              "virtual environments": "venv", "virtual env": "venv", "virtual envs": "venv",
+              "virtualenv": "venv", "virtualenvs": "venv", "venvs": "venv"}
 _NAME = re.compile(r"^[A-Za-z0-9_][\w.\-]*$")
 _NAME_BEFORE = frozenset({"called", "named", "env", "environment", "venv", "virtualenv",
                           "workon", "activate", "in", "into", "for", "on", "to", "of", "at",
@@ -196,8 +241,10 @@ def _known_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def extract_slots(intent: str, text: str) -> dict[str, str]:
-    """The slots of `intent` that the phrase states, read without a template."""
+def extract_slots(intent: str, text: str, names: bool = True) -> dict[str, str]:
+    """The slots of `intent` that the phrase states, read without a template. Without `names`,
+    no target is read from a free-form name (that needs the lexicon loaded: a cold parse of a
+    phrase a template is sure of does without it)."""
     from ainlp.language import templates as t
 
     allowed = INTENT_SLOTS.get(intent, ())
@@ -216,16 +263,19 @@ def extract_slots(intent: str, text: str) -> dict[str, str]:
     if "kind" in allowed:
         for _start, _end, value in _vocab_runs(words, t.KINDS):
             slots.setdefault("kind", value)
-        for _start, _end, value in _vocab_runs(words, {"sandbox": "venv", "sandboxes": "venv"}):
+        for _start, _end, value in _vocab_runs(words, _VENV_KIND):
             slots.setdefault("kind", value)
     if "state" in allowed:
         found = _vocab_runs(words, _STATES)
         if found:
             slots["state"] = found[0][2]
     if "topic" in allowed:
-        for _start, end, value in _vocab_runs(words, {**t.TOPICS, **_TOPIC_EXTRA}):
-            if value == "venv" or (value == "path" and "wrong" in words[end:end + 2]):
+        for start, end, value in _vocab_runs(words, {**_VENV_KIND, **t.TOPICS, **_TOPIC_EXTRA}):
+            if value == "path" and "wrong" in words[end:end + 2]:
                 continue
+            if value == "venv" and ((start and words[start - 1] in _OWNERS)
+                                    or _target(tokens, words, []) is not None):
+                continue  # "my venv", "the project venv" name an environment, not a topic
             slots["topic"] = value
             break
     if "format" in allowed:
@@ -244,13 +294,14 @@ def extract_slots(intent: str, text: str) -> dict[str, str]:
         else:
             slots["source"] = "latest"
     if "target" in allowed:
-        target = _target(tokens, words, paths if "path" not in allowed else [])
+        target = _target(tokens, words, paths if "path" not in allowed else [], names)
         if target is not None:
             slots["target"] = target
     return slots
 
 
-def _target(tokens: list[Token], words: list[str], paths: list[str]) -> str | None:
+def _target(tokens: list[Token], words: list[str], paths: list[str],
+            names: bool = True) -> str | None:
     from ainlp.language import templates as t
 
     places = {**{p: "project" for p in t.PROJECT}, "repo": "project", "the repo": "project",
@@ -267,10 +318,11 @@ def _target(tokens: list[Token], words: list[str], paths: list[str]) -> str | No
             return "all"
         if start + 1 == len(words):
             return "all"
-    known = _known_words()
-    for index, word in enumerate(words):
+    known = _known_words() if names else frozenset()
+    for index, word in enumerate(words if names else ()):
         text = tokens[index].text
-        if not _NAME.match(text) or word in known or normalise_version(word) or word.isdigit():
+        if (not _NAME.match(text) or word in known or stem(word) in known
+                or normalise_version(word) or word.isdigit()):
             continue
         before = words[index - 1] if index else ""
         after = words[index + 1] if index + 1 < len(words) else ""
@@ -290,7 +342,7 @@ def features(text: str) -> list[str]:
     words = [token.lower for token in tokens]
     stems = [stem(word) for word in words]
     lexicon = _lexicon()
-    known = {run[0] for run in lexicon if len(run) == 1}
+    known = _single_words()
     for index, word in enumerate(stems):
         if word not in known and word.isalpha() and len(word) >= 4:
             fixed = _typos().correct(word)
@@ -308,6 +360,9 @@ def features(text: str) -> list[str]:
                 if start == first_index:
                     first.update(concepts)
     found.update(f"first:{concept}" for concept in first)
+    if WORD_FEATURES:
+        found.update(f"w:{word}" for word, raw in zip(stems, words, strict=True)
+                     if raw not in FILLER and word.isalpha() and len(word) >= 2)
     for index, (token, word) in enumerate(zip(tokens, words, strict=True)):
         if normalise_version(word, words[index - 1] if index else ""):
             found.add("has:version")
@@ -327,6 +382,13 @@ def features(text: str) -> list[str]:
 DOMAIN = frozenset({"environment", "python", "package", "snapshot", "which", "export", "report",
                     "conflict", "pip_topic", "ssl", "permission", "conda_topic", "path",
                     "has:version", "has:snapshot", "help"})
+# Concepts in [objects] that are verbs as much as things ("export", "report"): they
+# name an object of ours only when no word nobody knows stands beside them, or a thing of ours
+# does ("export the chat history", "a report of my spending" are about none of ours).
+_VERB_OBJECTS = frozenset({"export", "machine", "report"})
+# The things of ours a phrase may name besides Python itself
+_THINGS = frozenset({"environment", "package", "pip_topic", "conda_topic", "ssl", "permission",
+                     "env_command", "snapshot", "has:snapshot", "has:path"})
 # intents people name without any object ("undo it", "show history")
 NO_OBJECT = frozenset({"help", "undo", "history"})
 
@@ -341,19 +403,58 @@ def _objects() -> dict[str, frozenset[str]]:
 def unknown_words(text: str) -> int:
     """How many content words of the phrase neither the lexicon nor the templates know (after
     typo correction): "undo the last edit in my document" has one, "edit"."""
+    return len(_unknown_positions(text)[1])
+
+
+PRUNE = 0.02  # a learned weight smaller than this is left out (it changes no decision)
+UNKNOWN_LIMIT = 2  # this many content words nobody knows: a phrase of another domain
+_OWNERS = frozenset({"my", "the", "a", "an", "our", "your", "his", "her", "their", "this",
+                     "that", "these", "those", "some", "its"})
+
+
+@functools.cache
+def _single_words() -> frozenset[str]:
+    """The lexicon's one-word entries (stemmed)."""
+    return frozenset(run[0] for run in _lexicon() if len(run) == 1)
+
+
+@functools.lru_cache(maxsize=64)  # asked several times per phrase by in_domain and its callers
+def _unknown_positions(text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The phrase's words, and where the content words are that nobody knows."""
     from ainlp.language.phrases import vocabulary
 
     known = _known_words()
-    lexicon_words = {run[0] for run in _lexicon() if len(run) == 1}
-    count = 0
-    for token in tokenize(text)[:64]:
-        word = token.lower.strip("?!.,")
+    lexicon_words = _single_words()
+    words = tuple(token.lower.strip("?!.,") for token in tokenize(text)[:64])
+    found: list[int] = []
+    for index, word in enumerate(words):
         if (len(word) < 3 or not word.isalpha() or word in known or word in FILLER
                 or stem(word) in lexicon_words or word in vocabulary()):
             continue
         if _typos().correct(stem(word)) is None:
-            count += 1
-    return count
+            found.append(index)
+    return words, tuple(found)
+
+
+def _scope(text: str) -> bool:
+    """Whether the phrase names this project or everything ("fix everything you found")."""
+    tokens = tokenize(text)[:64]
+    words = [token.lower for token in tokens]
+    return _target(tokens, words, []) in ("all", "project")
+
+
+# A word after these may be an environment's name: "run doctor on datasci", "switch to webapp"
+# (a bare word after a verb may name anything: "repair datasci" as "repair bike", unknown).
+_NAME_CUES = frozenset({"on", "in", "into", "to", "for", "called", "named", "inside"})
+
+
+def bare_name(text: str) -> bool:
+    """Whether the phrase's one unknown word reads as an environment's name after a cue: "run
+    doctor on datasci", "switch over to webapp"; not after a verb alone ("repair datasci")."""
+    words, unknown = _unknown_positions(text)
+    if len(unknown) != 1 or unknown[0] == 0:
+        return False
+    return words[unknown[0] - 1] in _NAME_CUES
 
 
 def in_domain(intent: str, present: list[str], text: str = "", strict: bool = True) -> bool:
@@ -363,11 +464,26 @@ def in_domain(intent: str, present: list[str], text: str = "", strict: bool = Tr
     phrase that names no object at all ("restore please") may keep its verb's intent."""
     if "foreign" in present:
         return False
+    if text and unknown_words(text) >= UNKNOWN_LIMIT:
+        return False  # "the environment impact of X": our word among words nobody here knows
+    if "coding" in present and _THINGS.isdisjoint(present):
+        return False  # "which python course should I take", "list comprehension examples"
     objects = _objects().get(intent)
     if objects is not None:
-        if not objects.isdisjoint(present):
+        named = objects.intersection(present)
+        if named and not named <= _VERB_OBJECTS:
             return True
-        return not strict and bool(text) and unknown_words(text) == 0
+        if named:  # "export the chat history": the verb is its own object, and another is named
+            return (not text or unknown_words(text) == 0
+                    or not _THINGS.union(("python",)).isdisjoint(present))
+        if not text:
+            return False
+        if not strict and unknown_words(text) == 0:
+            return True
+        if "target" not in INTENT_SLOTS.get(intent, ()):
+            return False
+        # "fix everything you found", "fix datasci": the object is named by a target
+        return bare_name(text) or (unknown_words(text) == 0 and _scope(text))
     if intent in NO_OBJECT:
         return not text or unknown_words(text) == 0
     return not DOMAIN.isdisjoint(present)
@@ -389,47 +505,49 @@ def classify(text: str, present: list[str] | None = None) -> list[tuple[str, flo
 # --- training (development phrases only) ------------------------------------------------------
 
 
-def train(cases: list[tuple[str, str]], rounds: int = 400, rate: float = 0.5,
-          l2: float = 0.003) -> dict[str, dict[str, float]]:
-    """Multinomial logistic regression by full-batch gradient descent, from zero weights."""
+def train(cases: list[tuple[str, str]], epochs: int = 30, rate: float = 0.3,
+          l2: float = 1e-4) -> dict[str, dict[str, float]]:
+    """Multinomial logistic regression by stochastic gradient descent from zero weights, the
+    phrases visited in a fixed order (deterministic), the step shrinking epoch by epoch."""
+    import hashlib
+
     intents = sorted({intent for _text, intent in cases})
     rows = [(features(text), intents.index(intent)) for text, intent in cases]
-    weights: dict[str, dict[str, float]] = {intent: {} for intent in intents}
-    n = len(rows)
-    for _round in range(rounds):
-        grads: list[dict[str, float]] = [{} for _ in intents]
+    rows.sort(key=lambda row: hashlib.sha256(" ".join(row[0]).encode()).digest())
+    tables: list[dict[str, float]] = [{} for _ in intents]
+    for epoch in range(epochs):
+        step = rate / (1.0 + epoch * 0.5)
+        shrink = 1.0 - step * l2
         for present, gold in rows:
-            scores = [sum(weights[i].get(f, 0.0) for f in present) for i in intents]
+            scores = [sum(table.get(f, 0.0) for f in present) for table in tables]
             top = max(scores)
-            exp = [math.exp(s - top) for s in scores]
+            exp = [math.exp(score - top) for score in scores]
             total = sum(exp)
             for k, value in enumerate(exp):
                 delta = value / total - (1.0 if k == gold else 0.0)
-                if abs(delta) < 1e-6:
+                if abs(delta) < 1e-4:
                     continue
-                grad = grads[k]
+                table = tables[k]
                 for f in present:
-                    grad[f] = grad.get(f, 0.0) + delta
-        for k, intent in enumerate(intents):
-            table = weights[intent]
-            for f, g in grads[k].items():
-                table[f] = table.get(f, 0.0) - rate * (g / n + l2 * table.get(f, 0.0))
-            for f in list(table):
-                if f not in grads[k]:
-                    table[f] -= rate * l2 * table[f]
-    return weights
+                    table[f] = table.get(f, 0.0) * shrink - step * delta
+    return {intent: {f: round(w, 3) for f, w in tables[k].items() if abs(w) >= PRUNE}
+            for k, intent in enumerate(intents)}
 
 
 def _write_weights(weights: dict[str, dict[str, float]], sources: str) -> None:
     lines = ["# Learned by `python -m ainlp.language.frames --train` over the features of",
-             "# frames.py; do not edit by hand. Trained on: " + sources, ""]
+             "# frames.py; do not edit by hand. Trained on: " + sources,
+             "# One string per intent, a line per feature: \"feature weight\".", "",
+             "[weights]"]
     for intent in sorted(weights):
-        lines.append(f"[weights.{intent}]")
-        for feature, value in sorted(weights[intent].items()):
-            if abs(value) >= 0.005:
-                lines.append(f'"{feature}" = {value:.3f}')
-        lines.append("")
-    (_HERE / "weights.toml").write_text("\n".join(lines), encoding="utf-8")
+        rows = [f"{feature} {value:.3f}" for feature, value in sorted(weights[intent].items())
+                if abs(value) >= PRUNE]
+        lines.append(f'{intent} = """')
+        lines.extend(rows)
+        lines.append('"""')
+    lines.append("")
+    with open(os.path.join(_HERE, "weights.toml"), "w", encoding="utf-8") as out:
+        out.write("\n".join(lines))
 
 
 def _development_cases(root: Path) -> list[tuple[str, str]]:
@@ -439,7 +557,7 @@ def _development_cases(root: Path) -> list[tuple[str, str]]:
 
     corpus = root / "tests" / "corpus"
     cases: list[tuple[str, str]] = []
-    for name in ("phrases.yaml", "more_phrases.yaml"):
+    for name in ("phrases.yaml", "more_phrases.yaml", "training.yaml"):
         cases += [(c["text"], c["intent"]) for c in yaml.safe_load(
             (corpus / name).read_text(encoding="utf-8"))]
     for case in yaml.safe_load((corpus / "people.yaml").read_text(encoding="utf-8")):
@@ -461,7 +579,8 @@ def cross_validate(root: Path, k: int = 5) -> tuple[float, float, list[str]]:  #
     from ainlp.language import phrases
 
     corpus = root / "tests" / "corpus"
-    base = [(c["text"], c["intent"]) for name in ("phrases.yaml", "more_phrases.yaml")
+    base = [(c["text"], c["intent"]) for name in ("phrases.yaml", "more_phrases.yaml",
+                                                   "training.yaml")
             for c in yaml.safe_load((corpus / name).read_text(encoding="utf-8"))]
     dev = [c for c in yaml.safe_load((corpus / "people.yaml").read_text(encoding="utf-8"))
            if hashlib.sha256(c["text"].encode("utf-8")).digest()[0] >= 115]
@@ -497,6 +616,8 @@ def cross_validate(root: Path, k: int = 5) -> tuple[float, float, list[str]]:  #
 
 
 if __name__ == "__main__":  # pragma: no cover - a development tool
+    from pathlib import Path
+
     if "--cv" in sys.argv:
         at = sys.argv.index("--cv")
         folds_k = int(sys.argv[at + 1])
@@ -508,6 +629,6 @@ if __name__ == "__main__":  # pragma: no cover - a development tool
         root = Path(sys.argv[sys.argv.index("--train") + 1]) if len(sys.argv) > 2 else Path.cwd()
         development = _development_cases(root)
         _weights.cache_clear()
-        _write_weights(train(development), "tests/corpus/phrases.yaml, more_phrases.yaml and "
-                       "the dev split of people.yaml")
+        _write_weights(train(development), "tests/corpus/phrases.yaml, more_phrases.yaml, "
+                       "training.yaml and the dev split of people.yaml")
         print(f"trained on {len(development)} phrases")

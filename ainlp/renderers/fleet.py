@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ainlp.core.jsondoc import dumps
+
 if TYPE_CHECKING:
     from ainlp.core.fleet import FleetReport, HostReport
 
@@ -14,8 +16,6 @@ FORMATS = ("markdown", "json")
 
 
 def render_json(report: FleetReport) -> str:
-    from ainlp.core.jsondoc import dumps
-
     return dumps(report.to_json(), indent=2) + "\n"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ainlp.render import renderer
+from ainlp.renderers.report_text import render
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -14,8 +15,6 @@ if TYPE_CHECKING:
 
 @renderer("generate_diagnostic_report")
 def render_report(out: Console, result: Result) -> None:
-    from ainlp.renderers.report_text import render
-
     data = dict(result.data)
     fmt = str(data.pop("format"))
     output = data.pop("output")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeAlias
 
+from ainlp.core import jsondoc
+
 # the JSON report document of core.report.build_report, read here key by key
 ReportDoc: TypeAlias = Mapping[str, Any]
 FORMATS = ("text", "markdown", "json")
@@ -16,8 +18,6 @@ _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 def render_json(doc: ReportDoc) -> str:
-    from ainlp.core import jsondoc
-
     return jsondoc.dumps(doc, indent=2, default=str) + "\n"
 
 

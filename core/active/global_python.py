@@ -46,7 +46,7 @@ def plan_global(world: World, record: EnvRecord) -> GlobalPlan:
         return GlobalPlan("pyenv", f"pyenv's global version becomes {name}", edit=edit)
     if record.kind is EnvKind.UV_PYTHON:
         uv = record.manager.executable if record.manager and record.manager.executable else None
-        request = record.version or record.prefix.name
+        request = record.version.text if record.version else record.prefix.name
         argv = (str(uv) if uv else "uv", "python", "pin", "--global", request)
         return GlobalPlan("uv", f"uv's global Python pin becomes {request}", argv=argv)
     folder = bin_folder(world, record)

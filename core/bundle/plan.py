@@ -14,6 +14,7 @@ from ainlp.core.bundle.manifest import BundleEnv
 from ainlp.core.bundle.pythons import install_commands
 from ainlp.core.bundle.read import Bundle
 from ainlp.core.discovery.records import EnvKind, EnvRecord, EnvState
+from ainlp.core.envsnap import choose_interpreter
 from ainlp.core.envsnap.model import EnvSnapshot, Interpreter
 from ainlp.core.jsondoc import JSONObject
 from ainlp.core.world import World
@@ -75,6 +76,7 @@ def plan_import(world: World, bundle: Bundle, inventory: Sequence[EnvRecord],
     """Each environment: `create` (with its Python), `present` (already there, verified) or
     `cannot` (why). `present` maps existing targets to their distribution sets (None when
     unreadable); `interrupted` are folders an import killed half-way left (replaced)."""
+    # import cycle: bundle.plan -> bundle.restore -> bundle.plan
     from ainlp.core.bundle.restore import normal_pins
 
     plans: list[EnvPlan] = []
@@ -123,15 +125,14 @@ def _writable_parent(target: Path) -> str | None:
 
 def _python_for(world: World, env: BundleEnv,
                 inventory: Sequence[EnvRecord]) -> tuple[Path | None, str]:
-    from ainlp.core.envsnap import choose_interpreter
-
     version = env.python.version
     if version is None:
         return None, "the bundle does not say which Python this environment had"
     usable = [r for r in inventory if r.state is EnvState.OK and r.executable is not None]
     if env.python.base_executable is not None:
         base = remap(env.python.base_executable, world.home)
-        same = next((r for r in usable if r.executable == base and r.version == version), None)
+        same = next((r for r in usable if r.executable == base and r.version is not None
+                     and r.version.text == version), None)
         if same is not None and same.executable is not None:
             return same.executable, f"the same interpreter {base} ({version})"
     record, note = choose_interpreter(usable, version)

@@ -9,9 +9,14 @@ from pathlib import Path
 
 from ainlp.core import jsondoc
 from ainlp.core.bundle import layout
+from ainlp.core.bundle.archive import check_archive, extract_archive
 from ainlp.core.bundle.manifest import Manifest
 from ainlp.core.errors import BadInput
 from ainlp.core.world import World
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.bundle.schema 119 ms
 
 _HINT = "a bundle is the folder `ainlp export` writes; export it again from the old machine"
 
@@ -32,8 +37,6 @@ def read_bundle(world: World, path: Path) -> Bundle:
     if path.is_symlink():
         raise BadInput(f"{path}: the bundle is a symlink; name the folder itself", hint=_HINT)
     if path.is_file() and path.name.endswith((".tar.gz", ".tgz")):
-        from ainlp.core.bundle.archive import check_archive, extract_archive
-
         check_archive(path)
         stem = path.name.rsplit(".t", 1)[0]
         path = extract_archive(path, world.state_dir / "imports" / stem)

@@ -10,7 +10,9 @@ from pathlib import Path
 from ainlp.core.bundle.locks import normal_version
 from ainlp.core.bundle.plan import EnvPlan
 from ainlp.core.bundle.read import Bundle
-from ainlp.core.envsnap import RecreateResult, Tool
+from ainlp.core.discovery.resolve import classify
+from ainlp.core.envsnap import RecreateResult, Tool, capture, recreate
+from ainlp.core.envsnap.venvs import remove_tree
 from ainlp.core.errors import AinlpError
 from ainlp.core.world import World
 
@@ -34,9 +36,6 @@ def normal_pins(pins: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
 
 def distribution_set(world: World, prefix: Path) -> set[tuple[str, str]]:
     """(canonical name, normalised version) of every distribution installed in `prefix`."""
-    from ainlp.core.discovery.resolve import classify
-    from ainlp.core.envsnap import capture
-
     snap = capture(world, classify(prefix, "import", platform=world.platform))
     return normal_pins((p.canonical_name, p.version) for p in snap.distributions)
 
@@ -44,9 +43,6 @@ def distribution_set(world: World, prefix: Path) -> set[tuple[str, str]]:
 def restore_env(world: World, bundle: Bundle, plan: EnvPlan, *,
                 tool: Tool | None = None) -> Restored:
     """Rebuild `plan.target` from the bundle (offline from its wheels when it has them)."""
-    from ainlp.core.envsnap import recreate
-    from ainlp.core.envsnap.venvs import remove_tree
-
     if plan.python is None:
         raise AinlpError(f"{plan.target}: {plan.note}")
     wheels = bundle.wheels

@@ -12,9 +12,12 @@ from typing import TYPE_CHECKING
 
 from ainlp.core import jsondoc
 from ainlp.core.bundle import layout
+from ainlp.core.bundle.archive import make_archive
 from ainlp.core.bundle.guide import recovery_markdown
 from ainlp.core.bundle.locks import pylock_document, pylock_text, requirements_text, wheel_index
 from ainlp.core.bundle.manifest import ActiveRecord, BundleEnv, Manifest, PythonNeed
+from ainlp.core.bundle.statedb import copy_database
+from ainlp.core.envsnap import build_wheelhouse
 from ainlp.core.envsnap.model import EnvSnapshot
 from ainlp.core.errors import AinlpError, BadInput
 from ainlp.core.jsondoc import JSONObject
@@ -152,8 +155,6 @@ def _write(world: World, folder: Path, sources: Sequence[ExportSource],
     os.replace(partial, folder / layout.MANIFEST)
     made = None
     if archive:
-        from ainlp.core.bundle.archive import make_archive
-
         made = make_archive(folder)
     return ExportResult(folder, manifest, made, len(wheels), tuple(skipped))
 
@@ -162,8 +163,6 @@ def _fill_wheels(world: World, dest: Path, sources: Sequence[ExportSource],
                  wheels_from: Path | None,
                  progress: Callable[[str], None] | None) -> list[JSONObject]:
     """Wheels of a backup's wheel folder, else built from the environments' own files."""
-    from ainlp.core.envsnap import build_wheelhouse
-
     if wheels_from is not None and wheels_from.is_dir():
         for file in sorted(wheels_from.iterdir()):
             if file.is_file() and not file.is_symlink() and file.name.endswith(
@@ -185,8 +184,6 @@ def _fill_wheels(world: World, dest: Path, sources: Sequence[ExportSource],
 
 
 def _copy_db(source: Path, dest: Path) -> bool:
-    from ainlp.core.bundle.statedb import copy_database
-
     return copy_database(source, dest)
 
 

@@ -26,6 +26,8 @@ _HOMES = {"discover": "finder", **{name: "records" for name in __all__ if name !
 
 
 def __getattr__(name: str) -> Any:
+    # on first use, not at import: a warm `ainlp find --json` imports this package for
+    # snapshot.py alone, and the finder with the records would cost it 87 ms or more
     if name in _HOMES:
         module = importlib.import_module(f"{__name__}.{_HOMES[name]}")
         return getattr(module, name)

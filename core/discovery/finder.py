@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
-import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -40,7 +40,6 @@ _SOURCE_TRUST = {
 }
 
 Progress = Callable[[EnvRecord], None]
-_DIGITS = re.compile(r"(\d+)")
 
 
 def discover(
@@ -141,7 +140,10 @@ def _display_order(record: EnvRecord) -> tuple[int, list[tuple[int, str]], list[
 
 
 def _natural(text: str) -> list[tuple[int, str]]:
-    return [(int(part), "") if part.isdigit() else (-1, part) for part in _DIGITS.split(text)]
+    """A path's runs of digits as numbers, the rest as text: /v/3.9 before /v/3.10."""
+    return [(int(run), "") if digits else (-1, run)
+            for digits, chars in itertools.groupby(text, str.isdecimal)
+            for run in ("".join(chars),)]
 
 
 def _canonical(record: EnvRecord) -> EnvRecord:

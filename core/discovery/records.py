@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
+
+from ainlp.core.versions import PyVersion
 
 
 class EnvKind(str, Enum):
@@ -77,13 +80,13 @@ class Manager:
 
     tool: str
     executable: Path | None
-    version: str | None = None
+    version: PyVersion | None = None  # the tool's own, as its files tell it: conda 24.1.2
 
     def to_json(self) -> dict[str, Any]:
         return {
             "tool": self.tool,
             "executable": str(self.executable) if self.executable else None,
-            "version": self.version,
+            "version": _text(self.version),
         }
 
 
@@ -92,7 +95,8 @@ class EnvRecord:
     kind: EnvKind
     prefix: Path
     executable: Path | None
-    version: str | None = None  # as exact as the evidence allows: "3.9.18", "3.13-dev"
+    # as exact as the evidence allows, its text as found: "3.9.18", "3.13-dev", "3.10.14+"
+    version: PyVersion | None = None
     name: str | None = None
     implementation: str | None = None  # "cpython", "pypy", ...
     base_executable: Path | None = None
@@ -119,7 +123,7 @@ class EnvRecord:
             "name": self.name,
             "executable": str(self.executable) if self.executable else None,
             "prefix": str(self.prefix),
-            "version": self.version,
+            "version": _text(self.version),
             "implementation": self.implementation,
             "base_executable": str(self.base_executable) if self.base_executable else None,
             "state": self.state.value,
@@ -129,6 +133,11 @@ class EnvRecord:
             "arch": self.arch,
             "version_source": self.version_source,
         }
+
+
+def _text(version: PyVersion | None) -> str | None:
+    """JSON keeps a version's text as found."""
+    return version.text if version is not None else None
 
 
 # Bare interpreters share a prefix (/usr holds python3.11 and python3.12): their identity
@@ -143,8 +152,6 @@ def identity_key(prefix: Path, executable: Path | None, kind: EnvKind) -> str:
 
 
 def env_id(prefix: Path, executable: Path | None, kind: EnvKind) -> str:
-    import hashlib
-
     key = identity_key(prefix, executable, kind)
     return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
@@ -167,6 +174,8 @@ class Inventory:
     @classmethod
     def from_json(cls, document: object, *, source: str = "find --json") -> Inventory:
         """The `find --json` document read back (validated: BadInput names what is wrong)."""
+        # here, not at the top: documents.py imports this module, and the health engine
+        # with it: 48 ms that a cold `ainlp find` never needs
         from ainlp.core.documents import inventory_from_json
 
         return inventory_from_json(document, source=source)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from ainlp.core import foreign
@@ -249,6 +250,7 @@ def classify(
 ) -> EnvRecord:
     """A record for any prefix, its kind judged from its files and where it lives."""
     if is_conda_env(prefix):
+        # here, not at the top: the conda locator imports this module
         from ainlp.core.discovery.locators.conda import conda_record
 
         return conda_record(prefix, found_by)
@@ -261,11 +263,10 @@ def classify(
             kind = EnvKind.PYENV_VIRTUALENV
         record = venv_record(prefix, kind, found_by, platform=platform)
         if kind is EnvKind.PYENV_VIRTUALENV:
-            from dataclasses import replace
-
             record = replace(record, name=None)
         return record
     if pyenv_versions is not None and prefix.parent == pyenv_versions:
+        # here, not at the top: the pyenv locator imports this module
         from ainlp.core.discovery.locators.pyenv import pyenv_version_record
 
         return pyenv_version_record(prefix, found_by)

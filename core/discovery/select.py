@@ -11,7 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ainlp.core import foreign
+from ainlp.core.discovery.finder import discover
+from ainlp.core.discovery.locators.pyenv import is_shim, pyenv_root, resolve_shim
 from ainlp.core.discovery.records import EnvRecord, Inventory, identity_key
+from ainlp.core.discovery.resolve import classify, is_venv, prefix_of_executable, real
+from ainlp.core.discovery.static import prefix_of_bin_dir
 from ainlp.core.errors import BadInput
 from ainlp.core.suggest import suggest
 from ainlp.core.world import World
@@ -79,8 +83,6 @@ class _Lazy:
             if callable(self._source):
                 self._inventory = self._source()
             else:
-                from ainlp.core.discovery.finder import discover
-
                 self._inventory = discover(self._world)
         return self._inventory
 
@@ -100,9 +102,6 @@ def _looks_like_path(text: str) -> bool:
 
 
 def _path_environment(world: World, text: str) -> EnvRecord:
-    from ainlp.core.discovery.resolve import classify, prefix_of_executable, real
-    from ainlp.core.discovery.static import prefix_of_bin_dir
-
     given = world.expand(text)
     if not foreign.exists(given):
         raise BadInput(f"{given} does not exist", hint=_HINT)
@@ -120,8 +119,6 @@ def _path_environment(world: World, text: str) -> EnvRecord:
 
 def project_environment(world: World) -> EnvRecord | None:
     """The venv of the project around cwd (.venv, venv, env, .env), nearest first."""
-    from ainlp.core.discovery.resolve import classify, is_venv, real
-
     folder = world.cwd
     while True:
         for name in PROJECT_VENV_NAMES:
@@ -142,8 +139,6 @@ def default_environment(world: World) -> tuple[EnvRecord, str] | None:
     for variable in ("VIRTUAL_ENV", "CONDA_PREFIX"):
         value = world.env.get(variable)
         if value and foreign.is_dir(Path(value)):
-            from ainlp.core.discovery.resolve import classify, real
-
             return (classify(real(Path(value)), "active", platform=world.platform),
                     f"the active environment (${variable})")
     project = project_environment(world)
@@ -157,8 +152,6 @@ def default_environment(world: World) -> tuple[EnvRecord, str] | None:
 
 def active_environment(world: World) -> EnvRecord | None:
     """What `python` means here: the active venv or conda env, else python3/python on PATH."""
-    from ainlp.core.discovery.resolve import classify, is_venv, prefix_of_executable, real
-
     for variable in ("VIRTUAL_ENV", "CONDA_PREFIX"):
         value = world.env.get(variable)
         if value and foreign.is_dir(Path(value)):
@@ -177,8 +170,6 @@ def active_environment(world: World) -> EnvRecord | None:
             if not is_venv(prefix):
                 executable = real(target)
                 prefix = prefix_of_executable(executable)
-            from ainlp.core.discovery.locators.pyenv import pyenv_root
-
             return classify(real(prefix), "active", executable=executable,
                             pyenv_versions=real(pyenv_root(world) / "versions"),
                             platform=world.platform)
@@ -186,8 +177,6 @@ def active_environment(world: World) -> EnvRecord | None:
 
 
 def _through_shim(world: World, candidate: Path) -> Path | None:
-    from ainlp.core.discovery.locators.pyenv import is_shim, resolve_shim
-
     if is_shim(candidate):
         return resolve_shim(world, candidate)[0]
     return candidate

@@ -6,9 +6,9 @@ changed: the environment variables it read, the files it opened and the folders 
 folder's mtime moves when an entry appears or goes), each environment's own files (prefix,
 pyvenv.cfg, conda-meta, the executable and its link chain), the current folder and its
 parents, and the code of discovery itself. Checking that is a few hundred `lstat` calls and
-needs none of the engine: this module imports only os, sys and time (and ainlp.core.ownfiles
-and ainlp.core.jsondoc, which import no more), and the document is kept as JSON text, ready
-to print.
+needs none of the engine: this module imports only os, sys, time and typing (which the
+package has loaded already), ainlp.core.ownfiles and ainlp.core.jsondoc, which import no
+more, and the document is kept as JSON text, ready to print.
 
 The snapshot is strict JSON read through ainlp.core.ownfiles (a regular file, at most
 SNAPSHOT_MAX bytes) and checked against its schema (`_valid`) before any of it is used; the
@@ -27,10 +27,10 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
-TYPE_CHECKING = False  # typing itself costs a warm `find` several milliseconds
-if TYPE_CHECKING:
-    from typing import Any
+from ainlp.core.jsondoc import dumps, loads
+from ainlp.core.ownfiles import SNAPSHOT_MAX, BadOwnFile, read_json, write_text
 
 SNAPSHOT_FILE = "inventory-snapshot.json"
 SNAPSHOT_TTL = 300.0
@@ -212,9 +212,6 @@ def save(
         env_used = {k: v for k, v in env.items() if k not in _VOLATILE_ENV}
     else:
         env_used = {k: env.get(k) for k in sorted(recorder.env_keys)}
-    from ainlp.core.jsondoc import dumps
-    from ainlp.core.ownfiles import write_text
-
     body = {k: v for k, v in document.items() if k not in ("elapsed_ms", "cache")}
     try:
         text = dumps(body)
@@ -281,8 +278,6 @@ def fresh_document(
 
 def load(state_dir: str) -> dict[str, Any] | None:
     """The snapshot, schema-checked; None when absent, damaged or not in our format."""
-    from ainlp.core.ownfiles import SNAPSHOT_MAX, BadOwnFile, read_json
-
     try:
         value = read_json(os.path.join(state_dir, SNAPSHOT_FILE), SNAPSHOT_MAX, valid)
     except BadOwnFile:
@@ -314,8 +309,6 @@ def valid(value: object) -> bool:
     document = value["document"]
     if not document.startswith("{"):
         return False
-    from ainlp.core.jsondoc import loads
-
     try:
         parsed = loads(document + "}")
     except ValueError:

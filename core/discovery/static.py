@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,15 +11,10 @@ from pathlib import Path
 from ainlp.core import foreign
 from ainlp.core.versions import PyVersion
 
-_PY_VERSION = re.compile(r'^#define\s+PY_VERSION\s+"([^"]+)"', re.MULTILINE)
-_VERSION_INFO = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:\.(final|alpha|beta|candidate)\.(\d+))?$")
-_RELEASE_TAGS = {"alpha": "a", "beta": "b", "candidate": "rc"}
-_EXECUTABLE_NAME = re.compile(r"^python(\d+(\.\d+){0,2})?(\.exe)?$")  # python3.9.9, python.exe
-
 
 @dataclass(frozen=True, slots=True)
 class StaticVersion:
-    version: str
+    version: PyVersion
     source: str  # "pyvenv.cfg", "patchlevel.h", "build-details.json", "conda-meta", "folder-name"
 
 
@@ -73,24 +67,17 @@ def parse_pyvenv_cfg(text: str) -> dict[str, str]:
 
 def normalise_version_info(raw: str) -> str:
     """ "3.9.6.final.0" -> "3.9.6"; "3.13.0.candidate.1" -> "3.13.0rc1"; other text unchanged."""
-    match = _VERSION_INFO.match(raw.strip())
-    if not match:
-        return raw.strip()
-    major, minor, micro, level, serial = match.groups()
-    base = f"{major}.{minor}.{micro}"
-    if level and level != "final":
-        return f"{base}{_RELEASE_TAGS[level]}{serial}"
-    return base
+    return PyVersion.of_version_info(raw).text
 
 
-def version_from_pyvenv_cfg(cfg: dict[str, str]) -> str | None:
+def version_from_pyvenv_cfg(cfg: dict[str, str]) -> PyVersion | None:
     for key in ("version_info", "version"):
         if cfg.get(key):
-            return normalise_version_info(cfg[key])
+            return PyVersion.of_version_info(cfg[key])
     return None
 
 
-def version_from_headers(prefix: Path, minor: str | None = None) -> str | None:
+def version_from_headers(prefix: Path, minor: str | None = None) -> PyVersion | None:
     """PY_VERSION from include/patchlevel.h or include/python3.X*/patchlevel.h.
 
     With `minor` ("3.11") only that version's headers count: /usr/include holds several.
@@ -104,9 +91,9 @@ def version_from_headers(prefix: Path, minor: str | None = None) -> str | None:
     ]
     for header in candidates:
         text = foreign.read_text(header, "patchlevel.h").text
-        match = _PY_VERSION.search(text) if text is not None else None
-        if match:
-            return match.group(1)
+        found = PyVersion.of_patchlevel(text) if text is not None else None
+        if found is not None:
+            return found
     return None
 
 
@@ -116,7 +103,7 @@ def _names_minor(folder: str, minor: str) -> bool:
     return rest == minor or (rest.startswith(minor) and not rest[len(minor)].isdigit())
 
 
-def version_from_build_details(prefix: Path, minor: str | None = None) -> str | None:
+def version_from_build_details(prefix: Path, minor: str | None = None) -> PyVersion | None:
     """PEP 739: lib/pythonX.Y/build-details.json -> language.version / implementation."""
     lib = prefix / "lib"
     names, _ = foreign.listdir(lib)
@@ -137,18 +124,15 @@ def version_from_build_details(prefix: Path, minor: str | None = None) -> str | 
     return None
 
 
-def _version_info(info: dict[str, object]) -> str | None:
+def _version_info(info: dict[str, object]) -> PyVersion | None:
     try:
-        base = f"{int(str(info['major']))}.{int(str(info['minor']))}.{int(str(info['micro']))}"
-    except (KeyError, ValueError):
+        return PyVersion.of_parts(info["major"], info["minor"], info["micro"],
+                                  info.get("releaselevel", "final"), info.get("serial", 0))
+    except KeyError:
         return None
-    level = str(info.get("releaselevel", "final"))
-    if level == "final":
-        return base
-    return f"{base}{_RELEASE_TAGS.get(level, level)}{info.get('serial', 0)}"
 
 
-def _build_details_version(data: object) -> str | None:
+def _build_details_version(data: object) -> PyVersion | None:
     if not isinstance(data, dict):
         return None
     language = data.get("language")
@@ -159,18 +143,12 @@ def _build_details_version(data: object) -> str | None:
             return found
     impl = data.get("implementation")
     if isinstance(impl, dict) and isinstance(impl.get("version"), dict):
-        info = impl["version"]
-        try:
-            base = f"{int(info['major'])}.{int(info['minor'])}.{int(info['micro'])}"
-        except (KeyError, TypeError, ValueError):
-            base = None
-        if base:
-            level = str(info.get("releaselevel", "final"))
-            serial = info.get("serial", 0)
-            return base if level == "final" else f"{base}{_RELEASE_TAGS.get(level, level)}{serial}"
+        found = _version_info(impl["version"])
+        if found is not None:
+            return found
     language = data.get("language")
     if isinstance(language, dict) and isinstance(language.get("version"), str):
-        return str(language["version"])
+        return PyVersion(str(language["version"]))
     return None
 
 
@@ -200,7 +178,7 @@ def static_version(prefix: Path, executable: Path | None = None) -> StaticVersio
         version = reader(prefix, minor)
         if version:
             return StaticVersion(version, source)
-    return StaticVersion(minor, "executable-name") if minor else None
+    return StaticVersion(PyVersion(minor), "executable-name") if minor else None
 
 
 def minor_of_name(name: str) -> str | None:
@@ -227,7 +205,7 @@ def python_executables(bin_dir: Path) -> list[Path]:
     else:
         # plain names first: /usr/bin holds thousands of entries, few of them pythons
         names = sorted((name for name in foreign.listdir(text)[0]
-                        if _EXECUTABLE_NAME.match(name)), key=lambda n: (len(n), n))
+                        if PyVersion.is_interpreter_name(name)), key=lambda n: (len(n), n))
         if stamp is not None:
             if len(_LISTED) > 20_000:
                 _LISTED.clear()

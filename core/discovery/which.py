@@ -8,7 +8,12 @@ from typing import Any
 
 from ainlp.core import foreign
 from ainlp.core.discovery import static
-from ainlp.core.discovery.locators.pyenv import is_shim, pyenv_root, resolve_shim
+from ainlp.core.discovery.locators.pyenv import (
+    is_shim,
+    pyenv_root,
+    resolve_shim,
+    selected_versions,
+)
 from ainlp.core.discovery.resolve import classify, prefix_of_executable, real
 from ainlp.core.world import World
 
@@ -33,8 +38,6 @@ def explain(world: World, version: str | None = None) -> dict[str, Any]:
 
 
 def _context(world: World) -> dict[str, Any]:
-    from ainlp.core.discovery.locators.pyenv import selected_versions
-
     env = world.env
     selection = selected_versions(world)
     return {
@@ -106,10 +109,11 @@ def _describe(world: World, candidate: Path, index: int, folder: Path) -> dict[s
     if world.env.get("VIRTUAL_ENV") and Path(world.env["VIRTUAL_ENV"]) == prefix:
         reasons.append(f"the active virtual environment {prefix} put its bin folder first")
     found = static.static_version(prefix, resolved)
+    version = record.version or (found.version if found else None)
     return {
         "path": str(candidate),
         "executable": str(runs),
-        "version": record.version or (found.version if found else None),
+        "version": version.text if version else None,  # the document keeps the text
         "kind": record.kind.value,
         "reasons": reasons,
     }

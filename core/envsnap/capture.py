@@ -66,7 +66,7 @@ def capture(world: World, record: EnvRecord) -> EnvSnapshot:
 def interpreter_of(record: EnvRecord) -> Interpreter:
     return Interpreter(
         implementation=implementation_of(record),
-        version=record.version,
+        version=record.version.text if record.version is not None else None,
         executable=record.executable,
         base_executable=record.base_executable,
         installed_by=installed_by(record),

@@ -15,27 +15,27 @@ _ENV_KINDS = frozenset({
 
 
 def choose_interpreter(candidates: Inventory | Iterable[EnvRecord],
-                       wanted_version: str) -> tuple[EnvRecord | None, str]:
+                       wanted_version: PyVersion | str) -> tuple[EnvRecord | None, str]:
     """The interpreter of exactly `wanted_version`; else the nearest patch of the same minor
     (the note says so); else None with a note naming what is there."""
     records = candidates.environments if isinstance(candidates, Inventory) else candidates
     usable = [r for r in records if _usable(r)]
-    wanted = PyVersion(wanted_version)
+    wanted = (wanted_version if isinstance(wanted_version, PyVersion)
+              else PyVersion(wanted_version))
     if wanted.minor is None:
-        return None, f"{wanted_version!r} is not a Python version"
-    exact = [r for r in usable if r.version == wanted_version]
+        return None, f"{wanted.text!r} is not a Python version"
+    exact = [r for r in usable if r.version == wanted]
     if exact:
         return _preferred(exact), f"using {wanted_version}"
     same_minor: list[tuple[int, EnvRecord]] = []
     for record in usable:
-        version = PyVersion(record.version or "")
+        version = record.version or PyVersion("")
         if version.same_minor(wanted) and version.patch is not None:
             same_minor.append((version.patch, record))
     best = wanted.nearest_patch(p for p, _ in same_minor)
     if best is None:
-        have = sorted({r.version for r in usable if r.version},
-                      key=lambda v: PyVersion(v).release[:3])
-        listed = ", ".join(have) if have else "none"
+        have = sorted({r.version for r in usable if r.version})
+        listed = ", ".join(v.text for v in have) if have else "none"
         return None, f"no Python {wanted.minor} is installed (found: {listed})"
     record = _preferred([r for p, r in same_minor if p == best])
     if wanted.patch is None:
@@ -51,4 +51,4 @@ def _usable(record: EnvRecord) -> bool:
 
 def _preferred(records: list[EnvRecord]) -> EnvRecord:
     """Among equal versions: a plain release over a "+"/dev build, then discovery order."""
-    return min(records, key=lambda r: not PyVersion(r.version or "").plain)
+    return min(records, key=lambda r: not (r.version is not None and r.version.plain))

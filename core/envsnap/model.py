@@ -6,8 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ainlp.core import jsondoc
 from ainlp.core.discovery.records import EnvKind
 from ainlp.core.packages.metadata import canonical
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.envsnap._schema 114 ms
 
 FORMAT = 1
 INSTALLED_BY = ("pyenv", "uv", "conda", "system", "homebrew", "unknown")
@@ -141,8 +146,6 @@ class EnvSnapshot:
 
     def dumps(self) -> str:
         """Compact JSON text (no spaces), as snapshot files are written."""
-        from ainlp.core import jsondoc
-
         return jsondoc.dumps(self.to_json(), separators=(",", ":"), ensure_ascii=False)
 
     @classmethod

@@ -55,7 +55,7 @@ class CreatedVenv:
 def interpreter_version(python: Path) -> str | None:
     """The version of an interpreter from its files (pyvenv.cfg, headers, its name)."""
     found = static.static_version(prefix_of_executable(python), python)
-    return found.version if found is not None else None
+    return found.version.text if found is not None else None
 
 
 def refuse_python2(python: Path, version: str | None = None) -> None:

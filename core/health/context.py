@@ -8,12 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ainlp.core.discovery.cache import ProbeCache
+from ainlp.core.discovery.locators.pyenv import selected_versions
+from ainlp.core.discovery.probe import probe
 from ainlp.core.discovery.records import EnvRecord, Inventory
+from ainlp.core.discovery.resolve import real
+from ainlp.core.discovery.select import select_environments as select
 from ainlp.core.process import Completed
 from ainlp.core.world import World
 
 if TYPE_CHECKING:
-    from ainlp.core.discovery.cache import ProbeCache
     from ainlp.core.discovery.locators.pyenv import Selection
     from ainlp.core.discovery.probe import ProbeResult
 
@@ -53,8 +57,6 @@ class CheckContext:
 
     def probe(self, executable: Path) -> ProbeResult:
         """What the interpreter says about itself: from discovery's cache, else one run."""
-        from ainlp.core.discovery.probe import probe
-
         with self._lock:
             cached = self._probes.get(executable)
             if cached is None:
@@ -69,8 +71,6 @@ class CheckContext:
 
     def _probe_cache(self) -> ProbeCache:
         if self._cache is None:
-            from ainlp.core.discovery.cache import ProbeCache
-
             self._cache = ProbeCache(self.world.state_dir).load()
         return self._cache
 
@@ -105,15 +105,11 @@ class CheckContext:
     @property
     def pyenv_selection(self) -> Selection:
         if self._selection is None:
-            from ainlp.core.discovery.locators.pyenv import selected_versions
-
             self._selection = selected_versions(self.world)
         return self._selection
 
     def record_for_prefix(self, prefix: Path) -> EnvRecord | None:
         """The inventory's record of a folder (any record there: venv or interpreter)."""
-        from ainlp.core.discovery.resolve import real
-
         wanted = real(prefix)
         return next((e for e in self.inventory.environments if e.prefix == wanted), None)
 
@@ -122,6 +118,4 @@ def select_environments(
     world: World, inventory: Inventory, target: str | None
 ) -> tuple[EnvRecord, ...]:
     """The environments `target` names: "all"/None, "project", a name, or a path."""
-    from ainlp.core.discovery.select import select_environments as select
-
     return select(world, inventory, target)

@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from ainlp.core.discovery import discover
 from ainlp.core.discovery.records import EnvRecord, Inventory
 from ainlp.core.errors import BadInput
 from ainlp.core.health.context import CheckContext
@@ -37,6 +38,7 @@ class HealthReport:
     @classmethod
     def from_json(cls, document: object, *, source: str = "doctor --json") -> HealthReport:
         """The `doctor --json` document read back (validated: BadInput names what is wrong)."""
+        # import cycle: health.engine -> documents -> health.engine
         from ainlp.core.documents import health_from_json
 
         return health_from_json(document, source=source)
@@ -73,8 +75,6 @@ def run_checks(
     started = time.perf_counter()
     specs = selected_checks(topic)
     if inventory is None:
-        from ainlp.core.discovery import discover
-
         inventory = discover(world)
     ctx = CheckContext(world, inventory, target)
     selected = ctx.environments  # a bad target is reported before any check runs

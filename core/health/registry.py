@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ainlp.core import _toml
 from ainlp.core.errors import BadInput
+from ainlp.core.health.checks import CHECK_MODULES
 from ainlp.core.health.findings import Finding, Severity
 from ainlp.core.registry import Registry
 from ainlp.core.suggest import suggest
@@ -55,8 +56,6 @@ class CheckSpec:
 
 
 def _check_modules() -> tuple[str, ...]:
-    from ainlp.core.health.checks import CHECK_MODULES
-
     return tuple(f"ainlp.core.health.checks.{module}" for module in CHECK_MODULES)
 
 

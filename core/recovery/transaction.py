@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ainlp.core.changes import ChangeSet, move_to_trash
 from ainlp.core.errors import AinlpError
+from ainlp.core.health import run_checks
 from ainlp.core.health.findings import Finding, Severity
 from ainlp.core.jsondoc import JSONObject
 from ainlp.core.world import World
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
     from ainlp.core.recovery.context import RepairContext
     from ainlp.core.recovery.model import RepairStep
     from ainlp.core.recovery.strategies import Strategy
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.state 10 ms
 
 # tests set it in the world's environment to kill the process at a named point
 KILL_VARIABLE = "AINLP_RECOVERY_KILL_AT"
@@ -143,8 +148,6 @@ def kill_point(world: World, name: str) -> None:
 
 def remaining(rc: RepairContext, step: RepairStep) -> list[Finding]:
     """The findings the step repairs that a fresh check still reports."""
-    from ainlp.core.health import run_checks
-
     rc.refresh()
     subject = Path(step.subject)
     target = step.subject if subject.is_absolute() and os.path.lexists(subject) else None

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import calendar
+import hashlib
+import os
 import time
 from pathlib import Path
 
 from ainlp.core import jsondoc
 from ainlp.core.discovery.records import EnvRecord, EnvState, Inventory
+from ainlp.core.ownfiles import BadOwnFile, read_bytes, write_text
 from ainlp.core.state.rows import KnownEnvironment
 from ainlp.core.state.salvage import utc
 from ainlp.core.state.store import StateStore
@@ -47,9 +50,6 @@ def remember_discovered(world: World, inventory: Inventory) -> int:
 def _fingerprint(world: World, seen: list[KnownEnvironment], now: float) -> str:
     """The environments as remembered (not when), the day (rows are refreshed daily) and
     state.db's own files as they are: another writer or a restored database changes it."""
-    import hashlib
-    import os
-
     parts = [jsondoc.dumps([[e.id, e.prefix, e.kind, e.name, e.version, e.executable, e.health]
                          for e in sorted(seen, key=lambda e: e.id)]), str(int(now // 86400))]
     for name in ("state.db", "state.db-wal"):
@@ -63,8 +63,6 @@ def _fingerprint(world: World, seen: list[KnownEnvironment], now: float) -> str:
 
 
 def _read_mark(path: Path) -> str | None:
-    from ainlp.core.ownfiles import BadOwnFile, read_bytes
-
     try:
         data = read_bytes(str(path), 128)
     except BadOwnFile:
@@ -73,8 +71,6 @@ def _read_mark(path: Path) -> str | None:
 
 
 def _write_mark(path: Path, text: str) -> None:
-    from ainlp.core.ownfiles import write_text
-
     write_text(str(path), text)  # not written: the next run opens the store again
 
 
@@ -85,7 +81,7 @@ def known(record: EnvRecord, now: float) -> KnownEnvironment:
         prefix=str(record.prefix),
         kind=record.kind.value,
         name=record.name,
-        version=record.version,
+        version=record.version.text if record.version is not None else None,
         executable=str(record.executable) if record.executable else None,
         last_seen=utc(now),
         health=jsondoc.dumps(health, sort_keys=True),

@@ -13,6 +13,7 @@ from typing import Literal, TypeVar
 from ainlp.core import jsondoc
 from ainlp.core.discovery.records import EnvKind
 from ainlp.core.errors import StateError
+from ainlp.core.invalid import summary
 from ainlp.core.state import rows
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, field_validator
 
@@ -202,6 +203,4 @@ def bad_row(db: Path, table: str, data: Mapping[str, object], why: str) -> State
 
 
 def _first_error(exc: ValidationError) -> str:
-    from ainlp.core.invalid import summary
-
     return summary(exc, limit=1)

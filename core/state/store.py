@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -29,6 +30,10 @@ from ainlp.core.state.rows import (
     Scope,
 )
 
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.state.models 121 ms
+
 Row = dict[str, object]
 _ENV_COLUMNS = "id, prefix, kind, name, version, executable, last_seen, health"
 _EVENT_COLUMNS = "id, at, action, target, snapshot, changes, undone"
@@ -38,8 +43,6 @@ _BACKUP_ORDER = "created DESC, CAST(substr(id, 17) AS INTEGER) DESC"
 def _refuse_special(path: Path) -> None:
     """Look before SQLite opens anything: the database and its journals must be regular files
     (through a link is fine), never a FIFO, a device, a socket or a folder (issue 12)."""
-    import stat
-
     for candidate in (path, *(path.with_name(path.name + tail)
                                for tail in ("-wal", "-shm", "-journal"))):
         try:

@@ -7,11 +7,11 @@ broken environments with their problems instead of skipping them.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
 from typing import Protocol, TypeVar
 
 from ainlp.core.discovery.records import EnvRecord
+from ainlp.core.registry import Registry
 from ainlp.core.world import World
 
 
@@ -20,8 +20,6 @@ class Locator(Protocol):
 
     def locate(self, world: World) -> Iterable[EnvRecord]: ...
 
-
-_REGISTRY: dict[str, type[Locator]] = {}
 
 # Modules that register locators, imported on first use (never at `import ainlp`).
 LOCATOR_MODULES: tuple[str, ...] = (
@@ -34,19 +32,23 @@ LOCATOR_MODULES: tuple[str, ...] = (
     "windows",
 )
 
+# Every locator class by name, in registration order (the order discovery runs them).
+LOCATORS: Registry[type[Locator]] = Registry(
+    "locator", tuple(f"{__name__}.{module}" for module in LOCATOR_MODULES))
+
 L = TypeVar("L", bound=type)
 
 
 def register_locator(name: str) -> Callable[[L], L]:
+    """A class decorator: the class is the locator `name` (and its `name` says so)."""
+
     def decorate(cls: L) -> L:
         cls.name = name  # type: ignore[attr-defined]
-        _REGISTRY[name] = cls
+        LOCATORS.add(name, cls)
         return cls
 
     return decorate
 
 
 def all_locators() -> list[Locator]:
-    for module in LOCATOR_MODULES:
-        importlib.import_module(f"{__name__}.{module}")
-    return [cls() for cls in _REGISTRY.values()]
+    return [cls() for cls in LOCATORS.all().values()]

@@ -21,6 +21,7 @@ from ainlp.core.discovery.locators.conda_meta import (
     mamba_binary_on_path,
 )
 from ainlp.core.discovery.locators.condarc import CondaRc, read_condarc
+from ainlp.core.discovery.locators.pyenv import pyenv_root
 from ainlp.core.discovery.records import EnvKind, EnvRecord, Manager, Problem
 from ainlp.core.discovery.resolve import dangling_interpreter, executable_in, prefix_of_executable
 from ainlp.core.world import World
@@ -146,8 +147,6 @@ def _named_installs(parent: Path) -> list[Path]:
 
 
 def _pyenv_conda_installs(world: World) -> list[Path]:
-    from ainlp.core.discovery.locators.pyenv import pyenv_root
-
     versions = pyenv_root(world) / "versions"
     return sorted(versions / name for name in foreign.listdir(versions)[0]
                   if is_conda_env(versions / name))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ainlp.core import foreign
 from ainlp.core.discovery.records import Manager
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 
 # "+conda-forge/osx-arm64::python-3.12.2-hdf0ec26_0_cpython", "-defaults::python-3.9.18-h1_0"
@@ -22,7 +23,7 @@ class CondaPackage:
     """An installed package of a conda prefix: conda-meta/<name>-<version>-<build>.json."""
 
     name: str
-    version: str
+    version: PyVersion  # as the file name has it: "3.12.2"
     build: str
     path: Path
     arch: str | None  # "x64" / "x86" when the channel's name ends in 64 / 32, as PET reads it
@@ -78,7 +79,7 @@ def conda_package(prefix: Path, name: str) -> CondaPackage | None:
         return None
     stem = _live_from_history(meta / "history", name) if len(found) > 1 else None
     if stem not in found:
-        stem = max(found, key=lambda s: _version_key(found[s][1]))
+        stem = max(found, key=lambda s: PyVersion(found[s][1]))
     _, version, build = found[stem]
     return _read_package_json(candidates[stem], name, version, build)
 
@@ -102,17 +103,14 @@ def _live_from_history(history: Path, name: str) -> str | None:
     return live
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", version))
-
-
-def _read_package_json(path: Path, name: str, version: str, build: str) -> CondaPackage:
+def _read_package_json(path: Path, name: str, text: str, build: str) -> CondaPackage:
     """The channel of a package record; its version is the file name's (conda names it so).
 
     Records are large (the file list) and conda writes their keys sorted, so the channel
     sits near the top: read the head and the last bytes, parse all only when that fails.
     A record that is not a JSON object tells no channel.
     """
+    version = PyVersion(text)
     ends = foreign.read_ends(path, _HEAD, 16)
     if ends is None:
         return CondaPackage(name, version, build, path, None)

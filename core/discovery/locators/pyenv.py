@@ -12,10 +12,9 @@ from ainlp.core.discovery import static
 from ainlp.core.discovery.locators import register_locator
 from ainlp.core.discovery.records import EnvKind, EnvRecord, Manager
 from ainlp.core.discovery.resolve import classify, executable_in, interpreter_record
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 
-# "3.12.1", "3.13-dev", "3.12.1a3", "nogil-3.9.10-1", "pypy3.9-7.3.15", "miniconda3-4.0.5"
-_FOLDER_VERSION = re.compile(r"(\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc)\d+|-dev|t)?)")
 _SHIM_ROOT = re.compile(r'export PYENV_ROOT="([^"]+)"')
 
 
@@ -24,9 +23,9 @@ def pyenv_root(world: World) -> Path:
     return Path(root) if root else world.home / ".pyenv"
 
 
-def version_from_folder_name(name: str) -> str | None:
-    match = _FOLDER_VERSION.search(name)
-    return match.group(1) if match else None
+def version_from_folder_name(name: str) -> PyVersion | None:
+    """ "3.12.1", "3.13-dev", "3.12.1a3", "nogil-3.9.10-1" (3.9.10), "pypy3.9-7.3.15" (3.9)."""
+    return PyVersion.search(name)
 
 
 def pyenv_version_record(prefix: Path, found_by: str) -> EnvRecord:

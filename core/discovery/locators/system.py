@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,15 +18,9 @@ from ainlp.core.discovery.resolve import (
     prefix_of_executable,
     real,
 )
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 
-# python, python3, python3.12 and free-threaded python3.13t; never python3-config or
-# python-argcomplete-*, which live beside them.
-_INTERPRETER_NAME = re.compile(r"^python(\d(\.\d+t?)?)?$")
-# Homebrew names a bottle's folder by version and revision: "3.12.1_1".
-_CELLAR_VERSION = re.compile(r"^(\d+\.\d+(?:\.\d+)?)(?:_\d+)?$")
-# Formulae that install an interpreter (python-tk@3.12 and friends only add modules).
-_CELLAR_FORMULA = re.compile(r"^python(@\d+\.\d+|3)?$")
 _FRAMEWORK_ROOTS = (
     "/Library/Frameworks/Python.framework/Versions",
     "/Library/Developer/CommandLineTools/Library/Frameworks/Python3.framework/Versions",
@@ -36,8 +29,10 @@ _FRAMEWORK_ROOTS = (
 
 
 def interpreter_files(folder: Path) -> list[Path]:
-    """The interpreters a bin folder holds, by name, shortest name first."""
-    found = [folder / name for name in foreign.listdir(folder)[0] if _INTERPRETER_NAME.match(name)]
+    """The interpreters a bin folder holds, by name (python, python3, python3.12, the
+    free-threaded python3.13t; never python3-config), shortest name first."""
+    found = [folder / name for name in foreign.listdir(folder)[0]
+             if PyVersion.is_interpreter_name(name)]
     return sorted(found, key=lambda p: (len(p.name), p.name))
 
 
@@ -74,8 +69,14 @@ def search_dirs(world: World) -> list[Path]:
     return list(unique.values())
 
 
+def _is_python_formula(name: str) -> bool:
+    """Formulae that install an interpreter: python, python3, python@3.12 (python-tk@3.12
+    and friends only add modules)."""
+    return name in ("python", "python3") or PyVersion.of_formula(name) is not None
+
+
 def _cellar_versions(brew: Path) -> list[Path]:
-    formulae = [f for f in _folders(brew / "Cellar") if _CELLAR_FORMULA.match(f.name)]
+    formulae = [f for f in _folders(brew / "Cellar") if _is_python_formula(f.name)]
     return [version for formula in formulae for version in _folders(formula)]
 
 
@@ -83,15 +84,15 @@ def _folders(parent: Path) -> list[Path]:
     return foreign.subdirs(parent)
 
 
-def cellar_parts(path: Path) -> tuple[Path, str] | None:
-    """For a file inside a Homebrew Cellar: (the Homebrew prefix, the bottle's version)."""
+def cellar_parts(path: Path) -> tuple[Path, PyVersion | None] | None:
+    """For a file inside a Homebrew Cellar: (the Homebrew prefix, the bottle's version, None
+    when its folder names none)."""
     parts = path.parts
     for index in range(len(parts) - 2, 0, -1):
-        if parts[index] == "Cellar" and _CELLAR_FORMULA.match(parts[index + 1]):
+        if parts[index] == "Cellar" and _is_python_formula(parts[index + 1]):
             if index + 2 >= len(parts):
                 return None
-            match = _CELLAR_VERSION.match(parts[index + 2])
-            return Path(*parts[:index]), match.group(1) if match else ""
+            return Path(*parts[:index]), PyVersion.of_keg(parts[index + 2])
     return None
 
 

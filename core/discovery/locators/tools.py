@@ -19,12 +19,13 @@ from ainlp.core.discovery.locators.tools_config import (
 )
 from ainlp.core.discovery.records import EnvKind, EnvRecord, Manager
 from ainlp.core.discovery.resolve import executable_in, interpreter_record, venv_record
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 
 # uv's key of a managed Python: cpython-3.12.1-linux-x86_64-gnu, pypy-3.10.14-macos-aarch64-none,
-# cpython-3.13.0+freethreaded-linux-x86_64-gnu
+# cpython-3.13.0+freethreaded-linux-x86_64-gnu (the version part is PyVersion.of_full's to read)
 _UV_KEY = re.compile(
-    r"^(?P<impl>[a-z]+)-(?P<version>\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)(?:\+(?P<variant>\w+))?"
+    r"^(?P<impl>[a-z]+)-(?P<version>[^-+]+)(?:\+(?P<variant>\w+))?"
     r"-(?P<os>[a-z0-9_]+)-(?P<arch>[a-z0-9_]+)-(?P<libc>[a-z0-9_]+)$"
 )
 _ARCH_NAMES = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64",
@@ -221,10 +222,11 @@ def uv_python_record(prefix: Path, found_by: str, platform: str = "linux") -> En
     record = interpreter_record(prefix, executable_in(prefix, platform), EnvKind.UV_PYTHON,
                                 found_by)
     key = _UV_KEY.match(prefix.name)
-    if key is None:
+    version = PyVersion.of_full(key["version"]) if key is not None else None
+    if key is None or version is None:
         return record
     if record.version_source in (None, "executable-name"):
-        record = replace(record, version=key["version"], version_source="folder-name")
+        record = replace(record, version=version, version_source="folder-name")
     return replace(
         record,
         implementation=key["impl"],

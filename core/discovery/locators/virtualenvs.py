@@ -11,6 +11,7 @@ from pathlib import Path
 from ainlp.core import foreign
 from ainlp.core.discovery import static
 from ainlp.core.discovery.locators import register_locator
+from ainlp.core.discovery.locators.conda import conda_record
 from ainlp.core.discovery.records import EnvKind, EnvRecord, Problem
 from ainlp.core.discovery.resolve import (
     executable_in,
@@ -18,6 +19,7 @@ from ainlp.core.discovery.resolve import (
     is_conda_env,
     venv_record,
 )
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 
 # Folder names a project keeps its environment in, in the order tools look for them.
@@ -97,7 +99,7 @@ def _version_from_lib(record: EnvRecord, platform: str) -> EnvRecord:
     for lib in _lib_dir(record.prefix, platform):
         minor = static.minor_of_name(lib.name)
         if minor:
-            return replace(record, version=minor, version_source="folder-name")
+            return replace(record, version=PyVersion(minor), version_source="folder-name")
     return record
 
 
@@ -167,8 +169,6 @@ def _real(folder: Path) -> Path:
 
 def _environment_in(prefix: Path, found_by: str, platform: str) -> EnvRecord | None:
     if is_conda_env(prefix):
-        from ainlp.core.discovery.locators.conda import conda_record
-
         return conda_record(prefix, found_by, platform=platform)
     if not is_environment(prefix, platform):
         return None

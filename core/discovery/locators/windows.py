@@ -6,9 +6,12 @@ anywhere; the real reader imports `winreg` only when a win32 world asks for it.
 
 from __future__ import annotations
 
+import configparser
+import importlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,16 +19,14 @@ from ainlp.core import foreign
 from ainlp.core.discovery.locators import register_locator
 from ainlp.core.discovery.records import EnvKind, EnvRecord, EnvState, Problem
 from ainlp.core.discovery.resolve import classify, interpreter_record, is_conda_env
+from ainlp.core.versions import PyVersion
 from ainlp.core.world import World
 
 HIVES = ("HKCU", "HKLM")
 PYTHON_KEY = "Software\\Python"
 # PEP 514 reserves this company for the launcher's own settings, not for an interpreter.
 _RESERVED_COMPANIES = frozenset({"pylauncher"})
-_STORE_PACKAGE = re.compile(r"^PythonSoftwareFoundation\.Python\.(\d+\.\d+)_[0-9a-z]+$", re.I)
-_STORE_INSTALL = re.compile(r"^PythonSoftwareFoundation\.Python\.\d+\.\d+_", re.I)
 _ENV_VAR = re.compile(r"%([^%]+)%")
-_TAG_VERSION = re.compile(r"(\d+)(?:\.(\d+))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +55,6 @@ class RegistryReader(Protocol):
 
 def _winreg() -> Any:
     """The `winreg` module; typed loosely because its stubs exist only for win32 checks."""
-    import importlib
-
     return importlib.import_module("winreg")
 
 
@@ -108,8 +107,6 @@ def default_reader(world: World) -> RegistryReader | None:
     """The machine's registry on a win32 world that can import winreg; else none at all."""
     if world.platform != "win32":
         return None
-    from importlib.util import find_spec
-
     return WinregReader() if find_spec("winreg") is not None else None
 
 
@@ -122,8 +119,8 @@ class RegisteredPython:
     tag: str
     install_path: Path | None
     executable: Path | None
-    version: str | None
-    sys_version: str | None
+    version: PyVersion | None
+    sys_version: PyVersion | None
     arch: str | None
     display_name: str | None
 
@@ -137,6 +134,11 @@ class RegisteredPython:
 def _text(values: dict[str, str | int], name: str) -> str | None:
     value = values.get(name)
     return value.strip() or None if isinstance(value, str) else None
+
+
+def _version(values: dict[str, str | int], name: str) -> PyVersion | None:
+    text = _text(values, name)
+    return PyVersion(text) if text is not None else None
 
 
 def _arch(company: str, tag: str, view: int | None, values: dict[str, str | int]) -> str | None:
@@ -194,8 +196,8 @@ def _entry(
         tag=tag,
         install_path=Path(install_path) if install_path else None,
         executable=Path(executable) if executable else None,
-        version=_text(values, "Version"),
-        sys_version=_text(values, "SysVersion"),
+        version=_version(values, "Version"),
+        sys_version=_version(values, "SysVersion"),
         arch=_arch(company, tag, key.view, values),
         display_name=_text(values, "DisplayName"),
     )
@@ -203,7 +205,7 @@ def _entry(
 
 def is_store_install(path: Path) -> bool:
     """An install inside a Store package folder (Program Files\\WindowsApps)."""
-    return any(_STORE_INSTALL.match(part) for part in path.parts)
+    return any(PyVersion.of_store_install(part) is not None for part in path.parts)
 
 
 def registry_record(entry: RegisteredPython, found_by: str) -> EnvRecord | None:
@@ -274,8 +276,6 @@ def py_ini_files(world: World) -> list[Path]:
 
 
 def _ini_defaults(path: Path) -> dict[str, str]:
-    import configparser
-
     parser = configparser.ConfigParser()
     text = foreign.read_text(path, "config").text
     try:
@@ -311,12 +311,11 @@ def py_default(world: World) -> PyDefault:
     return PyDefault(spec, origin)
 
 
-def _tag_key(entry: RegisteredPython) -> tuple[int, int, int, int]:
-    match = _TAG_VERSION.search(entry.tag)
-    major, minor = (int(match.group(1)), int(match.group(2) or 0)) if match else (0, 0)
+def _tag_key(entry: RegisteredPython) -> tuple[int, PyVersion, int]:
+    """PythonCore first, then the newest by tag ("3.12-32" is 3.12), 64-bit before 32-bit."""
     core = 1 if entry.company.lower() == "pythoncore" else 0
     wide = 0 if entry.arch == "32bit" else 1
-    return core, major, minor, wide
+    return core, PyVersion(entry.tag.split("-", 1)[0]), wide
 
 
 def select_default(
@@ -348,8 +347,11 @@ def _tag_matches(entry: RegisteredPython, company: str, tag: str) -> bool:
 
 
 def _tag_matches_version(have: str, wanted: str) -> bool:
-    base = have.split("-", 1)[0]
-    return base == wanted or base.startswith(wanted + ".")
+    """ "3.12" names tag 3.12 and 3.12.1, "3" every 3.x; "3.1" does not name 3.12, nor
+    "3.13" the free-threaded 3.13t."""
+    base = PyVersion(have.split("-", 1)[0])
+    asked = PyVersion(wanted)
+    return base.text == wanted or (asked.prefix_of(base) and base.suffix == asked.suffix)
 
 
 @register_locator("windows_registry")
@@ -383,18 +385,17 @@ def windows_apps(world: World) -> Path | None:
     return Path(local) / "Microsoft" / "WindowsApps" if local else None
 
 
-def store_packages(apps: Path) -> list[tuple[Path, str]]:
-    """(alias folder, "3.X") for every installed PythonSoftwareFoundation.Python.3.X package."""
-    folders = foreign.subdirs(apps)
+def store_packages(apps: Path) -> list[tuple[Path, PyVersion]]:
+    """(alias folder, 3.X) for every installed PythonSoftwareFoundation.Python.3.X package."""
     found = []
-    for folder in folders:
-        match = _STORE_PACKAGE.match(folder.name)
-        if match:
-            found.append((folder, match.group(1)))
+    for folder in foreign.subdirs(apps):
+        minor = PyVersion.of_store_package(folder.name)
+        if minor is not None:
+            found.append((folder, minor))
     return found
 
 
-def store_record(folder: Path, minor: str, found_by: str) -> EnvRecord:
+def store_record(folder: Path, minor: PyVersion, found_by: str) -> EnvRecord:
     """A Store Python, seen through its 0-byte aliases (the package itself cannot be read)."""
     named = folder / f"python{minor}.exe"
     plain = folder / "python.exe"

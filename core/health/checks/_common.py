@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ainlp.core import foreign
+from ainlp.core.discovery.locators.pyenv import is_shim, resolve_shim
 from ainlp.core.discovery.records import EnvKind, EnvRecord
 from ainlp.core.discovery.resolve import real
 from ainlp.core.versions import PyVersion
@@ -95,8 +96,6 @@ def commands_on_path(world: World, name: str, *,
     """(PATH folder, the file it runs) for each folder with a runnable `name`, in PATH order;
     the first is what a shell runs. A pyenv shim is followed to its target; a shim that
     selects `system` execs the next one on PATH, so it yields nothing."""
-    from ainlp.core.discovery.locators.pyenv import is_shim, resolve_shim
-
     for folder in world.path_dirs:
         for candidate_name in command_names(name, world.platform):
             candidate = folder / candidate_name
@@ -156,8 +155,10 @@ def same_dir(a: Path, b: Path) -> bool:
 
 
 @functools.lru_cache(maxsize=256)  # a pure function of the text, asked per venv
-def minor_of(version: str | None) -> str | None:
+def minor_of(version: PyVersion | str | None) -> str | None:
     """"3.11.7" -> "3.11"; "3.13-dev" -> "3.13"; None when no major.minor is there."""
+    if isinstance(version, PyVersion):
+        return version.minor
     return PyVersion(version).minor if version else None
 
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ainlp.core import foreign
+from ainlp.core.discovery.locators.conda import environments_txt_file, environments_txt_lines
+from ainlp.core.discovery.locators.conda_meta import is_conda_env
+from ainlp.core.discovery.locators.path import unreadable_path_folders as unreadable
+from ainlp.core.discovery.locators.virtualenvs import unreadable_folders
 from ainlp.core.health.checks._common import subject_of
 from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding
@@ -47,8 +51,6 @@ for _id in _RELAYS:
 def unreadable_places(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide:
         return
-    from ainlp.core.discovery.locators.conda import environments_txt_file, environments_txt_lines
-    from ainlp.core.discovery.locators.virtualenvs import unreadable_folders
 
     for folder, why in unreadable_folders(ctx.world):
         yield spec.finding(str(folder), f"{folder} cannot be listed ({why}): the environments "
@@ -65,7 +67,6 @@ def unreadable_places(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
 def unreadable_path_folders(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide:
         return
-    from ainlp.core.discovery.locators.path import unreadable_path_folders as unreadable
 
     for folder, why in unreadable(ctx.world):
         yield spec.finding(str(folder), f"{folder} is on PATH but cannot be listed ({why}): "
@@ -77,8 +78,6 @@ def unreadable_path_folders(ctx: CheckContext, spec: CheckSpec) -> Iterator[Find
 def environments_txt_stale(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide:
         return
-    from ainlp.core.discovery.locators.conda import environments_txt_file, environments_txt_lines
-    from ainlp.core.discovery.locators.conda_meta import is_conda_env
 
     path = environments_txt_file(ctx.world)
     lines, _ = environments_txt_lines(ctx.world)

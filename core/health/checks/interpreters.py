@@ -20,9 +20,15 @@ from ainlp.core.health.checks._common import (
     stdlib_dir,
     subject_of,
 )
+from ainlp.core.health.checks._venvfacts import venv_facts
+from ainlp.core.health.checks.envvars import pip_config_values
 from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding
 from ainlp.core.health.registry import CheckSpec, health_check
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: concurrent.futures 5.6 ms
 
 # End of life of each CPython minor (the last day of upstream security fixes; from the PEPs
 # and python.org's status page, future ones as planned).
@@ -130,8 +136,6 @@ def _own_base(env: EnvRecord, platform: str) -> Base | None:
 
 
 def _venv_base(ctx: CheckContext, env: EnvRecord) -> Base | None:
-    from ainlp.core.health.checks._venvfacts import venv_facts
-
     cfg = venv_facts(ctx, env).cfg or {}
     home = cfg.get("home")
     minor = minor_of(static.version_from_pyvenv_cfg(cfg))
@@ -328,7 +332,6 @@ def _pip_binding(ctx: CheckContext) -> Path | None:
 @health_check("interpreter.externally-managed")
 def externally_managed(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     bound = _pip_binding(ctx) if ctx.machine_wide else None
-    from ainlp.core.health.checks.envvars import pip_config_values
 
     env = ctx.world.env
     forced = ctx.machine_wide and (

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ainlp.core import foreign
+from ainlp.core.discovery.locators.pyenv import is_shim, pyenv_root, resolve_shim
+from ainlp.core.discovery.records import EnvKind
 from ainlp.core.discovery.resolve import prefix_of_executable, real
 from ainlp.core.health.checks._common import (
     bin_dir,
@@ -144,8 +146,6 @@ def shadowed_python(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
 
 def _pyenv_choice(ctx: CheckContext, name: str) -> tuple[Path | None, str, Path]:
     """The interpreter pyenv's shim for `name` would run, when pyenv selects a version."""
-    from ainlp.core.discovery.locators.pyenv import is_shim, pyenv_root, resolve_shim
-
     shims = pyenv_root(ctx.world) / "shims"
     shim = shims / name
     if not is_shim(shim):
@@ -218,7 +218,6 @@ def _pip_mismatch_hint(ctx: CheckContext, pip_name: str, python_name: str,
 def pyenv_not_installed(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
     if not ctx.machine_wide:
         return
-    from ainlp.core.discovery.locators.pyenv import pyenv_root
 
     root = pyenv_root(ctx.world)
     shims = root / "shims"
@@ -258,8 +257,6 @@ def _nearest_version_file(ctx: CheckContext) -> Path | None:
 
 @health_check("pyenv.python-version-absent")
 def python_version_absent(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
-    from ainlp.core.discovery.locators.pyenv import pyenv_root
-
     version_file = _nearest_version_file(ctx)
     if version_file is None:
         return
@@ -287,13 +284,11 @@ def _versions_in(path: Path) -> list[str]:
 
 
 def _inventory_has(ctx: CheckContext, wanted: str) -> bool:
-    from ainlp.core.discovery.records import EnvKind
-
+    asked = PyVersion(wanted)
     for env in ctx.inventory.environments:
-        version = env.version or ""
         if env.kind in (EnvKind.VENV, EnvKind.VIRTUALENV):
             continue
-        if version == wanted or version.startswith(wanted + "."):
+        if env.version is not None and env.version.matches(asked):
             return True
         if env.name == wanted:
             return True

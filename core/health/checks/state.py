@@ -8,9 +8,23 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from ainlp.core.discovery import cache as discovery_cache
+from ainlp.core.discovery import snapshot
 from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding
 from ainlp.core.health.registry import CheckSpec, health_check
+from ainlp.core.ownfiles import (
+    DISCOVERY_CACHE_MAX,
+    PACKAGES_CACHE_MAX,
+    SNAPSHOT_MAX,
+    BadOwnFile,
+    check_regular,
+    problem,
+)
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.packages.cache 13 ms
 
 # a cache bigger than this is only checked for its first and last byte: the check must stay
 # cheap, and the files' own loaders read them in full anyway
@@ -76,8 +90,6 @@ def _json_damaged(path: Path, valid: Callable[[object], bool], limit: int,
     """Why the loader would ignore `path` (ainlp.core.ownfiles' rules: a regular file within
     its cap, strict JSON, the loader's schema); None when it is fine or absent. A file of
     another format (an older AINLP's) is replaced quietly, not damaged."""
-    from ainlp.core.ownfiles import BadOwnFile, check_regular, problem
-
     try:
         st = check_regular(str(path), limit)
     except BadOwnFile as bad:
@@ -106,11 +118,7 @@ def _ends_damaged(path: Path) -> str | None:
 
 
 def _state_files() -> tuple[tuple[str, Callable[[Path], str | None]], ...]:
-    from ainlp.core.discovery import cache as discovery_cache
-    from ainlp.core.discovery import snapshot
-    from ainlp.core.ownfiles import DISCOVERY_CACHE_MAX, PACKAGES_CACHE_MAX, SNAPSHOT_MAX
     from ainlp.core.packages import cache as packages_cache
-
     return (
         (discovery_cache.CACHE_FILE, lambda p: _json_damaged(
             p, discovery_cache.valid, DISCOVERY_CACHE_MAX, discovery_cache._FORMAT)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from ainlp.core import foreign
 from ainlp.core.discovery import static
+from ainlp.core.discovery.locators.pyenv import pyenv_root
 from ainlp.core.discovery.records import EnvRecord
 from ainlp.core.discovery.resolve import real
 from ainlp.core.health.checks._common import (
@@ -22,6 +24,10 @@ from ainlp.core.health.context import CheckContext
 from ainlp.core.health.findings import Finding
 from ainlp.core.health.registry import CheckSpec, health_check
 from ainlp.core.versions import PyVersion
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.envsnap 53 ms
 
 _REBUILD_HINT = "ainlp fix {prefix} rebuilds it with an installed Python and its packages"
 
@@ -52,7 +58,6 @@ def _rebase_target(ctx: CheckContext, env: EnvRecord, home: Path) -> Path | None
     (a folder naming its version, as pyenv, Homebrew and python.org use) and an installed
     Python of the same minor exists."""
     from ainlp.core.envsnap import choose_interpreter
-
     if PyVersion.in_path(str(home)) is None:
         return None
     version = static.version_from_pyvenv_cfg(venv_facts(ctx, env).cfg or {})
@@ -129,8 +134,6 @@ def base_upgraded(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
 
 
 def _fragile_reason(ctx: CheckContext, path: Path) -> str | None:
-    from ainlp.core.discovery.locators.pyenv import pyenv_root
-
     text = str(path)
     if "/Cellar/" in text:
         return "a Homebrew Cellar folder, which `brew upgrade` deletes"
@@ -149,8 +152,6 @@ def fragile_base(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
         reason = _fragile_reason(ctx, home)
         target = None
         if reason is None and env.executable is not None and foreign.is_symlink(env.executable):
-            import os
-
             target = Path(os.readlink(env.executable))
             if target.is_absolute():
                 reason = _fragile_reason(ctx, target.parent)
@@ -272,8 +273,6 @@ def _foreign_entries(site: Path) -> list[Path]:
 
 @health_check("env.not-writable")
 def not_writable(ctx: CheckContext, spec: CheckSpec) -> Iterator[Finding]:
-    import os
-
     platform = ctx.world.platform
     for env in ctx.environments:
         if not (is_venv_record(env) or foreign.is_dir(env.prefix / "conda-meta")):

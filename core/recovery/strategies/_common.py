@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,8 +33,6 @@ def venv_layout(prefix: Path) -> bool:
 
 
 def os_lexists(path: Path) -> bool:
-    import os
-
     return os.path.lexists(path)
 
 

@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from ainlp.core.recovery.context import RepairContext
     from ainlp.core.recovery.transaction import Transaction
 
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.envsnap.installer 26 ms, ainlp.core.envsnap.recreate 26 ms
+# lazy: packaging.requirements 20 ms, packaging.utils 10 ms
+
 INSTALL = "install-missing-requirements"
 REINSTALL = "reinstall-packages"
 INSTALL_TIMEOUT = 900.0
@@ -86,7 +91,6 @@ class Install:
 
     def act(self, rc: RepairContext, step: RepairStep, tx: Transaction) -> list[str]:
         from ainlp.core.envsnap.installer import index_args, installer, tail
-
         prefix = Path(step.subject)
         python = step.params["python"]
         links = [Path(p) for p in step.lists.get("find_links", [])]
@@ -151,7 +155,6 @@ def _local_folders(rc: RepairContext, wanted: Sequence[str]) -> list[Path]:
 
 def _tool(rc: RepairContext, record: EnvRecord) -> str | None:
     from ainlp.core.envsnap.installer import child_env, find_uv
-
     if find_uv(rc.world, child_env(rc.world, offline=True)) is not None:
         return "uv"
     if any(record.prefix.glob("lib/python*/site-packages/pip/__init__.py")):
@@ -164,7 +167,6 @@ def run_recording(rc: RepairContext, inst: Installer, argv: Sequence[str], prefi
     """Run an installer into `prefix`; what it created is recorded in the transaction (and its
     journal) whatever the outcome, so a rollback or `ainlp undo` moves it to the trash."""
     from ainlp.core.envsnap.installer import run
-
     before = _files(prefix)
     done = run(rc.world, inst, argv, timeout=timeout)
     new = _topmost(_files(prefix) - before)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import shlex
 import uuid
 from collections.abc import Sequence
@@ -20,6 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ainlp.core.discovery.locators.conda_meta import (
+    conda_binary_on_path,
+    find_conda_manager,
+    mamba_binary_on_path,
+)
 from ainlp.core.errors import AinlpError
 from ainlp.core.health.findings import Finding
 from ainlp.core.recovery.model import FindingRef, RepairStep
@@ -29,6 +35,10 @@ if TYPE_CHECKING:
     from ainlp.core.discovery.records import EnvRecord
     from ainlp.core.recovery.context import RepairContext
     from ainlp.core.recovery.transaction import Transaction
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: packaging.utils 11 ms
 
 PIPX_METADATA = "pipx_metadata.json"
 CONDA_TIMEOUT = 1800.0
@@ -110,12 +120,6 @@ def pipx_check(prefix: Path, have: set[str], data_expected: bool) -> str | None:
 
 def conda_tool(rc: RepairContext, record: EnvRecord) -> Path | None:
     """The environment's own manager when it still exists, else conda / mamba on PATH."""
-    from ainlp.core.discovery.locators.conda_meta import (
-        conda_binary_on_path,
-        find_conda_manager,
-        mamba_binary_on_path,
-    )
-
     manager = record.manager if record.manager is not None else find_conda_manager(
         record.prefix)
     if manager is not None and manager.executable is not None and manager.executable.exists():
@@ -173,8 +177,6 @@ def history_specs(history: Path) -> list[str]:
 
 
 def _spec_name(spec: str) -> str:
-    import re
-
     name = re.split(r"[=<>!~ \[]", spec.split("::")[-1], maxsplit=1)[0]
     return name.strip().lower()
 

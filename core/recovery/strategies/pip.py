@@ -10,15 +10,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ainlp.core.discovery.resolve import real
 from ainlp.core.errors import AinlpError
 from ainlp.core.health.findings import Finding
 from ainlp.core.recovery.model import FindingRef, RepairStep
 from ainlp.core.recovery.strategies import register_strategy
 from ainlp.core.recovery.strategies._common import blocked
+from ainlp.core.recovery.strategies.install import run_recording
+from ainlp.core.recovery.strategies.rebase import read_cfg
 
 if TYPE_CHECKING:
     from ainlp.core.recovery.context import RepairContext
     from ainlp.core.recovery.transaction import Transaction
+
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.envsnap.installer 26 ms
 
 NAME = "install-pip"
 TIMEOUT = 600.0
@@ -31,9 +38,6 @@ class PipFailed(AinlpError):
 def bundled_wheels(prefix: Path) -> list[Path]:
     """ensurepip's pip wheels in the base interpreter's stdlib (where the venv's python leads,
     or pyvenv.cfg's home)."""
-    from ainlp.core.discovery.resolve import real
-    from ainlp.core.recovery.strategies.rebase import read_cfg
-
     bases: list[Path] = []
     python = prefix / "bin" / "python"
     if python.exists():
@@ -77,7 +81,6 @@ class InstallPip:
     def plan(self, rc: RepairContext, subject: str, findings: Sequence[Finding],
              step_id: str) -> RepairStep:
         from ainlp.core.envsnap.installer import child_env, find_uv
-
         does = f"install pip into {subject}"
         record = rc.record(subject)
         if record is None or record.executable is None:
@@ -98,8 +101,6 @@ class InstallPip:
 
     def act(self, rc: RepairContext, step: RepairStep, tx: Transaction) -> list[str]:
         from ainlp.core.envsnap.installer import installer, tail
-        from ainlp.core.recovery.strategies.install import run_recording
-
         prefix = Path(step.subject)
         python = step.params["python"]
         links = [Path(step.params["find_links"])] if step.params.get("find_links") else []

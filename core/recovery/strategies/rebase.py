@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from ainlp.core.recovery.context import RepairContext
     from ainlp.core.recovery.transaction import Transaction
 
+# Imported inside the functions that need them: what each would add to this module's import
+# (-X importtime, 2-core machine under load):
+# lazy: ainlp.core.envsnap 26 ms
+
 NAME = "rebase"
 _VERSION_KEYS = ("version", "version_info")
 
@@ -58,7 +62,6 @@ def cfg_version(cfg: dict[str, str]) -> str | None:
 def new_base(inventory: Inventory, prefix: Path) -> tuple[EnvRecord | None, str]:
     """The installed interpreter of the venv's minor (nearest patch) and why, or None."""
     from ainlp.core.envsnap import choose_interpreter
-
     version = cfg_version(read_cfg(prefix))
     if version is None:
         return None, "pyvenv.cfg records no Python version"
@@ -148,7 +151,7 @@ class Rebase:
             "packages stay",
             tuple(FindingRef.of(f) for f in findings),
             (str(prefix / "pyvenv.cfg"), *map(str, links)), True,
-            params={"python": str(chosen.executable), "version": chosen.version,
+            params={"python": str(chosen.executable), "version": str(chosen.version),
                     "old_home": str(old_home), "new_home": str(chosen.executable.parent),
                     "old_base": str(old_home.parent), "new_base": str(chosen.prefix)},
             lists={"links": [str(p) for p in links]})

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 from ainlp.core.errors import AinlpError
 from ainlp.core.health.findings import Finding
 from ainlp.core.recovery.model import FindingRef, RepairStep
-from ainlp.core.recovery.strategies import register_strategy
+from ainlp.core.recovery.strategies import register_strategy, strategy
 from ainlp.core.recovery.strategies._common import blocked
+from ainlp.core.recovery.transaction import Transaction as Tx
+from ainlp.core.recovery.transaction import finish, roll_back_entry, verify
 
 if TYPE_CHECKING:
     from ainlp.core.recovery.context import RepairContext
@@ -57,10 +59,6 @@ class ResumeChange:
                           tuple(touches), True, params={"entry": str(entry.id)})
 
     def act(self, rc: RepairContext, step: RepairStep, tx: Transaction) -> list[str]:
-        from ainlp.core.recovery.strategies import strategy
-        from ainlp.core.recovery.transaction import Transaction as Tx
-        from ainlp.core.recovery.transaction import finish, roll_back_entry, verify
-
         entry = _entry(rc, int(step.params["entry"]))
         if entry is None:
             return [f"{step.subject} was finished meanwhile"]
