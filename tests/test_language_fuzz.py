@@ -38,10 +38,11 @@ RUN diagnose_python_issues
 diagnose python path problems        # a free-form phrase is a statement too
 """
 
+# intents.md's table, and the intents added since (it allows more, never fewer): history
 INTENTS = {
     "list_environments", "which_python", "diagnose", "fix", "switch", "create_environment",
     "backup", "restore", "export", "import", "report", "list_backups", "cleanup",
-    "list_packages", "check_packages", "help", "undo", "unknown",
+    "list_packages", "check_packages", "help", "undo", "unknown", "history",
 }
 SETTINGS = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
