@@ -164,3 +164,15 @@ def too_deep_by_characters(lines: list[str]) -> tuple[int, int] | None:
 @given(st.lists(st.text(st.sampled_from('[[[]"\\# ax\t'), max_size=60), max_size=6))
 def test_nesting_is_measured_as_the_character_walk_does(lines: list[str]) -> None:
     assert _too_deep(lines) == too_deep_by_characters(lines)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 6), st.sampled_from(["x", "{", "}", "", "# c"])),
+                min_size=1, max_size=30))
+def test_a_walk_to_a_blocks_closing_line_agrees_with_the_pass_over_all(
+        lines: list[tuple[int, str]]) -> None:
+    splitter = _Splitter("\n".join(" " * indent + text for indent, text in lines))
+    everything = splitter._closing_lines(0, len(lines))
+    for index, line in enumerate(splitter.lines):
+        if not line.blank:
+            assert splitter._closing_line(index, len(lines)) == everything[index]

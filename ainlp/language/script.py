@@ -311,11 +311,15 @@ class _Splitter:
         and each line gets all its closers in one edit (a line of 8,000 `{` is one edit)."""
         blamed = list(reversed(suspects))[: len(stack)]
         blamed += stack[: len(stack) - len(blamed)]
-        closing = self._closing_lines(start, end)
+        few = len(blamed) <= 4  # each walked to, rather than one pass over the whole block
+        closing = {} if few else self._closing_lines(start, end)
         closers: dict[int, int] = {}
         per_line: dict[int, int] = {}  # blocks left open, by the line that opened them
         for line_index, _col in blamed:
-            target = closing.get(line_index, line_index)
+            if few:
+                target = self._closing_line(line_index, end)
+            else:
+                target = closing.get(line_index, line_index)
             closers[target] = closers.get(target, 0) + 1
             per_line[line_index] = per_line.get(line_index, 0) + 1
         for line_index, count in sorted(per_line.items()):
@@ -331,6 +335,20 @@ class _Splitter:
                       len(word or "x"))
         for index, count in closers.items():
             self._insert_closers(index, count)
+
+    def _closing_line(self, line_index: int, end: int) -> int:
+        """`_closing_lines(...)[line_index]` by a walk forward from the line: for a few blocks
+        left open in a long one (a flood of 40,000 lines with one open block)."""
+        indent = self.lines[line_index].indent
+        last_code = line_index
+        for index in range(line_index + 1, end):
+            line = self.lines[index]
+            if line.blank:
+                continue
+            if line.indent <= indent:
+                return last_code
+            last_code = index
+        return last_code
 
     def _closing_lines(self, start: int, end: int) -> dict[int, int]:
         """For each non-blank line of the block: the line after which its missing `}` goes, the
@@ -483,7 +501,7 @@ _BRACKET_OR_SKIPPED = re.compile(r'"(?:[^"\\]|\\.)*"?|#.*|[\[\]]', re.DOTALL)
 def _too_deep(lines: Sequence[str]) -> tuple[int, int] | None:
     """Where `[` first nests deeper than the limit (strings and comments skipped), if anywhere.
     The walk of `code_characters`, with a regex jumping from bracket to bracket."""
-    if sum(text.count("[") for text in lines) <= _MAX_NESTING:
+    if "".join(lines).count("[") <= _MAX_NESTING:
         return None  # too few `[` to nest that deep: spares a walk over every character
     depth = 0
     for index, text in enumerate(lines):

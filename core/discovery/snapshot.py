@@ -48,6 +48,15 @@ class Recorder:
         self.whole_env = False
 
 
+# Why an audit hook (process-wide, and it cannot be removed) rather than each locator noting
+# what it reads: the warm answer is only as good as the list of what discovery depended on, and
+# the hook sees every `open`, `os.listdir` and `os.scandir` of the process while a discovery
+# runs, including those inside configparser, tomllib and any locator added later; one forgotten
+# note in a hand-kept list would silently serve a stale inventory for SNAPSHOT_TTL. Measured on
+# this 2-core machine: it records 276 paths in a `find` here, and idle (outside a recording) it
+# costs about 0.4 µs per audited call (stat + open + listdir: 66.0 -> 67.1 µs), nothing a
+# long-lived host such as `ainlp serve` would notice. Threads: a call made by another thread
+# during a recording is recorded too, which can only make the snapshot expire sooner.
 _active: Recorder | None = None
 _hook_installed = False
 
