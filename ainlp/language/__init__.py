@@ -5,7 +5,15 @@ Nothing is imported until used: `parse_text` on a plain phrase never loads Lark.
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # not `from typing import ...`: typing costs a cold `ainlp parse` 3 ms
+from typing import TYPE_CHECKING
+
+from ainlp.language.normalise import is_plain_phrase
+from ainlp.language.phrases import match_phrase, phrase_document
+
+# lazy: ainlp.language.annotate 8.0 ms, ainlp.language.diagnostics 9.4 ms,
+# lazy: ainlp.language.script 15.3 ms, ainlp.language.ast 8.0 ms
+# (python -X importtime after the modules a cold `ainlp parse PHRASE` loads: a phrase needs
+# none of them)
 
 if TYPE_CHECKING:
     from ainlp.core.jsondoc import JSONObject
@@ -21,8 +29,6 @@ def read_text(text: str, source: str = "<text>") -> Intent | Script:
     A single line that is not keyword-led is a phrase (the grammar would make it one phrase
     statement; the shortcut spares loading the grammar).
     """
-    from ainlp.language.normalise import is_plain_phrase
-    from ainlp.language.phrases import match_phrase
 
     if is_plain_phrase(text):
         return match_phrase(text.strip())
@@ -39,11 +45,7 @@ def read_text(text: str, source: str = "<text>") -> Intent | Script:
 def read_document(text: str, source: str = "<text>") -> JSONObject:
     """`read_text(text, source).to_json()`; a phrase's document is built without loading the
     AST module (a fifth of a cold `ainlp parse PHRASE --json`; a test keeps them identical)."""
-    from ainlp.language.normalise import is_plain_phrase
-
     if is_plain_phrase(text):
-        from ainlp.language.phrases import phrase_document
-
         return phrase_document(text.strip())
     return read_text(text, source).to_json()
 

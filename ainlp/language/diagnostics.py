@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ainlp.core.errors import ScriptError
 from ainlp.core.jsondoc import JSONObject
 from ainlp.language.ast import Span
+from ainlp.language.display import printable
 
 __all__ = ["Diagnostic", "ScriptDiagnosticsError", "error_from", "format_diagnostics", "sort_key"]
 
@@ -49,7 +50,6 @@ def _caret_line(line: str, column: int) -> str:
 
 
 def format_diagnostic(diag: Diagnostic, source_name: str, lines: Sequence[str]) -> str:
-    from ainlp.language.display import printable
 
     out = [f"{where(diag, source_name)}: {diag.message}"]
     if 1 <= diag.span.line <= len(lines):

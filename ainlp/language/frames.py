@@ -28,15 +28,22 @@ import math
 import os
 import re
 import sys
+from typing import TYPE_CHECKING
 
 from ainlp.language.normalise import FILLER, Token, TypoIndex, is_path, tokenize
 
 __all__ = ["DOMAIN", "INTENT_SLOTS", "UNKNOWN_LIMIT", "bare_name", "classify", "extract_slots",
            "features", "in_domain", "normalise_version", "snapshot_id", "stem", "unknown_words"]
 
-TYPE_CHECKING = False  # not `from typing import ...`, and no pathlib: a cold parse loads this
+from ainlp.language import phrases
+from ainlp.language import templates as t
+from ainlp.language.phrases import vocabulary
+
 if TYPE_CHECKING:
     from pathlib import Path
+
+# lazy: hashlib 3.7 ms, yaml 18.2 ms (python -X importtime after what a cold
+# `ainlp parse PHRASE` loads; only the training and cross-validation tools need them)
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 WORD_FEATURES = True  # the phrase's own (stemmed) words are features too, beside its concepts
@@ -229,9 +236,6 @@ _NAME_AFTER = frozenset({"env", "envs", "environment", "venv", "virtualenv"})
 
 @functools.cache
 def _known_words() -> frozenset[str]:
-    from ainlp.language import templates as t
-    from ainlp.language.phrases import vocabulary
-
     words = set(vocabulary()) | set(FILLER)
     for table in (t.KINDS, t.TOPICS, t.FORMATS, t.SCOPES, t.SOURCES, _STATES):
         for key in table:
@@ -245,8 +249,6 @@ def extract_slots(intent: str, text: str, names: bool = True) -> dict[str, str]:
     """The slots of `intent` that the phrase states, read without a template. Without `names`,
     no target is read from a free-form name (that needs the lexicon loaded: a cold parse of a
     phrase a template is sure of does without it)."""
-    from ainlp.language import templates as t
-
     allowed = INTENT_SLOTS.get(intent, ())
     if not allowed:
         return {}
@@ -302,8 +304,6 @@ def extract_slots(intent: str, text: str, names: bool = True) -> dict[str, str]:
 
 def _target(tokens: list[Token], words: list[str], paths: list[str],
             names: bool = True) -> str | None:
-    from ainlp.language import templates as t
-
     places = {**{p: "project" for p in t.PROJECT}, "repo": "project", "the repo": "project",
               "current folder's": "project", "current directory's": "project",
               "project's": "project", "this folder's": "project", "this repo's": "project"}
@@ -421,8 +421,6 @@ def _single_words() -> frozenset[str]:
 @functools.lru_cache(maxsize=64)  # asked several times per phrase by in_domain and its callers
 def _unknown_positions(text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """The phrase's words, and where the content words are that nobody knows."""
-    from ainlp.language.phrases import vocabulary
-
     known = _known_words()
     lexicon_words = _single_words()
     words = tuple(token.lower.strip("?!.,") for token in tokenize(text)[:64])
@@ -575,8 +573,8 @@ def cross_validate(root: Path, k: int = 5) -> tuple[float, float, list[str]]:  #
 
     import yaml
 
-    from ainlp.language import frames as module  # not __main__'s copy: the one phrases uses
-    from ainlp.language import phrases
+    # import cycle: frames (run as __main__) -> frames (the package's copy, the one phrases uses)
+    from ainlp.language import frames as module
 
     corpus = root / "tests" / "corpus"
     base = [(c["text"], c["intent"]) for name in ("phrases.yaml", "more_phrases.yaml",

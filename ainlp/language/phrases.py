@@ -60,10 +60,23 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from ainlp.language.normalise import FILLER, Token, TypoIndex, is_path, tokenize
+from ainlp.language import templates as t
+from ainlp.language.normalise import (
+    FILLER,
+    Token,
+    TypoIndex,
+    allowed_typos,
+    edit_distance,
+    is_path,
+    tokenize,
+)
+from ainlp.language.templates import DEFAULT_SLOTS, EXAMPLES, ITEMS, MACROS, TEMPLATE_ITEMS
 
-TYPE_CHECKING = False  # not `from typing import ...`: typing costs a cold `ainlp parse` 3 ms
+# lazy: ainlp.language.ast 8.0 ms, ainlp.language.template_notation 49.1 ms (python -X
+# importtime after what a cold `ainlp parse PHRASE --json` loads: its document is built
+# without the AST, and the notation's Lark grammar is for building and tests)
 
 if TYPE_CHECKING:
     from ainlp.core.jsondoc import JSONObject
@@ -187,15 +200,11 @@ def _template(intent: str, text: str, items: tuple[_Item, ...]) -> _Template:
 
 @functools.cache
 def _generic_words() -> frozenset[str]:
-    from ainlp.language.templates import MACROS
-
     return frozenset(word for name in ("<env>", "<py>") for alt in MACROS[name] for word in alt)
 
 
 @functools.cache
 def _templates() -> tuple[_Template, ...]:
-    from ainlp.language.templates import ITEMS, TEMPLATE_ITEMS
-
     items = [_item(runs, slots, optional, anything) for runs, slots, optional, anything in ITEMS]
     return tuple(_template(intent, text, tuple(items[number] for number in numbers))
                  for intent, text, numbers in TEMPLATE_ITEMS)
@@ -225,8 +234,6 @@ def _phrase_table(entries: Iterable[tuple[str, str]]) -> dict[str, _Runs]:
 
 @functools.cache
 def _vocabularies() -> dict[str, dict[str, _Runs]]:
-    from ainlp.language import templates as t
-
     return {
         "kind": _phrase_table(t.KINDS.items()),
         "state": _phrase_table(t.STATES.items()),
@@ -505,8 +512,6 @@ def rank(text: str) -> list[Candidate]:
 
 
 def _with_defaults(intent: str, slots: dict[str, str]) -> dict[str, str]:
-    from ainlp.language.templates import DEFAULT_SLOTS
-
     return {**DEFAULT_SLOTS.get(intent, {}), **slots}
 
 
@@ -514,8 +519,6 @@ def _suggestions(candidates: Sequence[Candidate],
                  ranked: Sequence[tuple[str, float]] = ()) -> tuple[str, ...]:
     """Two or three things we can do, nearest first, as the user would type them: the intents
     the templates came near, then those the frame scorer rates above its prior."""
-    from ainlp.language.templates import EXAMPLES
-
     near = [EXAMPLES[c.intent] for c in candidates[:3] if c.confidence >= _SUGGEST]
     if not near:
         for intent, probability in ranked:
@@ -565,6 +568,7 @@ def understand(text: str) -> _Decision:
             or len(tokenize(text)) > MAX_PHRASE_WORDS):
         return decision  # past the bounds a text is `unknown` at once, as for the templates
     name, _slots, confidence, _alternatives, _template, _suggestions = decision
+    # import cycle: phrases -> frames -> phrases (the frame scorer reads the templates' words)
     from ainlp.language.frames import (
         UNKNOWN_LIMIT,
         classify,
@@ -693,7 +697,6 @@ def match_command_words(text: str, command_names: Iterable[str]) -> str | None:
 
     Filler words and a leading "run" are ignored; each word may carry a small typo.
     """
-    from ainlp.language.normalise import allowed_typos, edit_distance
 
     words = [t.lower for t in tokenize(text) if t.lower not in FILLER]
     if words and words[0] in ("run", "execute", "do", "start") and len(words) > 1:

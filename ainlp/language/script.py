@@ -38,12 +38,16 @@ from ainlp.language.ast import (
 from ainlp.language.blocks import read_statements
 from ainlp.language.diagnostics import Diagnostic, sort_key
 from ainlp.language.display import clip, printable
+from ainlp.language.grammar import parser
 from ainlp.language.normalise import is_plain_phrase
 
 if TYPE_CHECKING:
     from lark.exceptions import UnexpectedInput
 
 __all__ = ["is_plain_phrase", "parse_script"]
+
+# lazy: lark.exceptions 35.1 ms, ainlp.language.transform 46.6 ms (python -X importtime: both
+# load lark, which only a script with a syntax error needs)
 
 CLAUSES = ("ACTION", "RECOVERY", "REPORT", "EXPORT")
 # Replaces a broken block header, so the block's body is still parsed and checked.
@@ -582,7 +586,6 @@ class _StatementParser:
     def parse(self) -> list[Statement]:
         from lark.exceptions import UnexpectedInput, UnexpectedToken, VisitError
 
-        from ainlp.language.grammar import parser
         from ainlp.language.transform import AstBuilder
 
         reported = set(self.noted)  # one diagnostic per line: the rest would be echoes

@@ -16,8 +16,10 @@ template (its intent and index in templates.toml) or the shorthand, and the colu
 
 from __future__ import annotations
 
+import argparse
 import functools
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -27,7 +29,7 @@ from lark.tree import Meta
 from lark.visitors import v_args
 
 from ainlp.core import _toml
-from ainlp.core.jsondoc import JSONObject
+from ainlp.core.jsondoc import JSONObject, dumps
 
 __all__ = ["COMPILED", "READ_FROM_WORDS", "SOURCE", "TemplateError", "compile_source",
            "compile_template", "compiled_path", "compiled_text", "main", "parser", "read_source",
@@ -385,8 +387,6 @@ def compile_source(data: Mapping[str, object]) -> JSONObject:
 def render(document: JSONObject) -> str:
     """The compiled document as JSON text: one line per item, template and vocabulary entry,
     so that a change to templates.toml shows as a readable diff."""
-    from ainlp.core.jsondoc import dumps
-
     def compact(value: object) -> str:
         return dumps(value, separators=(",", ":"))
 
@@ -433,9 +433,6 @@ def compiled_text() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m ainlp.language.templates --write`: templates.compiled.json from
     templates.toml; `--check`: exit 1 when the committed file is not what it compiles to."""
-    import argparse
-    import sys
-
     options = argparse.ArgumentParser(prog="python -m ainlp.language.templates",
                                       description="Compile templates.toml into "
                                                   "templates.compiled.json.")
