@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +21,7 @@ from ainlp.core.discovery import discover
 from ainlp.core.discovery.select import active_environment, project_environment, select_environments
 from ainlp.core.errors import BadInput
 from ainlp.core.jsondoc import JSONObject
+from ainlp.core.versions import PyVersion
 
 if TYPE_CHECKING:
     pass
@@ -94,7 +94,7 @@ def switch_environment(ctx: ActionContext, target: str | None = None,
     from ainlp.core.changes import ChangeSet
     from ainlp.core.envsnap import choose_interpreter
 
-    if target is not None and version is None and re.fullmatch(r"\d+(\.\d+){0,2}", target):
+    if target is not None and version is None and PyVersion.is_release(target):
         target, version = None, target  # `ainlp use 3.12`: a version, not an environment name
     project = _project(ctx)
     ranking: list[JSONObject] = []

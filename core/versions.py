@@ -34,6 +34,15 @@ _QUERY = re.compile(r"^(?:python|py)?\s*(\d+(?:\.\d+){0,2}(?:(?:a|b|rc)\d+|-dev|
 _FOLDER = re.compile(r"(?:^|[@-])(?:python)?(\d+\.\d+(?:\.\d+)?)$")
 # major.minor.micro anywhere in a text: a dead PATH entry's folder, a pyvenv.cfg value
 _MICRO = re.compile(r"\d+\.\d+\.\d+")
+# a version as a person types it in a phrase: python3.12, py-3.12, v3.12, 3.12+ (the templates'
+# version slot: the prefix, then the version)
+_SLOT = re.compile(r"^(?:(python|py|cpython|pypy)-?)?v?(\d+(?:\.\d+){0,2}\+?)$")
+# ... and the looser spellings the frame scorer reads: py312, cp312, 3.x, Python-3.12.1
+# (major, minor, micro; the scorer decides by context whether "312" is a version)
+_SPOKEN = re.compile(r"^(?:python|py|cpython|pypy|cp|v)?-?(\d)\.?(\d{1,2})?(?:\.(\d{1,2}))?"
+                     r"(?:\.[x*])?\+?$")
+# nothing but release numbers: "3", "3.12", "3.12.1"
+_RELEASE_ONLY = re.compile(r"\d+(?:\.\d+){0,2}")
 # a version anywhere in a name, as pyenv's folders hold one: "3.13-dev", "nogil-3.9.10-1",
 # "pypy3.9-7.3.15" (3.9), "3.12.1a3", "3.13t"
 _SEARCH = re.compile(r"\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc)\d+|-dev|t)?")
@@ -82,6 +91,21 @@ class PyVersion:
     def parse(cls, text: str) -> PyVersion:
         """The version `text` names (`version` is None where it is not PEP 440)."""
         return cls(text)
+
+    @staticmethod
+    def slot_match(word: str) -> re.Match[str] | None:
+        """A phrase's word as a version slot: groups (prefix or None, the version as written)."""
+        return _SLOT.match(word)
+
+    @staticmethod
+    def spoken_match(word: str) -> re.Match[str] | None:
+        """A phrase's word in the frame scorer's spellings: groups (major, minor, micro)."""
+        return _SPOKEN.match(word)
+
+    @staticmethod
+    def is_release(text: str) -> bool:
+        """Nothing but one to three release numbers ("3.12"), as `ainlp use 3.12` names one."""
+        return _RELEASE_ONLY.fullmatch(text) is not None
 
     @classmethod
     def query(cls, text: str) -> PyVersion | None:

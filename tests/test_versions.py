@@ -153,12 +153,6 @@ _SCANNED = ("ainlp", "core", "actions", "grammar")
 _ALLOWED = {
     "core/versions.py": "PyVersion itself: the one place that reads version text",
     "ainlp/language/blocks.py": "a script's number literals (1.5, .5, 2e3), not versions",
-    "actions/active_env.py": "`ainlp use 3.12`: telling a version from an environment name; "
-                             "owned by another change (could be PyVersion.query)",
-    "ainlp/language/frames.py": "the phrase matcher's slot spellings (py311, 3.x, cp312), "
-                                "which are not versions until the matcher reads them",
-    "ainlp/language/phrases.py": "the phrase grammar's version slot spellings (v3.12, "
-                                 "cpython-3.12+), read before PyVersion.query sees them",
 }
 
 

@@ -42,6 +42,7 @@ from ainlp.language.phrases import vocabulary
 if TYPE_CHECKING:
     from pathlib import Path
 
+# lazy: ainlp.core.versions 4.8 ms (its dataclasses: only for a word with a digit),
 # lazy: hashlib 3.7 ms, yaml 18.2 ms (python -X importtime after what a cold
 # `ainlp parse PHRASE` loads; only the training and cross-validation tools need them)
 
@@ -156,8 +157,6 @@ def _weights() -> dict[str, dict[str, float]]:
 
 # --- slot values in any common spelling --------------------------------------------------------
 
-_VERSION = re.compile(r"^(?:python|py|cpython|pypy|cp|v)?-?(\d)\.?(\d{1,2})?(?:\.(\d{1,2}))?"
-                      r"(?:\.[x*])?\+?$")
 _VERSION_CUES = frozenset({"python", "py", "cpython", "pypy", "version", "versions", "v",
                            "python3", "to", "at", "with", "running", "on", "is"})
 _SNAPSHOT = re.compile(r"^(?:#|id[:=]?)?(\d{8}[-_T]?\d{6}(?:[-_]\d+)?|\d{4}-\d{2}-\d{2}"
@@ -168,7 +167,11 @@ def normalise_version(word: str, previous: str = "") -> str | None:
     """"3.12", "python3.12", "py312", "cp312", "v3.12", "3.12.x", "Python-3.12.1" -> digits;
     a bare "3" or "312" only after a cue ("python 3", "py 312")."""
     word = word.lower()
-    match = _VERSION.match(word)
+    if not any(ch.isdigit() for ch in word):
+        return None  # every spelling has a digit: most words never load PyVersion
+    from ainlp.core.versions import PyVersion
+
+    match = PyVersion.spoken_match(word)
     if not match:
         return None
     major, minor, micro = match.groups()

@@ -74,6 +74,7 @@ from ainlp.language.normalise import (
 )
 from ainlp.language.templates import DEFAULT_SLOTS, EXAMPLES, ITEMS, MACROS, TEMPLATE_ITEMS
 
+# lazy: ainlp.core.versions 4.8 ms (its dataclasses: only for a word with a digit),
 # lazy: ainlp.language.ast 8.0 ms, ainlp.language.template_notation 49.1 ms (python -X
 # importtime after what a cold `ainlp parse PHRASE --json` loads: its document is built
 # without the AST, and the notation's Lark grammar is for building and tests)
@@ -98,7 +99,6 @@ _SUGGEST = 0.1  # candidates at least this near are offered as suggestions for a
 _SKIP_COST = 0.5  # a content word of the phrase that the template does not explain
 _MISSING_COST = 1.0  # a required template item absent from the phrase
 
-_VERSION = re.compile(r"^(?:(python|py|cpython|pypy)-?)?v?(\d+(?:\.\d+){0,2}\+?)$")
 _VERSION_PREFIX = frozenset({"python", "py", "cpython", "pypy", "version"})
 _NAME_CUES = frozenset({"in", "into", "inside", "for", "to", "of", "on", "from", "called",
                         "named", "is", "are"})
@@ -109,6 +109,15 @@ _NAME = re.compile(r"^[A-Za-z0-9_][\w.\-]*$")
 MAX_PHRASE_CHARS = 2000
 MAX_PHRASE_WORDS = 64
 _SNAPSHOT_ID = re.compile(r"^\d{8}-\d{6}(-\d+)?$|^[a-f0-9]{8,}$")
+
+
+def _version_match(word: str) -> re.Match[str] | None:
+    """The word as a version slot (PyVersion.slot_match): groups (prefix, version as written)."""
+    if not any(ch.isdigit() for ch in word):
+        return None  # every spelling has a digit: "diagnose python" never loads PyVersion
+    from ainlp.core.versions import PyVersion
+
+    return PyVersion.slot_match(word)
 
 
 class _Item:
@@ -339,7 +348,7 @@ class _Phrase:
             if is_path(token.text):
                 return [(j + 1, weight * 0.9, token.text)]  # {path} says it better, where allowed
             if (_NAME.match(token.text) and token.lower not in vocabulary()
-                    and not _VERSION.match(token.lower) and not self.fixed[j]
+                    and not _version_match(token.lower) and not self.fixed[j]
                     and not self._owned_thing(j)):
                 # "check mail", "backup phone": a bare word after a verb may name anything; it
                 # fills the slot but earns nothing unless a cue says it names an environment.
@@ -363,11 +372,11 @@ class _Phrase:
 
     def _version(self, j: int) -> list[_Match]:
         word = self.words[j]
-        match = _VERSION.match(word)
+        match = _version_match(word)
         if match and (match.group(1) or "." in match.group(2)):
             return [(j + 1, self.weights[j], match.group(2))]
         if word in _VERSION_PREFIX and j + 1 < self.n:
-            after = _VERSION.match(self.words[j + 1])
+            after = _version_match(self.words[j + 1])
             if after and not after.group(1):
                 return [(j + 2, self.weights[j] + self.weights[j + 1], after.group(2))]
         return []
