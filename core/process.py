@@ -57,6 +57,12 @@ class Completed:
         return (self.returncode == 0 and not self.timed_out and self.start_error is None
                 and not self.output_capped)
 
+    def why(self) -> str:
+        """Why it failed, in one line: why it did not start, else the last line of its stderr,
+        else its exit code."""
+        lines = self.stderr.strip().splitlines()
+        return self.start_error or (lines[-1] if lines else f"exit code {self.returncode}")
+
 
 class Runner(Protocol):
     def __call__(

@@ -48,8 +48,11 @@ _CONTEXT = re.compile(r"context(?=[ \t]+[^\s{#]+\s*\{)", re.IGNORECASE)
 _RUN = re.compile(r"run(?=[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*(#[^\n]*)?(\r?\n|$))", re.IGNORECASE)
 _PHRASE = re.compile(r"[^\s#{}][^\n#{}]*")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# %ignore COMMENT and %ignore /\s+/
-_SKIP = re.compile(r"(?:\s+|#[^\n]*)*")
+# %ignore COMMENT and %ignore /\s+/, with one way only to split a run of spaces and comments
+# (each space alone, a comment to its line's end): `(?:\s+|#[^\n]*)*` has exponentially many,
+# tried one by one when what follows it fails
+_S = r"(?:\s|\#[^\n]*(?![^\n]))*"
+_SKIP = re.compile(_S)
 # Inside a CONTEXT block no state of the grammar accepts PHRASE, and the terminals it accepts
 # start with distinct characters (a quote, a digit/sign/dot, a letter, a punctuation mark), so
 # one regex splits a block into tokens. COMMAND, the clause keywords, TRUE and FALSE are words
@@ -58,9 +61,6 @@ _SKIP = re.compile(r"(?:\s+|#[^\n]*)*")
 # key), `(` (a call), `:` (a clause keyword) or `name {` (a COMMAND header); the reader checks
 # the keyword. That halves the tokens of a block. Each token takes the whitespace and comments
 # after it; "bad" is any other character: an error.
-# one way only to split a run of spaces and comments (each space alone, a comment to its line's
-# end): `(?:\s+|#[^\n]*)*` has exponentially many, tried one by one when what follows fails
-_S = r"(?:\s|\#[^\n]*(?![^\n]))*"
 _BLOCK_TOKEN = re.compile(rf"""
     (?: (?P<w> [A-Za-z_][A-Za-z0-9_]* )
         (?: {_S} (?: (?P<key> = ) | (?P<call> \( ) | (?P<clause> : )
@@ -138,7 +138,7 @@ class _Reader:
                                         span=self.span(keyword.start(), name.end())))
             elif (phrase := self.take(_PHRASE)) is not None:
                 words = phrase.group().rstrip()
-                if "[" in words:
+                if "[" in words and self.text.count("[") > self.max_nesting:
                     raise _Unexpected  # the statement parser counts its `[` towards nesting
                 line, column = self._line_col(phrase.start())
                 out.append(Phrase(text=words, span=Span(line, column, line, column + len(words))))

@@ -29,8 +29,6 @@ from ainlp.core.suggest import suggest
 from ainlp.language.ast import (
     CommandDef,
     ContextBlock,
-    Phrase,
-    RunStatement,
     Script,
     Span,
     Statement,
@@ -100,17 +98,6 @@ class _Line:
 
     def first_word(self) -> str | None:
         return self._first_word
-
-    @functools.cached_property
-    def depths(self) -> tuple[int, int]:
-        """(net, lowest): what the line's braces add to the depth, and the lowest the depth
-        goes within the line (from 0): a scan for a closer skips a line whose lowest stays
-        above it, without walking its braces."""
-        depth = lowest = 0
-        for _col, ch in self.braces:
-            depth += 1 if ch == "{" else -1
-            lowest = min(lowest, depth)
-        return depth, lowest
 
     @functools.cached_property
     def label(self) -> str:
@@ -522,39 +509,6 @@ def _too_deep(lines: Sequence[str]) -> tuple[int, int] | None:
     return None
 
 
-# The terminals of ainlp.lark that can start a one-line statement without braces: RUN (its
-# lookahead, with the name captured) and PHRASE. Kept identical to the grammar; a test compares
-# this fast path with Lark on the fuzz corpus (tests/test_language_fuzz.py).
-_LEADING_SPACE = re.compile(r"\s*")
-_RUN_LINE = re.compile(
-    r"run(?=[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*(#[^\n]*)?(\r?\n|$))", re.IGNORECASE)
-_PHRASE_TOKEN = re.compile(r"[^\s#{}][^\n#{}]*")
-
-
-def simple_statement(text: str, line: int) -> list[Statement] | None:
-    """The statements of a one-line chunk without braces or deep lists, read without Lark (a
-    phrase line, `RUN name`, or nothing but a comment), or None when Lark must read it.
-
-    Without `{` and `}` the grammar can read such a line only as RUN NAME or one PHRASE (which
-    runs to a comment or the line's end), never as an error: so the result, spans included, is
-    what Lark and AstBuilder would build. `line` is the 1-based line of the text in the file."""
-    if "{" in text or "}" in text or "\n" in text or text.count("[") > _MAX_NESTING:
-        return None
-    start = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]  # \s* always matches
-    if start == len(text) or text[start] == "#":
-        return []
-    run = _RUN_LINE.match(text, start)
-    if run is not None:
-        name = run.group(1)
-        name_end = run.start(1) + len(name)
-        return [RunStatement(command=name, span=Span(line, start + 1, line, name_end + 1))]
-    token = _PHRASE_TOKEN.match(text, start)
-    if token is None:  # cannot happen (the first character is not a space, `#` or a brace)
-        return None
-    phrase = token.group().rstrip()
-    return [Phrase(text=phrase, span=Span(line, start + 1, line, start + 1 + len(phrase)))]
-
-
 class _StatementParser:
     """Parses one chunk, recovering from each syntax error by neutralising its line."""
 
@@ -728,13 +682,8 @@ def parse_script(text: str, source: str = "<text>") -> tuple[Script, list[Diagno
     statements: list[Statement] = []
     noted = splitter.noted_lines()  # once: per chunk it would cost chunks x diagnostics
     for chunk in splitter.chunks:
-        if len(chunk.lines) == 1:  # most lines of a script: Lark costs 0.2 ms each
-            simple = simple_statement(chunk.lines[0], chunk.start + 1)
-            if simple is not None:
-                statements.extend(simple)
-                continue
         read = read_statements(chunk.lines, chunk.start, _MAX_NESTING)
-        if read is not None:  # well-formed: read without Lark, 7 µs a token faster
+        if read is not None:  # well-formed (most chunks): read without Lark
             statements.extend(read)
             continue
         chunk_parser = _StatementParser(chunk, source, noted)

@@ -69,9 +69,7 @@ def pip_runs(rc: RepairContext, python: str) -> str | None:
                              "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
     if done.ok:
         return None
-    lines = done.stderr.strip().splitlines()
-    return f"`{python} -m pip --version` fails: " + (
-        done.start_error or (lines[-1] if lines else f"exit code {done.returncode}"))
+    return f"`{python} -m pip --version` fails: {done.why()}"
 
 
 class InstallPip:

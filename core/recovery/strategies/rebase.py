@@ -119,9 +119,7 @@ def venv_runs(rc: RepairContext, prefix: Path) -> str | None:
                         env=dict(rc.world.env))
     if done.ok:
         return None
-    lines = done.stderr.strip().splitlines()
-    why = done.start_error or (lines[-1] if lines else f"exit code {done.returncode}")
-    return f"{python} does not start: {why}"
+    return f"{python} does not start: {done.why()}"
 
 
 class Rebase:

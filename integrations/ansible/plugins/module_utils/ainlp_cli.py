@@ -80,6 +80,13 @@ def run_json(module, argv, args, ok_codes=(0,)):
     return document
 
 
+def run_doctor(module, argv, args=("doctor", "--json")):
+    """`ainlp doctor --json` (it exits 1 when a finding is an error: the document is there all
+    the same): its findings, their counts by severity, and how many checks ran."""
+    health = run_json(module, argv, args, ok_codes=(0, 1))
+    return health.get("findings", []), health.get("summary", {}), health.get("checks_run", 0)
+
+
 def at_or_above(findings, level):
     """The findings whose severity is `level` or worse; none for `never`."""
     if level == "never":

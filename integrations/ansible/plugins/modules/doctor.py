@@ -72,7 +72,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ainlp.python_envs.plugins.module_utils.ainlp_cli import (
     ainlp_argv,
     at_or_above,
-    run_json,
+    run_doctor,
 )
 
 
@@ -92,12 +92,10 @@ def main():
         args.insert(1, module.params["target"])
     if module.params["topic"]:
         args += ["--topic", module.params["topic"]]
-    # doctor exits 1 when a finding is an error: the gate below decides
-    health = run_json(module, argv, args, ok_codes=(0, 1))
-    findings = health.get("findings", [])
+    findings, summary, checks_run = run_doctor(module, argv, args)  # fail_on decides below
     failing = at_or_above(findings, module.params["fail_on"])
-    result = dict(changed=False, findings=findings, summary=health.get("summary", {}),
-                  checks_run=health.get("checks_run", 0), failing=failing)
+    result = dict(changed=False, findings=findings, summary=summary, checks_run=checks_run,
+                  failing=failing)
     if failing:
         shown = "; ".join("%s %s (%s)" % (f.get("severity"), f.get("id"), f.get("subject"))
                           for f in failing[:5])

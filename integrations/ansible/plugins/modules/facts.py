@@ -83,6 +83,7 @@ ansible_facts:
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ainlp.python_envs.plugins.module_utils.ainlp_cli import (
     ainlp_argv,
+    run_doctor,
     run_json,
 )
 
@@ -104,11 +105,8 @@ def main():
         "summary": found.get("summary", {}),
     }
     if module.params["doctor"]:
-        # doctor exits 1 when a finding is an error: the document is there all the same
-        health = run_json(module, argv, ["doctor", "--json"], ok_codes=(0, 1))
-        facts["findings"] = health.get("findings", [])
-        facts["checks_run"] = health.get("checks_run", 0)
-        facts["findings_summary"] = health.get("summary", {})
+        findings, summary, checks_run = run_doctor(module, argv)
+        facts.update(findings=findings, checks_run=checks_run, findings_summary=summary)
     module.exit_json(changed=False, ansible_facts={"ainlp": facts})
 
 
