@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from floods import floods
-from hypothesis import HealthCheck, given, settings
+from fuzzing import fuzz
+from hypothesis import given
 from hypothesis import strategies as st
 from lark.exceptions import UnexpectedInput
 
@@ -132,14 +133,14 @@ WELL_FORMED = st.lists(st.sampled_from([
 ]), max_size=4)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz(300)
 @given(st.lists(PIECES, max_size=40))
 def test_agrees_with_lark_on_generated_scripts(pieces: list[str]) -> None:
     agree(" ".join(pieces))
     agree("".join(pieces))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz(100)
 @given(WELL_FORMED, st.sampled_from(["\n", " ", "\n\n  ", "\t"]))
 def test_reads_generated_well_formed_blocks(commands: list[str], gap: str) -> None:
     text = f"CONTEXT a {{{gap}{gap.join(commands)}{gap}}}{gap}RUN c\nlist pythons"
@@ -160,13 +161,13 @@ def too_deep_by_characters(lines: list[str]) -> tuple[int, int] | None:
     return None
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz(300)
 @given(st.lists(st.text(st.sampled_from('[[[]"\\# ax\t'), max_size=60), max_size=6))
 def test_nesting_is_measured_as_the_character_walk_does(lines: list[str]) -> None:
     assert _too_deep(lines) == too_deep_by_characters(lines)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz(200)
 @given(st.lists(st.tuples(st.integers(0, 6), st.sampled_from(["x", "{", "}", "", "# c"])),
                 min_size=1, max_size=30))
 def test_a_walk_to_a_blocks_closing_line_agrees_with_the_pass_over_all(

@@ -271,12 +271,13 @@ FRAGMENTS = ["CONTEXT c {", "COMMAND go {", "}", "RUN go", "RUN nope", "ACTION: 
 @needs_phrases
 def test_any_text_checks_cleanly_or_raises_a_script_error() -> None:
     from ainlp.core.errors import ScriptError
-    from hypothesis import HealthCheck, given, settings
+    from fuzzing import fuzz
+    from hypothesis import given
     from hypothesis import strategies as st
 
     from ainlp.api import load as load_script
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @fuzz(300)
     @given(st.lists(st.sampled_from(FRAGMENTS), max_size=30))
     def run(parts: list[str]) -> None:
         text = "".join(parts)

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 from conftest import ainlp_command, make_venv, make_world, write
-from hypothesis import given, settings
+from fuzzing import fuzz
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ainlp.commands.serve import frames_only, methods
@@ -686,7 +687,7 @@ bodies = (st.binary(max_size=200) | json_values.map(lambda v: json.dumps(v).enco
           | st.sampled_from([b"NaN", b"[Infinity]", b'{"id": 1e999}', b"\xff\xfe", b""]))
 
 
-@settings(max_examples=150, deadline=None)
+@fuzz(150)
 @given(st.lists(bodies, min_size=1, max_size=6))
 def test_fuzz_no_frame_crashes_the_service(frames: list[bytes]) -> None:
     marker = frame(request("last", "parse", {"text": "help"}))

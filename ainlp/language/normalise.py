@@ -49,10 +49,12 @@ class Token:
 
 @functools.cache
 def _keyword_led() -> re.Pattern[str]:
-    """Lines the grammar reads as RUN or CONTEXT: the shapes of those terminals in ainlp.lark."""
+    """Lines the script reader does not take as one phrase: RUN and CONTEXT (the shapes of those
+    terminals in ainlp.lark), and a clause (`REPORT: ...`) outside a COMMAND, which it reports."""
     run = r"run[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*(#.*)?$"
     context = r"context[ \t]+[^\s{#]+\s*\{"
-    return re.compile(rf"[ \t]*(?:{run}|{context})", re.IGNORECASE)
+    clause = r"(?:action|recovery|report|export)(?![A-Za-z0-9_])\s*:"
+    return re.compile(rf"[ \t]*(?:{run}|{context}|{clause})", re.IGNORECASE)
 
 
 def is_plain_phrase(text: str) -> bool:
