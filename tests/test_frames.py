@@ -28,12 +28,22 @@ def test_the_lexicon_reader_reads_what_tomllib_reads() -> None:
 
 
 def test_the_weights_reader_reads_what_tomllib_reads() -> None:
-    raw = tomllib.loads((LANGUAGE / "weights.toml").read_text(encoding="utf-8"))["weights"]
-    expected = {intent: {line.rpartition(" ")[0]: float(line.rpartition(" ")[2])
-                         for line in lines.splitlines() if line}
-                for intent, lines in raw.items()}
-    assert frames._weights() == expected
-    assert "unknown" in expected and len(expected) >= 18
+    raw = tomllib.loads((LANGUAGE / "weights.toml").read_text(encoding="utf-8"))
+    intents, rows = frames._model()
+    assert intents == tuple(raw["intents"])
+    expected = {line.split(" ", 1)[0]: line.split(" ", 1)[1]
+                for line in raw["weights"]["rows"].splitlines() if line}
+    assert rows.all() == expected
+    assert all(len(row.split()) == len(intents) for row in expected.values())
+    assert rows.get("no-such-feature") is None
+    assert "unknown" in intents and len(intents) >= 18
+
+
+def test_the_seen_words_are_words_of_the_training_phrases_and_no_names() -> None:
+    seen = frames._seen()
+    assert len(seen) > 500
+    assert {"try", "stupid"} <= seen  # "before I try something stupid, take a backup"
+    assert "datasci" not in seen  # a labelled environment name stays a word nobody knows
 
 
 def test_every_object_of_an_intent_is_a_concept_or_a_slot_feature() -> None:
@@ -90,7 +100,7 @@ def test_slots_a_template_missed_are_completed() -> None:
 def test_a_sure_template_match_of_known_words_loads_no_lexicon() -> None:
     code = ("from ainlp.language import frames, phrases\n"
             "assert phrases.understand('diagnose python path problems')[0] == 'diagnose'\n"
-            "print(frames._lexicon.cache_info().currsize, frames._weights.cache_info().currsize)")
+            "print(frames._lexicon.cache_info().currsize, frames._model.cache_info().currsize)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).parent.parent.parent)
     assert out.stdout.split() == ["0", "0"]

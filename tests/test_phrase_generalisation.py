@@ -12,11 +12,11 @@ is right and every labelled slot has the labelled value; "OOD acted" counts out-
 phrases given an intent other than `unknown`.
 
 The matcher in use is the templates with the frame scorer (phrases.USE_FRAMES). Its floors on
-dev are those of 5-fold cross-validation within dev (weights retrained per fold); on test they
-are what was measured (twice in all during issue 15's second round: the figures and the table
-are in the docstring of ainlp/language/phrases.py). The issue's targets (test intent >= 95%,
-slots >= 92%, no out-of-domain phrase acted on) are NOT reached on the test split: 89.7%, 85.8%
-and 2 (the templates alone: 59.8%, 52.5%, 2).
+the development phrases are those of 5-fold cross-validation (weights retrained per fold); on
+the test split and on tests/corpus/fresh.yaml they are what was measured (the test split twice
+in issue 15's second round, once in its third; fresh.yaml once: the table is in the docstring of
+ainlp/language/phrases.py). The issue's targets hold on the test split: intent 96.4% (>= 95),
+slots 94.4% (>= 92), no out-of-domain phrase acted on (the templates alone: 59.8%, 52.5%, 2).
 """
 
 from __future__ import annotations
@@ -81,12 +81,23 @@ def test_the_split_is_large_enough() -> None:
     assert sum(1 for case in test if case["intent"] == "unknown") >= 80
 
 
-def test_the_matcher_in_use_holds_its_floors_on_the_test_split() -> None:
+def test_the_matcher_in_use_reaches_the_targets_on_the_test_split() -> None:
     assert phrases.USE_FRAMES
     intent, slots, acted = score(people("test"))
-    assert intent >= 89.5, intent  # measured 89.7; target 95: not reached
-    assert slots >= 85.5, slots  # measured 85.8; target 92: not reached
-    assert len(acted) <= 2, len(acted)  # measured 2; target 0: not reached (not printed)
+    assert intent >= 95.0, intent  # the issue's target; measured 96.4 (session 4)
+    assert slots >= 92.0, slots  # the issue's target; measured 94.4
+    assert len(acted) == 0, len(acted)  # no out-of-domain phrase acted on (not printed)
+
+
+def test_the_matcher_in_use_holds_its_floors_on_the_fresh_corpus() -> None:
+    """tests/corpus/fresh.yaml: 730 phrases written blind in session 4 and committed before
+    that session's matcher changes; measured, never developed on."""
+    cases = yaml.safe_load((CORPUS.parent / "fresh.yaml").read_text(encoding="utf-8"))
+    assert len(cases) >= 700 and sum(1 for c in cases if c["intent"] == "unknown") >= 200
+    intent, slots, acted = score(cases)
+    assert intent >= 94.5, intent  # measured 95.1
+    assert slots >= 89.5, slots  # measured 90.1
+    assert len(acted) == 0, len(acted)
 
 
 def test_the_templates_alone_hold_their_floors_on_the_test_split() -> None:
@@ -105,10 +116,15 @@ def test_the_matcher_in_use_acts_on_no_out_of_domain_phrase_of_dev() -> None:
 def test_the_matcher_in_use_holds_its_cross_validated_floors_on_dev() -> None:
     from ainlp.language.frames import cross_validate
 
-    intent, slots, acted = cross_validate(CORPUS.parent.parent.parent, 5)
-    assert intent >= 95.0, intent  # 95.5 when written
-    assert slots >= 93.5, slots  # 93.8 when written
-    assert acted == []
+    figures = cross_validate(CORPUS.parent.parent.parent, 5)
+    _count, intent, slots, acted = figures["people.yaml"]
+    assert intent >= 97.0, intent  # 97.5 when written
+    assert slots >= 95.0, slots  # 95.5 when written
+    assert acted == 0
+    _count, intent, slots, acted = figures["all"]  # every blind development corpus
+    assert intent >= 90.0, intent  # 90.6 when written
+    assert slots >= 82.0, slots  # 82.9 when written
+    assert acted <= 60, acted  # 58 of 2,107 when written
 
 
 def test_the_frame_scorer_keeps_the_project_corpora() -> None:

@@ -28,7 +28,12 @@ Issue 15 measured this on tests/corpus/people.yaml (859 phrases written blind to
     templates + frame scorer 3   dev, 5-fold CV      95.5%   93.8%  0 of 117
     templates + frame scorer 3   dev, 10-fold CV     95.5%   93.8%  0 of 117
     templates + frame scorer 3   dev (trained on it) 98.4%   97.7%  0 of 117
-    templates + frame scorer 3   test (measured 2)   89.7%   85.8%  2 of 105  <- in use
+    templates + frame scorer 3   test (measured 2)   89.7%   85.8%  2 of 105
+    templates + frame scorer 4   dev, 5-fold CV      97.5%   95.5%  0 of 117
+    templates + frame scorer 4   all blind dev, CV   90.6%   82.9%  58 of 2,107
+    templates + frame scorer 4   test (measured 3)   96.4%   94.4%  0 of 105  <- in use
+    templates + frame scorer 4   fresh.yaml (once)   95.1%   90.1%  0 of 210
+    templates alone              fresh.yaml          57.8%   34.2%  7 of 210
 
 Scorer 1 was the first frame scorer (off: it acted on more out-of-domain test phrases than the
 templates). Scorer 2 and 3 (the second round of issue 15) learn from more and say `unknown`
@@ -48,11 +53,24 @@ cross-validation over the dev split (weights retrained on each fold's other fold
 corpora); the test split was measured twice, aggregates only (measured 2 was read from
 benchmarks/parse.py's table, which measures the test split whenever it runs).
 
-The frame scorer is on (USE_FRAMES): better than the templates alone on dev cross-validation in
-intent and slots, acting on no out-of-domain dev phrase. On the test split it acts on 2
-out-of-domain phrases, as the templates alone do: the issue's targets (test intent >= 95%,
-slots >= 92%, no out-of-domain phrase acted on) are not reached; dev cross-validation reaches
-the intent and slot targets but the test split shows the gap a fresh held-out set will measure.
+Scorer 4 (issue 15's third round, session 4) learns from 7,000 phrases written blind to the
+matcher instead of 1,100: heldout.yaml (session 3's held-out set, measured three times, now
+development data) and five new corpora (training2-6.yaml) that helper sessions wrote from the
+intent and command contracts alone, each with another brief (many people; stories, shell habits
+and beginners; slots in every spelling; the boundary with near misses; forty personas). More
+varied data closed most of the gap between cross-validation and the test split; the rest came
+from general rules, each chosen by cross-validation over all blind development phrases ("all
+blind dev" above, 6,483 phrases in 5 folds): words people use for our jobs count as known
+(seen.toml), pairs of neighbouring words are features, a quoted word is a name, a hyphenated
+word is read as its parts, a path names an environment, an unsure template match is replaced
+only when the frame scorer is 0.75 sure, and "python3" names a command where "py312" names 3.12.
+The test split was then measured once (measured 3), and fresh.yaml (730 phrases, 210 out of
+domain, written blind in session 4 and committed before any of these changes) once.
+
+The frame scorer is on (USE_FRAMES). On the test split it reaches the issue's targets (intent
+>= 95%, slots >= 92%, no out-of-domain phrase acted on); on fresh.yaml intent is 95.1% and no
+out-of-domain phrase is acted on, while slots (90.1%) stay under 92% (its misses were not read:
+it stays a held-out measure).
 """
 
 from __future__ import annotations
@@ -374,7 +392,13 @@ class _Phrase:
         word = self.words[j]
         match = _version_match(word)
         if match and (match.group(1) or "." in match.group(2)):
-            return [(j + 1, self.weights[j], match.group(2))]
+            value = match.group(2)
+            if "." not in value and value.rstrip("+").isdigit():
+                # "python3" names a command, not a version; "py312" is 3.12
+                if len(value) == 1 or value[0] not in "23":
+                    return []
+                value = f"{value[0]}.{value[1:]}"
+            return [(j + 1, self.weights[j], value)]
         if word in _VERSION_PREFIX and j + 1 < self.n:
             after = _version_match(self.words[j + 1])
             if after and not after.group(1):
@@ -556,6 +580,9 @@ FRAME_ACCEPT = 0.55  # its best intent's probability
 FRAME_MARGIN = 0.15  # and its lead over the next one (`unknown` included)
 FRAME_VETO = 0.85  # a template's weak match (below TEMPLATE_SURE) it calls out of domain
 TEMPLATE_SURE = 0.9
+# and replaces a template's unsure match only when at least this sure of its own intent (the
+# same cross-validated figures from 0.55 to 0.9; "what versions of python do I have" stays a list)
+FRAME_OVERRIDE = 0.75
 OBJECT_VETO = True  # a template's weak match is refused when the phrase names none of its objects
 _OBJECT_SLOTS = frozenset({"target", "path", "version", "source"})  # a slot that names one
 
@@ -579,12 +606,11 @@ def understand(text: str) -> _Decision:
     name, _slots, confidence, _alternatives, _template, _suggestions = decision
     # import cycle: phrases -> frames -> phrases (the frame scorer reads the templates' words)
     from ainlp.language.frames import (
-        UNKNOWN_LIMIT,
+        another_domain,
         classify,
         extract_slots,
         features,
         in_domain,
-        unknown_words,
     )
 
     sure = name != "unknown" and confidence >= TEMPLATE_SURE
@@ -599,12 +625,11 @@ def understand(text: str) -> _Decision:
     clear = (p_best >= FRAME_ACCEPT and lead >= FRAME_MARGIN
              and in_domain(best, present, text))
     if name != "unknown":
-        if ((best == "unknown" and p_best >= FRAME_VETO) or "foreign" in present
-                or unknown_words(text) >= UNKNOWN_LIMIT
+        if ((best == "unknown" and p_best >= FRAME_VETO) or another_domain(present, text)
                 or (OBJECT_VETO and not _OBJECT_SLOTS.intersection(decision[1])
                     and not in_domain(name, present, text, strict=False))):
             return _unknown(candidates, 1.0 - confidence, ranked)
-        if sure or best in (name, "unknown") or not clear:
+        if sure or best in (name, "unknown") or not clear or p_best < FRAME_OVERRIDE:
             return _completed(decision, extract_slots(name, text))
     elif best == "unknown" or not clear:
         return _unknown(candidates, decision[2], ranked)
