@@ -40,6 +40,13 @@ def test_usage_error_for_people_is_one_line_with_a_hint(tmp_path: Path) -> None:
     assert len(done.stderr.strip().splitlines()) == 1
 
 
+def test_an_unknown_command_is_told_with_the_commands_there_are(tmp_path: Path) -> None:
+    done = run(tmp_path, "nosuch", "--verbose")
+    assert done.returncode == 2
+    assert "invalid choice: 'nosuch'" in done.stderr
+    assert "'find'" in done.stderr and "'doctor'" in done.stderr
+
+
 def test_no_command_without_a_terminal_prints_help_and_exits_2(tmp_path: Path) -> None:
     done = run(tmp_path)
     assert done.returncode == 2
