@@ -11,6 +11,9 @@ FLOOD = 100_000
 
 def floods(size: int = FLOOD) -> dict[str, str]:
     """Brace floods and unterminated clauses of `size` characters."""
+    mistakes = "  oops x\n" * 30
+    commands = ("CONTEXT a {\n" + "  COMMAND b { ACTION: f() }\n" * (size // 27 + 1))[
+        :max(size - len(mistakes) - 2, 0)]
     return {
         "open-braces": "x " + "{" * (size - 2),
         "close-braces": "}" * size,
@@ -27,4 +30,7 @@ def floods(size: int = FLOOD) -> dict[str, str]:
         "hashed-comment": ("CONTEXT a {\n  x #" + "#" * size)[:size - 2] + "\n%",
         # a `}` at another indent than the block it closes, under a deep stack of open blocks
         "stacked-braces": ("CONTEXT a {\n" + "{\n" * (size // 5) + " }\n" * (size // 5))[:size],
+        # mistakes after 3,500 commands: Lark, which words each, read every command before it
+        # again for each (8.6 s for 100 KB)
+        "late-mistakes": (commands + "\n" + mistakes + "}")[:size],
     }

@@ -18,9 +18,16 @@ from hypothesis import strategies as st
 from lark.exceptions import UnexpectedInput
 
 from ainlp.language.ast import Statement
-from ainlp.language.blocks import read_statements
+from ainlp.language.blocks import read_lines, read_statements
 from ainlp.language.grammar import parser
-from ainlp.language.script import _MAX_NESTING, _Splitter, _too_deep, code_characters
+from ainlp.language.script import (
+    _MAX_NESTING,
+    _Splitter,
+    _StatementParser,
+    _too_deep,
+    _too_deep_text,
+    code_characters,
+)
 from ainlp.language.transform import AstBuilder
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.ainlp"))
@@ -176,4 +183,57 @@ def test_a_walk_to_a_blocks_closing_line_agrees_with_the_pass_over_all(
     everything = splitter._closing_lines(0, len(lines))
     for index, line in enumerate(splitter.lines):
         if not line.blank:
-            assert splitter._closing_line(index, len(lines)) == everything[index]
+            target, _steps = splitter._closing_line(index, len(lines), len(lines))
+            assert target == everything[index]
+            for budget in range(len(lines)):  # out of budget: no answer, never a wrong one
+                short, steps = splitter._closing_line(index, len(lines), budget)
+                assert short in (None, everything[index]) and steps <= budget + 1
+
+
+LINE_PIECES = st.sampled_from([
+    "RUN", "run", "x", "b_1", " ", "\t", "#c", "#", "[", "]", "{", "}", '"', "\\", "\r", "é",
+    "\u212a", "\u00a0", "context", "CONTEXT a", "list python", ":", "ACTION:", "(", ")", "1",
+])
+
+
+@fuzz(300)
+@given(st.lists(st.lists(LINE_PIECES, max_size=8).map("".join), max_size=8), st.integers(0, 3))
+def test_lines_read_together_as_one_by_one(lines: list[str], first: int) -> None:
+    """read_lines is read_statements on each line alone, up to the first that gives None."""
+    starts = [3 * number + 2 for number in range(len(lines))]
+    expected: list[Statement] = []
+    failed = len(lines)
+    for index in range(first, len(lines)):
+        read = read_statements([lines[index]], starts[index], _MAX_NESTING)
+        if read is None:
+            failed = index
+            break
+        expected += read
+    assert read_lines(lines, starts, _MAX_NESTING, first) == (expected, failed)
+
+
+@fuzz(200)
+@given(st.lists(st.text(st.sampled_from('[[[]"\\# ax\t'), max_size=30), min_size=1, max_size=8))
+def test_the_nesting_walk_resumes_at_a_line_start(lines: list[str]) -> None:
+    """Walked again from the start of the line where `[` nests too deep, at the nesting found
+    there, the walk finds the same place (the statement parser resumes there after a blank)."""
+    deep_lines = [*lines, "[" * (_MAX_NESTING + 1)]  # deep somewhere, at the latest here
+    text = "\n".join(deep_lines)
+    deep = _too_deep_text(text)
+    assert deep is not None
+    index, column, line_start, depth = deep
+    assert (index, column) == _too_deep(deep_lines) == too_deep_by_characters(deep_lines)
+    assert line_start == sum(len(line) + 1 for line in deep_lines[:index])
+    assert _too_deep_text(text, line_start, index, depth) == deep
+
+
+@fuzz(200)
+@given(st.lists(PIECES, max_size=40))
+def test_the_statement_parser_keeps_its_text_as_its_lines(pieces: list[str]) -> None:
+    """The chunk's text is spliced as lines are neutralised, not joined again each attempt."""
+    splitter = _Splitter("".join(pieces))
+    splitter.run()
+    for chunk in splitter.chunks:
+        chunk_parser = _StatementParser(chunk, "t.ainlp")
+        chunk_parser.parse()
+        assert chunk_parser.text() == "\n".join(chunk_parser.lines)

@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 from ainlp.core.errors import ScriptError
+from fuzzing import fuzz
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ainlp.cli import main
-from ainlp.language.ast import Span
+from ainlp.language import blocks, script
+from ainlp.language.ast import Span, Statement
 from ainlp.language.diagnostics import SHOWN_WIDTH, Diagnostic, error_from, format_diagnostics
 from ainlp.language.script import MAX_BRACES_PER_LINE, MAX_DIAGNOSTICS, parse_script
 
@@ -292,3 +296,42 @@ def test_a_long_line_is_shown_as_a_window_around_the_caret() -> None:
     short = format_diagnostics([Diagnostic("script.syntax", "boom", Span(1, 3, 1, 4), None)],
                                "w.ainlp", "ab ACTION")
     assert short.split("\n")[1:] == ["ab ACTION", "  ^"]  # short lines as written
+
+
+GOOD_COMMANDS = ['  COMMAND c { ACTION: f(a=1, b="x") }', "  COMMAND d {}",
+                 '  command e{ report: "r" }',
+                 "  COMMAND f {\n    RECOVERY: g(l=[1, [2]],)  # c\n  }", "\n", "  # comment"]
+MISTAKES = ["  oops x", "  COMMAND", "  ACTION: f()", "  COMMAND z {", "  }", '  REPORT: "r', "x {",
+            "  COMMAND y { ACTION: f(x=) }", "RUN y", "  COMMAND w { BOGUS: f() }", "[[", "}"]
+
+
+@fuzz(150)
+@given(st.lists(st.sampled_from(GOOD_COMMANDS + MISTAKES), max_size=14),
+       st.sampled_from(["CONTEXT a {", "context b{", "x CONTEXT a {"]), st.booleans())
+def test_lark_is_spared_the_commands_read_before_a_mistake(
+        body: list[str], head: str, closed: bool) -> None:
+    """The statement parser hands Lark a block with the commands the reader read before its
+    first mistake blanked (but the first): the same diagnostics and statements as Lark reading
+    it all."""
+    text = "\n".join([head, *GOOD_COMMANDS[:2], *body, *(["}"] if closed else [])])
+    spared = parse_script(text, "l.ainlp")
+
+    def without_progress(text: str, line_offset: int, max_nesting: int,
+                         resume: blocks.Progress | None = None
+                         ) -> tuple[list[Statement] | None, None]:
+        return blocks.read_chunk(text, line_offset, max_nesting)[0], None
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(script, "read_chunk", without_progress)
+        assert parse_script(text, "l.ainlp") == spared
+
+
+def test_a_mistake_after_many_commands_is_found_as_after_one() -> None:
+    """Each of 24 mistakes after 2,000 commands is reported where it is (Lark reads the
+    commands before it as blanks; it used to read all of them again for each mistake)."""
+    commands = "".join(f"  COMMAND b{number} {{ ACTION: f() }}\n" for number in range(2000))
+    text = "CONTEXT a {\n" + commands + "  oops x\n" * 24 + "}\n"
+    parsed, diagnostics = parse_script(text, "m.ainlp")
+    assert [(d.span.line, d.message) for d in diagnostics] == [
+        (line, "expected COMMAND, found 'oops'") for line in range(2002, 2026)]
+    assert len(parsed.commands) == 2000

@@ -9,6 +9,10 @@ terminal regexes, tried in the order Lark's contextual lexer tries them in each 
 the nodes AstBuilder builds, spans included. It reports nothing: at the first thing it does not
 expect it returns None, and the caller hands the chunk to Lark, whose errors are the diagnostics.
 
+read_lines reads a run of one-line chunks (phrases, RUN lines) a regex a line, and read_chunk
+says how far it got in a CONTEXT block it gave up in (Progress), so that the statement parser
+hands Lark only what follows.
+
 ainlp.lark stays the definition of the language. tests/test_block_reader.py keeps the two equal:
 on every example and test script, on the fuzz corpus and on generated scripts, this reader
 returns None or exactly what Lark and AstBuilder return.
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from ainlp.language.ast import (
     Call,
@@ -32,7 +37,7 @@ from ainlp.language.ast import (
     Value,
 )
 
-__all__ = ["read_statements", "unescape"]
+__all__ = ["Progress", "read_chunk", "read_lines", "read_statements", "read_text", "unescape"]
 
 # Only \" and \\ are escapes; any other backslash stays as written ("C:\envs" is a path).
 _ESCAPE = re.compile(r'\\(["\\])')
@@ -49,9 +54,10 @@ _RUN = re.compile(r"run(?=[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*(#[^\n]*)?(\r?\n|$))
 _PHRASE = re.compile(r"[^\s#{}][^\n#{}]*")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # %ignore COMMENT and %ignore /\s+/, with one way only to split a run of spaces and comments
-# (each space alone, a comment to its line's end): `(?:\s+|#[^\n]*)*` has exponentially many,
-# tried one by one when what follows it fails
-_S = r"(?:\s|\#[^\n]*(?![^\n]))*"
+# (a comment runs to its line's end): `(?:\s+|#[^\n]*)*` has exponentially many, tried one by
+# one when what follows it fails. `\s*` first: a run of 100 KB spaces is one fast repeat, not
+# 100,000 turns of a group.
+_S = r"\s*(?:\#[^\n]*(?![^\n])\s*)*"
 _SKIP = re.compile(_S)
 # Inside a CONTEXT block no state of the grammar accepts PHRASE, and the terminals it accepts
 # start with distinct characters (a quote, a digit/sign/dot, a letter, a punctuation mark), so
@@ -60,14 +66,18 @@ _SKIP = re.compile(_S)
 # is read once, with what the grammar may read after it in the same token: `=` (an argument's
 # key), `(` (a call), `:` (a clause keyword) or `name {` (a COMMAND header); the reader checks
 # the keyword. That halves the tokens of a block. Each token takes the whitespace and comments
-# after it; "bad" is any other character: an error.
+# after it; "bad" is any other character: an error. A STRING is unrolled: runs of plain
+# characters, not a turn of a group per character (100 KB in a string). No run of spaces is
+# given back one space at a time when what follows fails (100 KB of them after a word): a
+# word's suffix comes after them and is optional, and before a header's `{` they are matched
+# atomically, by a lookahead and a backreference to it (Python 3.10 has no possessive `*+`).
 _BLOCK_TOKEN = re.compile(rf"""
-    (?: (?P<w> [A-Za-z_][A-Za-z0-9_]* )
-        (?: {_S} (?: (?P<key> = ) | (?P<call> \( ) | (?P<clause> : )
-                   | (?P<hname> [A-Za-z_][A-Za-z0-9_]* ) {_S} (?P<header> \{{ ) ) )?
+    (?: (?P<w> [A-Za-z_][A-Za-z0-9_]* ) {_S}
+        (?: (?P<key> = ) | (?P<call> \( ) | (?P<clause> : )
+          | (?P<hname> [A-Za-z_][A-Za-z0-9_]* ) (?=(?P<space>{_S}))(?P=space) (?P<header> \{{ ) )?
       | (?P<rbrace> \}} ) | (?P<rpar> \) ) | (?P<comma> , ) | (?P<lsqb> \[ ) | (?P<rsqb> \] )
       | (?P<lbrace> \{{ )
-      | (?P<string> "(?:[^"\\\n]|\\[^\n])*" )
+      | (?P<string> "[^"\\\n]*(?:\\[^\n][^"\\\n]*)*" )
       | (?P<number> [-+]?(?:\d{{1,18}}\.\d{{0,18}}|\.\d{{1,18}}|\d{{1,18}})
                     (?:[eE][-+]?\d{{1,3}})?(?![\w.]) )
       | (?P<bad> . )
@@ -79,12 +89,29 @@ class _Unexpected(Exception):
     """Something the grammar would reject here: Lark reads the chunk and says what."""
 
 
-class _Reader:
-    __slots__ = ("at", "end", "line", "line_offset", "line_start", "max_nesting", "pos", "text",
-                 "tokens")
+@dataclass(frozen=True)
+class Progress:
+    """How far a read got in a chunk whose first statement is a CONTEXT block it gave up in:
+    the commands it read whole (two or more), and where the first and the last of them end
+    (after their `}`). Lark is in the same state after either (`command*` is a left-recursive
+    rule), so the statement parser hands Lark the chunk with the text between them blanked,
+    and a read of the chunk again, the text up to the last unchanged, goes on from there."""
 
-    def __init__(self, lines: Sequence[str], line_offset: int, max_nesting: int) -> None:
-        self.text = "\n".join(lines)
+    commands: tuple[CommandDef, ...]
+    first_end: int
+    last_end: int
+
+
+class _Reader:
+    __slots__ = ("at", "command_end", "end", "line", "line_offset", "line_start", "max_nesting",
+                 "pos", "progress", "resume", "text", "tokens")
+
+    def __init__(self, text: str, line_offset: int, max_nesting: int,
+                 resume: Progress | None = None) -> None:
+        self.text = text
+        self.resume = resume  # where a read of the first CONTEXT block may go on from
+        self.progress: Progress | None = None  # how far this read got in it, if it gives up
+        self.command_end = 0  # after the `}` of the last command read
         self.pos = 0  # outside blocks: the next token (whitespace and comments skipped)
         self.end = 0  # outside blocks: where the last token consumed ends
         self.line_offset = line_offset
@@ -109,6 +136,8 @@ class _Reader:
 
     def span(self, start: int, end: int) -> Span:
         line, column = self._line_col(start)
+        if self.text.find("\n", start, end - 1) < 0:  # on one line (most spans)
+            return Span(line, column, line, column + end - start)
         end_line, end_column = self._line_col(end - 1)
         return Span(line, column, end_line, end_column + 1)
 
@@ -124,12 +153,12 @@ class _Reader:
             self._skip(match.end())
         return match
 
-    def statements(self) -> list[Statement]:
-        out: list[Statement] = []
+    def statements(self, out: list[Statement]) -> None:
+        """Reads statements into `out` to the end of the text."""
         self._skip(0)
         while self.pos < len(self.text):
             if (keyword := self.take(_CONTEXT)) is not None:
-                out.append(self.context(keyword))
+                out.append(self.context(keyword, first=not out))
             elif (keyword := self.take(_RUN)) is not None:
                 name = self.take(_NAME)
                 if name is None:
@@ -144,7 +173,6 @@ class _Reader:
                 out.append(Phrase(text=words, span=Span(line, column, line, column + len(words))))
             else:
                 raise _Unexpected
-        return out
 
     # --- inside a block: a stream of tokens, each known by its group's name (`lastgroup`)
 
@@ -154,21 +182,38 @@ class _Reader:
             raise _Unexpected  # the chunk ended inside the block
         return match
 
-    def context(self, keyword: re.Match[str]) -> ContextBlock:
+    def context(self, keyword: re.Match[str], *, first: bool = False) -> ContextBlock:
+        """`CONTEXT name { command* }` after its keyword; `first`: the chunk's first statement,
+        where `resume` applies and `progress` is kept."""
         name = self.take(_NAME)
         if name is None or not self.text.startswith("{", self.pos):
             raise _Unexpected
-        self.tokens = _BLOCK_TOKEN.finditer(self.text, self._after_brace())
-        commands: list[CommandDef] = []
-        while True:
-            match = self.next()
-            kind = match.lastgroup
-            if kind == "header" and match["w"].lower() == "command":
-                commands.append(self.command(match))
-            elif kind == "rbrace":
-                break
+        resume = self.resume if first else None
+        commands = list(resume.commands) if resume is not None else []
+        first_end = resume.first_end if resume is not None else 0
+        if resume is None:
+            start = self._after_brace()
+        else:
+            self.command_end = resume.last_end
+            start = _SKIP.match(self.text, resume.last_end).end()  # type: ignore[union-attr]
+        self.tokens = tokens = _BLOCK_TOKEN.finditer(self.text, start)
+        try:
+            for match in tokens:  # a command reads on from the same iterator
+                kind = match.lastgroup
+                if kind == "header" and match["w"].lower() == "command":
+                    commands.append(self.command(match))
+                    if len(commands) == 1:
+                        first_end = self.command_end
+                elif kind == "rbrace":
+                    break
+                else:
+                    raise _Unexpected
             else:
-                raise _Unexpected
+                raise _Unexpected  # the chunk ended inside the block
+        except _Unexpected:
+            if first and len(commands) >= 2:
+                self.progress = Progress(tuple(commands), first_end, self.command_end)
+            raise
         self.pos, self.end = match.end(), match.end("rbrace")
         return ContextBlock(name=name.group(), commands=tuple(commands),
                             span=self.span(keyword.start(), self.end))
@@ -179,9 +224,13 @@ class _Reader:
 
     def command(self, header: re.Match[str]) -> CommandDef:
         """`COMMAND name { clause* }` after its header."""
+        match = self.next()
+        if match.lastgroup == "rbrace":  # no clauses (a flood of unterminated blocks, repaired)
+            self.command_end = match.end("rbrace")
+            return CommandDef(name=header["hname"], clauses=(),
+                              span=self.span(header.start(), self.command_end))
         clauses: list[Clause] = []
         while True:
-            match = self.next()
             kind = match.lastgroup
             if kind == "rbrace":
                 break
@@ -200,8 +249,10 @@ class _Reader:
             clause_kind: ClauseKind = keyword.upper()  # type: ignore[assignment]  # _CLAUSES
             clauses.append(Clause(kind=clause_kind, value=value,
                                   span=self.span(match.start(), end)))
+            match = self.next()
+        self.command_end = match.end("rbrace")
         return CommandDef(name=header["hname"], clauses=tuple(clauses),
-                          span=self.span(header.start(), match.end("rbrace")))
+                          span=self.span(header.start(), self.command_end))
 
     def call(self, name: re.Match[str]) -> tuple[Call, int]:
         """`name(key=value, ...)` after its `name (`; the call and where it ends."""
@@ -253,7 +304,64 @@ def read_statements(lines: Sequence[str], line_offset: int,
     """The statements of a chunk (its lines; `line_offset` lines precede it in the file) as
     Lark and AstBuilder would build them, or None where the grammar would report an error or
     lists nest deeper than `max_nesting`."""
+    return read_text("\n".join(lines), line_offset, max_nesting)
+
+
+def read_text(text: str, line_offset: int, max_nesting: int) -> list[Statement] | None:
+    """`read_statements` of the chunk's lines joined by newlines."""
+    return read_chunk(text, line_offset, max_nesting)[0]
+
+
+def read_chunk(text: str, line_offset: int, max_nesting: int, resume: Progress | None = None
+               ) -> tuple[list[Statement] | None, Progress | None]:
+    """`read_text`, and how far it got when it gives up in the chunk's first statement, a
+    CONTEXT block. `resume`: what such a read of this chunk gave before, while the text up to
+    its `last_end` is the same: the read goes on from there."""
+    out: list[Statement] = []
+    reader = _Reader(text, line_offset, max_nesting, resume)
     try:
-        return _Reader(lines, line_offset, max_nesting).statements()
+        reader.statements(out)
     except _Unexpected:
-        return None
+        return None, reader.progress
+    return out, None
+
+
+# A line read alone that is a RUN statement or a phrase, as `statements` reads it when the line
+# is ASCII (else a NAME may match a letter such as the Kelvin sign under IGNORECASE) and has no
+# brace (a PHRASE stops there) and no `[` (the nesting limit): `_CONTEXT` needs a `{`, `_RUN`'s
+# lookahead is the `run` branch, and the rest to a comment is a PHRASE.
+_SIMPLE_LINE = re.compile(r"""(?P<lead> \s* )
+    (?: (?P<run> (?i: run ) ) [ \t]+ (?P<name> [A-Za-z_][A-Za-z0-9_]* ) [ \t]* (?: \#.* )? $
+      | (?P<phrase> [^\s#{}][^#{}]* ) (?: \#.* )? $ )""", re.VERBOSE)
+
+
+def read_lines(lines: Sequence[str], starts: Sequence[int], max_nesting: int,
+               first: int = 0) -> tuple[list[Statement], int]:
+    """For chunks of one line each (`lines`, at 0-based line `starts`), from `lines[first]` on:
+    the statements `read_statements([line], start, max_nesting)` gives for each, up to the first
+    it gives None for, and that line's index (len(lines) if none). The caller reads that line
+    itself and goes on after it. Phrases and RUN lines are read by one regex each."""
+    out: list[Statement] = []
+    for index in range(first, len(lines)):
+        line = lines[index]
+        match = _SIMPLE_LINE.match(line) if line.isascii() and "{" not in line \
+            and "}" not in line and "[" not in line else None
+        if match is None:
+            if _SKIP.fullmatch(line):
+                continue  # spaces and a comment: no statement
+            read = read_text(line, starts[index], max_nesting)
+            if read is None:
+                return out, index
+            out += read
+            continue
+        number = starts[index] + 1
+        column = match.end("lead") + 1
+        if match["run"] is not None:
+            end = match.end("name") + 1
+            out.append(RunStatement(command=match["name"],
+                                    span=Span(number, column, number, end)))
+        else:
+            words = match["phrase"].rstrip()
+            out.append(Phrase(text=words, span=Span(number, column, number,
+                                                    column + len(words))))
+    return out, len(lines)

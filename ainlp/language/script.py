@@ -8,10 +8,15 @@ is reported and its line neutralised (blanked, or a broken block header replaced
 and the statement parsed again, so one mistake hides no other.
 
 A well-formed statement is read by blocks.py (the same AST, several times faster than Lark, which
-is then never loaded); Lark reads what it gives up on and words the errors. Everything here is
-linear in the text, and bounded where a flood would multiply work: MAX_BRACES_PER_LINE braces on
-a line, MAX_DIAGNOSTICS worded diagnostics (the rest counted), one unterminated-block diagnostic
-per line, a window of the line in each rendered error.
+is then never loaded); Lark reads what it gives up on and words the errors, with the commands the
+reader got through before the first mistake blanked (but one): Lark is in the same state after
+them, and a mistake after 3,000 commands is not 3,000 commands of Lark per attempt. Everything
+here is linear in the text, and bounded where a flood would multiply work: MAX_BRACES_PER_LINE
+braces on a line, MAX_DIAGNOSTICS worded diagnostics (the rest counted), one unterminated-block
+diagnostic per line, a window of the line in each rendered error. What every line costs is the
+floor (40,000 lines of `{` are 40,000 turns of a Python loop), so each line is scanned once
+(_scan_line, cached per distinct line) into what the splitter asks of it, and runs of one-line
+statements are read together (blocks.read_lines).
 
 Duplicate COMMAND names are reported here (code "script.duplicate-command"), not by the checker.
 """
@@ -20,9 +25,11 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ainlp.core.suggest import suggest
@@ -33,7 +40,7 @@ from ainlp.language.ast import (
     Span,
     Statement,
 )
-from ainlp.language.blocks import read_statements
+from ainlp.language.blocks import Progress, read_chunk, read_lines
 from ainlp.language.diagnostics import Diagnostic, sort_key
 from ainlp.language.display import clip, printable
 from ainlp.language.grammar import parser
@@ -64,50 +71,41 @@ _COMMAND_KEYWORD = re.compile(r"command[ \t]+", re.IGNORECASE)
 _WORD_AT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d[\w.]*|\S")
 
 
-@dataclass
 class _Line:
-    """One source line as the scanner sees it (0-based columns)."""
+    """One source line as the scanner sees it (0-based columns). Built once per distinct line
+    (_scan_line is cached), with what the splitter asks of every line worked out."""
 
-    text: str
-    code_end: int  # where a comment starts, else len(text)
-    braces: list[tuple[int, str]] = field(default_factory=list)
-    open_string: int | None = None  # column of a quote never closed on this line
+    __slots__ = ("blank", "braces", "code", "code_end", "cut", "first_word", "indent", "lead",
+                 "open_string", "opens", "text", "top")
 
-    # Cached: each would copy the whole line, and a line of 100,000 `{` is asked once per
-    # brace (linear, not quadratic, in the line).
-    @functools.cached_property
-    def code(self) -> str:
-        return self.text[: self.code_end]
+    def __init__(self, text: str, code_end: int, braces: list[tuple[int, str]],
+                 open_string: int | None = None) -> None:
+        self.text = text
+        self.code_end = code_end  # where a comment starts, else len(text)
+        self.braces = braces
+        self.open_string = open_string  # column of a quote never closed on this line
+        self.code = code = text[:code_end]
+        stripped = code.lstrip()
+        self.blank = not stripped
+        self.lead = len(code) - len(stripped)  # the first column of code that is not space
+        self.indent = len(text) - len(text.lstrip(" \t"))
+        match = None if self.blank else _FIRST_WORD.match(code)
+        self.first_word = match.group(1).lower() if match else None
+        # a top-level statement at column 1 (CONTEXT or RUN)
+        self.top = self.indent == 0 and self.first_word in ("context", "run")
+        self.cut = len(braces) > MAX_BRACES_PER_LINE
+        self.opens = bool(braces) and any(ch == "{" for _col, ch in braces)  # a `{` on it
 
-    @functools.cached_property
-    def blank(self) -> bool:
-        return not self.code.strip()
-
-    @functools.cached_property
-    def indent(self) -> int:
-        text = self.text
-        i = 0
-        while i < len(text) and text[i] in " \t":
-            i += 1
-        return i
-
-    @functools.cached_property
-    def _first_word(self) -> str | None:
-        match = _FIRST_WORD.match(self.code)
-        return match.group(1).lower() if match else None
-
-    def first_word(self) -> str | None:
-        return self._first_word
-
-    @functools.cached_property
     def label(self) -> str:
         """How an unterminated-block diagnostic names this line's block."""
-        word = self.first_word()
+        word = self.first_word
         what = word.upper() if word in ("context", "command") else "block"
         name = _FIRST_WORD.match(self.code, self.indent + len(word or ""))
         return f"{what} {name.group(1)}" if name and word else what
 
 
+_CUT = operator.attrgetter("cut")
+_ALONE = operator.attrgetter("alone")
 _STOPS = re.compile(r'[#"]')
 _BRACE = re.compile(r"[{}]")
 _STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # after an opening quote
@@ -139,6 +137,7 @@ def _scan_line(text: str) -> _Line:
         i = closing.end()
 
 
+@functools.lru_cache(maxsize=256)
 def _close_string(text: str) -> str:
     """The line with its open string closed where it most likely ends: before the closing
     brackets and commas that end the line (`f(x="a)` -> `f(x="a")`)."""
@@ -151,10 +150,11 @@ def _close_string(text: str) -> str:
     return body[:tail] + '"' + body[tail:] + text[len(body):]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Chunk:
     start: int  # 0-based index of its first line
     lines: list[str]  # repaired text, one entry per source line
+    alone: bool = False  # one line outside blocks: parse_script may read runs of them at once
 
 
 class _Splitter:
@@ -162,14 +162,13 @@ class _Splitter:
 
     def __init__(self, text: str) -> None:
         self.raw = text.split("\n")
-        self.lines = [_scan_line(line) for line in self.raw]
-        self.repaired = [line.text for line in self.lines]
+        self.lines = list(map(_scan_line, self.raw))
+        self.repaired = list(self.raw)
         self.diagnostics: list[Diagnostic] = []
         self.suppressed = 0
         self.chunks: list[_Chunk] = []
-        for index, line in enumerate(self.lines):
-            if len(line.braces) > MAX_BRACES_PER_LINE:
-                self._cut(index)
+        for index in itertools.compress(itertools.count(), map(_CUT, self.lines)):
+            self._cut(index)
 
     def _cut(self, index: int) -> None:
         """Cut a line of too many braces at the first brace past the limit (blanked, so that
@@ -194,32 +193,36 @@ class _Splitter:
         self.diagnostics.append(Diagnostic(code, message, span, hint))
 
     def run(self) -> None:
+        lines = self.lines
         index = 0
-        while index < len(self.lines):
-            index = self._statement(index)
+        while index < len(lines):
+            if lines[index].blank:
+                index += 1
+            else:
+                index = self._statement(index)
 
     def _statement(self, index: int) -> int:
         line = self.lines[index]
-        if line.blank:
-            return index + 1
-        word = line.first_word()
-        opens = any(ch == "{" for _col, ch in line.braces)
-        if not opens and word == "context" and self._next_starts_block(index):
-            opens = True
-        if opens:
+        word = line.first_word
+        braces = line.braces
+        if line.opens or (word == "context" and self._next_starts_block(index)):
             return self._block(index)
-        for col, _ch in line.braces:
-            self.diag("script.syntax", "unmatched '}'", index, col,
-                      "remove it, or open a block with CONTEXT name { ... }")
-        self._blank_columns(index, [col for col, _ch in line.braces])
-        after = line.code.lstrip()[len(word or ""):].lstrip()
-        if word and word.upper() in CLAUSES and after.startswith(":"):
+        if braces:
+            room = MAX_DIAGNOSTICS - len(self.diagnostics)
+            if room < len(braces):  # counted, not built
+                self.suppressed += len(braces) - room if room > 0 else len(braces)
+            for col, _ch in braces[:room] if room > 0 else ():
+                self.diag("script.syntax", "unmatched '}'", index, col,
+                          "remove it, or open a block with CONTEXT name { ... }")
+            self._blank_columns(index, [col for col, _ch in braces])
+        if word and word.upper() in CLAUSES and \
+                line.code.lstrip()[len(word):].lstrip().startswith(":"):
             self.diag("script.misplaced", f"{word.upper()} clause outside a COMMAND", index,
                       line.indent, "clauses belong inside COMMAND name { ... } in a CONTEXT block",
                       len(word))
             self.repaired[index] = ""
             return index + 1
-        self.chunks.append(_Chunk(index, [self.repaired[index]]))
+        self.chunks.append(_Chunk(index, [self.repaired[index]], True))
         return index + 1
 
     def _open_string(self, index: int) -> None:
@@ -227,12 +230,17 @@ class _Splitter:
         a quote in a phrase line is just a character)."""
         line = self.lines[index]
         if line.open_string is not None:
-            self.diag("script.unterminated-string", "unterminated string", index,
-                      line.open_string, 'close the string with " on the same line')
+            if len(self.diagnostics) >= MAX_DIAGNOSTICS:
+                self.suppressed += 1  # as diag() would count it, without the call
+            else:
+                self.diag("script.unterminated-string", "unterminated string", index,
+                          line.open_string, 'close the string with " on the same line')
             self.repaired[index] = _close_string(line.text.rstrip("\r"))
 
     def _next_starts_block(self, index: int) -> bool:
-        for line in self.lines[index + 1:]:
+        lines = self.lines
+        for next_index in range(index + 1, len(lines)):  # not a slice: a copy of the rest
+            line = lines[next_index]
             if not line.blank:
                 return line.code.lstrip().startswith("{")
         return False
@@ -248,78 +256,95 @@ class _Splitter:
 
     def _block(self, start: int) -> int:
         """A block from `start` to the line whose `}` closes it (or to where it must have ended)."""
-        stack: list[tuple[int, int]] = []  # (line, col) of open braces
-        suspects: list[tuple[int, int]] = []  # blocks closed by a `}` that lines up with another
-        index = start
+        lines = self.lines
+        count = len(lines)
+        stack: list[int] = []  # the lines of the open braces
+        stack_indents: list[int] = []  # and those lines' indents
+        suspects: list[int] = []  # blocks closed by a `}` that lines up with another
         opened = False  # `CONTEXT name` may have its `{` on the next line
         stray: list[int] = []
         # blocks open on the stack, by their opening line's indent: a `}` lines up with one of
         # them in constant time (scanning the stack per `}` was quadratic in a brace flood)
         open_at_indent: dict[int, int] = {}
-        while index < len(self.lines):
-            line = self.lines[index]
-            top_level = line.indent == 0 and line.first_word() in ("context", "run")
-            if index > start and stack and top_level:
-                break  # a top-level statement at column 1: the block before it was never closed
+        push, pop = stack.append, stack.pop
+        push_indent, pop_indent = stack_indents.append, stack_indents.pop
+        end = count
+        for index in range(start, count):
+            line = lines[index]
+            if line.top and stack and index > start:
+                end = index  # a top-level statement at column 1: the block before it was never
+                break  # closed
             if line.open_string is not None:
                 self._open_string(index)
-            for col, ch in line.braces:
-                if ch == "{":
-                    stack.append((index, col))
-                    indent = self.lines[index].indent
-                    open_at_indent[indent] = open_at_indent.get(indent, 0) + 1
-                    opened = True
-                elif stack:
-                    opener = stack.pop()
-                    opener_indent = self.lines[opener[0]].indent
-                    open_at_indent[opener_indent] -= 1
-                    if (line.code[:col].strip() == "" and stack
-                            and opener_indent != line.indent
-                            and open_at_indent.get(line.indent, 0) > 0):
-                        suspects.append(opener)
-                else:
-                    self.diag("script.syntax", "unmatched '}'", index, col,
-                              "remove it, or open a block with CONTEXT name { ... }")
-                    stray.append(col)
-            if stray:
-                self._blank_columns(index, stray)
-                stray.clear()
-            index += 1
-            if opened and not stack:
-                break
-        end = index
+            if line.braces:
+                indent = line.indent
+                for col, ch in line.braces:
+                    if ch == "{":
+                        push(index)
+                        push_indent(indent)
+                        open_at_indent[indent] = open_at_indent.get(indent, 0) + 1
+                        opened = True
+                    elif stack:
+                        opener = pop()
+                        opener_indent = pop_indent()
+                        open_at_indent[opener_indent] -= 1
+                        if (opener_indent != indent and stack
+                                and open_at_indent.get(indent, 0) > 0 and col <= line.lead):
+                            suspects.append(opener)
+                    else:
+                        self.diag("script.syntax", "unmatched '}'", index, col,
+                                  "remove it, or open a block with CONTEXT name { ... }")
+                        stray.append(col)
+                if stray:
+                    self._blank_columns(index, stray)
+                    stray.clear()
+                if opened and not stack:
+                    end = index + 1
+                    break
         if stack:
             self._unterminated(start, end, stack, suspects)
         self.chunks.append(_Chunk(start, self.repaired[start:end]))
         return end
 
-    def _unterminated(self, start: int, end: int, stack: list[tuple[int, int]],
-                      suspects: list[tuple[int, int]]) -> None:
-        """One diagnostic and one repair per brace left open. A block whose `}` closed an outer
-        block's indentation is the likelier culprit than the outer block itself.
+    def _unterminated(self, start: int, end: int, stack: list[int], suspects: list[int]) -> None:
+        """One diagnostic and one repair per brace left open (`stack`: their lines). A block
+        whose `}` closed an outer block's indentation is the likelier culprit than the outer
+        block itself.
 
-        Linear in the block: where each opener's `}` goes is found for all lines in one pass,
-        and each line gets all its closers in one edit (a line of 8,000 `{` is one edit)."""
+        Linear in the block: where each blamed block's `}` goes is found by a walk forward from
+        its line, or, once the walks have cost twice the block, for all lines in one pass; and
+        each line gets all its closers in one edit (a line of 8,000 `{` is one edit)."""
         blamed = list(reversed(suspects))[: len(stack)]
         blamed += stack[: len(stack) - len(blamed)]
-        few = len(blamed) <= 4  # each walked to, rather than one pass over the whole block
-        closing = {} if few else self._closing_lines(start, end)
-        closers: dict[int, int] = {}
-        per_line: dict[int, int] = {}  # blocks left open, by the line that opened them
-        for line_index, _col in blamed:
-            if few:
-                target = self._closing_line(line_index, end)
-            else:
+        per_line = Counter(blamed)  # blocks left open, by the line that opened them
+        lines = self.lines
+        budget = 2 * (end - start)
+        closing: dict[int, int] | None = None
+        closers: Counter[int] = Counter()
+        for line_index, count in per_line.items():
+            following = line_index + 1
+            if following < end and not lines[following].blank \
+                    and lines[following].indent <= lines[line_index].indent:
+                target = line_index  # the walk's first step (most blocks of a flood)
+                budget -= 1
+            elif closing is not None:
                 target = closing.get(line_index, line_index)
-            closers[target] = closers.get(target, 0) + 1
-            per_line[line_index] = per_line.get(line_index, 0) + 1
-        for line_index, count in sorted(per_line.items()):
+            else:
+                walked, steps = self._closing_line(line_index, end, budget)
+                budget -= steps
+                if walked is None:
+                    closing = self._closing_lines(start, end)
+                    walked = closing.get(line_index, line_index)
+                target = walked
+            closers[target] += count
+        ordered = sorted(per_line.items())
+        for number, (line_index, count) in enumerate(ordered):
             if len(self.diagnostics) >= MAX_DIAGNOSTICS:
-                self.suppressed += 1  # counted, not worded
-                continue
-            line = self.lines[line_index]
-            word = line.first_word()
-            message = f"unterminated block: {line.label} is never closed" if count == 1 else \
+                self.suppressed += len(ordered) - number  # counted, not worded
+                break
+            line = lines[line_index]
+            word = line.first_word
+            message = f"unterminated block: {line.label()} is never closed" if count == 1 else \
                 f"unterminated blocks: {count} opened on this line are never closed"
             self.diag("script.unterminated-block", message, line_index, line.indent,
                       "add '}' to close it" if count == 1 else f"add {count} '}}' to close them",
@@ -327,19 +352,24 @@ class _Splitter:
         for index, count in closers.items():
             self._insert_closers(index, count)
 
-    def _closing_line(self, line_index: int, end: int) -> int:
-        """`_closing_lines(...)[line_index]` by a walk forward from the line: for a few blocks
-        left open in a long one (a flood of 40,000 lines with one open block)."""
-        indent = self.lines[line_index].indent
+    def _closing_line(self, line_index: int, end: int, budget: int) -> tuple[int | None, int]:
+        """`_closing_lines(...)[line_index]` by a walk forward from the line (for a few blocks
+        left open in a long one, a flood of 40,000 lines with one open block), and the lines
+        walked; None if that would pass `budget` lines."""
+        lines = self.lines
+        indent = lines[line_index].indent
         last_code = line_index
-        for index in range(line_index + 1, end):
-            line = self.lines[index]
+        stop = min(end, line_index + 1 + budget)
+        for index in range(line_index + 1, stop):
+            line = lines[index]
             if line.blank:
                 continue
             if line.indent <= indent:
-                return last_code
+                return last_code, index - line_index
             last_code = index
-        return last_code
+        if stop < end:
+            return None, budget
+        return last_code, end - line_index
 
     def _closing_lines(self, start: int, end: int) -> dict[int, int]:
         """For each non-blank line of the block: the line after which its missing `}` goes, the
@@ -372,9 +402,14 @@ class _Splitter:
         return out
 
     def _insert_closers(self, index: int, count: int) -> None:
-        text = self.repaired[index]
-        code_end = _scan_line(text).code_end  # of the repaired text: a closed string stays closed
-        self.repaired[index] = text[:code_end].rstrip("\r") + " }" * count + text[code_end:]
+        self.repaired[index] = _with_closers(self.repaired[index], count)
+
+
+@functools.lru_cache(maxsize=256)
+def _with_closers(text: str, count: int) -> str:
+    """The line with `count` closing braces added at the end of its code."""
+    code_end = _scan_line(text).code_end  # of the repaired text: a closed string stays closed
+    return text[:code_end].rstrip("\r") + " }" * count + text[code_end:]
 
 
 def _expected_words(expected: Sequence[str]) -> list[str]:
@@ -486,33 +521,46 @@ def code_characters(line: str) -> Iterator[tuple[int, str]]:
 
 
 # What `_too_deep` looks at: strings (to an unescaped quote or the line's end), comments, brackets.
-_BRACKET_OR_SKIPPED = re.compile(r'"(?:[^"\\]|\\.)*"?|#.*|[\[\]]', re.DOTALL)
+_BRACKET_OR_SKIPPED = re.compile(r'"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*"?|#[^\n]*|[\[\]]')
 
 
 def _too_deep(lines: Sequence[str]) -> tuple[int, int] | None:
     """Where `[` first nests deeper than the limit (strings and comments skipped), if anywhere.
-    The walk of `code_characters`, with a regex jumping from bracket to bracket."""
-    if "".join(lines).count("[") <= _MAX_NESTING:
+    The walk of `code_characters`, with a regex jumping from bracket to bracket over the lines
+    joined (a string or a comment ends at its line's end)."""
+    deep = _too_deep_text("\n".join(lines))
+    return None if deep is None else (deep[0], deep[1])
+
+
+def _too_deep_text(text: str, pos: int = 0, line: int = 0,
+                   depth: int = 0) -> tuple[int, int, int, int] | None:
+    """`_too_deep` of the lines of `text`, walked from `pos`, the start of line `line`, at
+    nesting `depth`: (line, column, where that line starts, the nesting there). The statement
+    parser blanks the line and walks again from its start: the lines above are as they were."""
+    if pos == 0 and text.count("[") <= _MAX_NESTING:
         return None  # too few `[` to nest that deep: spares a walk over every character
-    depth = 0
-    for index, text in enumerate(lines):
-        if "[" not in text and (depth == 0 or "]" not in text):
-            continue
-        for match in _BRACKET_OR_SKIPPED.finditer(text):
-            token = match.group()
-            if token == "[":
-                depth += 1
-                if depth > _MAX_NESTING:
-                    return index, match.start()
-            elif token == "]":
-                depth = max(depth - 1, 0)
+    line_end, line_depth = text.find("\n", pos), depth  # of the line of the last token
+    for match in _BRACKET_OR_SKIPPED.finditer(text, pos):
+        at = match.start()
+        if at > line_end >= 0:  # the first token of a later line
+            line_end = text.find("\n", at)
+            line_depth = depth
+        token = match.group()
+        if token == "[":
+            depth += 1
+            if depth > _MAX_NESTING:
+                line_start = text.rfind("\n", 0, at) + 1
+                return line + text.count("\n", pos, at), at - line_start, line_start, line_depth
+        elif token == "]":
+            depth = max(depth - 1, 0)
     return None
 
 
 class _StatementParser:
     """Parses one chunk, recovering from each syntax error by neutralising its line."""
 
-    def __init__(self, chunk: _Chunk, source: str, noted: set[int] | None = None) -> None:
+    def __init__(self, chunk: _Chunk, source: str, noted: set[int] | None = None,
+                 progress: Progress | None = None) -> None:
         # Lines the scanner already reported: a parse error there would only echo it.
         self.noted = {line - chunk.start - 1 for line in noted or ()}
         self.chunk = chunk
@@ -523,17 +571,22 @@ class _StatementParser:
         # it was worked out (None: work it out again): each unwrap would otherwise scan to the
         # end of the chunk for its `}`, up to 25 times per statement
         self._closer_of: dict[tuple[int, int], tuple[int, int]] | None = None
+        self._text: str | None = None  # "\n".join(self.lines), kept up to date by _set
+        self.progress = progress  # how far the reader got in the chunk as it is
+        self.read_to = self.text()[:progress.last_end] if progress is not None else ""
 
     def _closers(self) -> dict[tuple[int, int], tuple[int, int]]:
         if self._closer_of is None:
             closer_of: dict[tuple[int, int], tuple[int, int]] = {}
             stack: list[tuple[int, int]] = []
-            for index, text in enumerate(self.lines):
-                for col, ch in _scan_line(text).braces:
-                    if ch == "{":
-                        stack.append((index, col))
-                    elif stack:
-                        closer_of[stack.pop()] = (index, col)
+            push, pop = stack.append, stack.pop
+            for index, line in enumerate(map(_scan_line, self.lines)):
+                if line.braces:
+                    for col, ch in line.braces:
+                        if ch == "{":
+                            push((index, col))
+                        elif stack:
+                            closer_of[pop()] = (index, col)
             self._closer_of = closer_of
         return self._closer_of
 
@@ -543,8 +596,11 @@ class _StatementParser:
         from ainlp.language.transform import AstBuilder
 
         reported = set(self.noted)  # one diagnostic per line: the rest would be echoes
-        while (deep := _too_deep(self.lines)) is not None:
-            index, column = deep
+        walked = (0, 0, 0)  # where the walk for nesting may start again: the last line blanked
+        blanked = False  # then the reader may take what is left, without Lark
+        while (deep := _too_deep_text(self.text(), *walked)) is not None:
+            index, column, line_start, depth = deep
+            walked = (line_start, index, depth)
             if index not in reported:
                 reported.add(index)
                 line = self.chunk.start + index + 1
@@ -553,13 +609,27 @@ class _StatementParser:
                     Span(line, column + 1, line, column + 2), "flatten the value"))
             if not self._blank(index, 0):
                 return []
+            blanked = True
+        progress = self.progress  # how far the reader got in a first CONTEXT block
+        read_to = self.read_to  # the text up to where it got
+        blank, blank_to = "", ""  # its text from the first command's end blanked, and of what
         for attempt in range(_MAX_ERRORS_PER_STATEMENT):
-            if attempt > 0 and (read := read_statements(
-                    self.lines, self.chunk.start, _MAX_NESTING)) is not None:
-                return read  # the rest is well-formed: no second pass of Lark over it
-            text = "\n".join(self.lines)
+            text = self.text()
+            if attempt > 0 or blanked:  # else the text parse_script's reader gave up on
+                resume = progress if progress is not None and text.startswith(read_to) else None
+                read, progress = read_chunk(text, self.chunk.start, _MAX_NESTING, resume)
+                if read is not None:
+                    return read  # the rest is well-formed: no second pass of Lark over it
+                read_to = text[:progress.last_end] if progress is not None else ""
+            lark_text = text
+            if progress is not None:
+                if blank_to != read_to:
+                    blank, blank_to = _blanked(read_to[progress.first_end:]), read_to
+                lark_text = blank_to[:progress.first_end] + blank + text[progress.last_end:]
             try:
-                tree = parser().parse(text)
+                tree = parser().parse(lark_text)
+                if lark_text is not text:
+                    tree = parser().parse(text)  # the whole chunk, for the tree of every command
             except UnexpectedInput as error:
                 if isinstance(error, UnexpectedToken) and error.token.type == "$END":
                     index = self._last_code_line()
@@ -604,7 +674,7 @@ class _StatementParser:
             keyword = "context" if self._depth_before(index) == 0 else "command"
             replaced = f"{keyword} {ERROR_NAME} " + self.lines[index][brace:]
             if replaced != self.lines[index]:
-                self.lines[index] = replaced
+                self._set(index, replaced)
                 self._closer_of = None  # the braces moved
                 return True
         return self._unwrap(index, brace)
@@ -617,7 +687,7 @@ class _StatementParser:
             return self._blank(index, 0, keep_braces=False)
         line, col = closer
         text = self.lines[line]
-        self.lines[line] = text[:col] + " " + text[col + 1:]
+        self._set(line, text[:col] + " " + text[col + 1:])
         alone = len(_scan_line(self.lines[index]).braces) == 1  # the header's `{` only
         changed = self._blank(index, 0, keep_braces=False)
         if alone:  # one pair gone: the others pair as before
@@ -660,8 +730,35 @@ class _StatementParser:
             return False
         if not keep_braces and _scan_line(old).braces:
             self._closer_of = None  # braces gone: pairs may have changed
-        self.lines[index] = new
+        self._set(index, new)
         return True
+
+    def _set(self, index: int, new: str) -> None:
+        """Change line `index`, and the chunk's text by a splice: the next attempt need not
+        join 40,000 lines again."""
+        text, lines = self._text, self.lines
+        if text is not None:
+            if index < len(lines) // 2:  # where the line starts, counted from the nearer end
+                at = sum(map(len, itertools.islice(lines, index))) + index
+            else:
+                after = itertools.islice(lines, index, None)
+                at = len(text) - sum(map(len, after)) - (len(lines) - 1 - index)
+            self._text = text[:at] + new + text[at + len(lines[index]):]
+        lines[index] = new
+
+    def text(self) -> str:
+        """The chunk's lines, joined."""
+        if self._text is None:
+            self._text = "\n".join(self.lines)
+        return self._text
+
+
+def _blanked(text: str) -> str:
+    """What Lark reads for `text`: whitespace, which it ignores, after which every line and
+    column is where it was (Lark's errors say where by line and column only), so its line
+    breaks and the spaces after the last of them."""
+    breaks = text.count("\n")
+    return "\n" * breaks + " " * (len(text) - text.rfind("\n") - 1 if breaks else len(text))
 
 
 def _commands(statements: Sequence[Statement]) -> Iterator[CommandDef]:
@@ -681,14 +778,31 @@ def parse_script(text: str, source: str = "<text>") -> tuple[Script, list[Diagno
     diagnostics = list(splitter.diagnostics)
     statements: list[Statement] = []
     noted = splitter.noted_lines()  # once: per chunk it would cost chunks x diagnostics
-    for chunk in splitter.chunks:
-        read = read_statements(chunk.lines, chunk.start, _MAX_NESTING)
-        if read is not None:  # well-formed (most chunks): read without Lark
-            statements.extend(read)
-            continue
-        chunk_parser = _StatementParser(chunk, source, noted)
+
+    def by_lark(chunk: _Chunk, progress: Progress | None = None) -> None:
+        chunk_parser = _StatementParser(chunk, source, noted, progress)
         statements.extend(chunk_parser.parse())
         diagnostics.extend(chunk_parser.diagnostics)
+
+    for alone, group in itertools.groupby(splitter.chunks, key=_ALONE):
+        run = list(group)
+        if alone:  # one-line statements: read together, up to one the reader gives up on
+            run_lines = [chunk.lines[0] for chunk in run]
+            run_starts = [chunk.start for chunk in run]
+            at = 0
+            while at < len(run):
+                read, failed = read_lines(run_lines, run_starts, _MAX_NESTING, at)
+                statements.extend(read)
+                if failed < len(run):
+                    by_lark(run[failed])
+                at = failed + 1
+            continue
+        for chunk in run:
+            fast, progress = read_chunk("\n".join(chunk.lines), chunk.start, _MAX_NESTING)
+            if fast is not None:
+                statements.extend(fast)  # well-formed (most chunks): read without Lark
+            else:
+                by_lark(chunk, progress)
     commands: dict[str, CommandDef] = {}
     lines: list[str] | None = None
     duplicates = 0
