@@ -142,7 +142,7 @@ class _Item:
     """One step of a template: words (alternatives), slots, or "any words" ("...")."""
 
     # Plain classes, not dataclasses: building the class costs nothing at import.
-    __slots__ = ("alternatives", "anything", "by_first", "optional", "slots")
+    __slots__ = ("alternatives", "anything", "by_first", "firsts", "optional", "slots")
 
     def __init__(self, alternatives: tuple[tuple[str, ...], ...], slots: tuple[str, ...],
                  optional: bool, anything: bool,
@@ -152,6 +152,7 @@ class _Item:
         self.optional = optional
         self.anything = anything
         self.by_first = by_first
+        self.firsts = frozenset(by_first)  # a phrase with none of these words cannot match
 
 
 _INTERNED: dict[tuple[object, ...], _Item] = {}
@@ -321,7 +322,9 @@ class _Phrase:
         self.skip_costs = [0.0 if x else _SKIP_COST for x in light]
         self.total = sum(self.weights)
         self._slots: dict[str, list[list[_Match]]] = {}
+        self._slot_starts: dict[str, list[tuple[int, list[_Match]]]] = {}
         self.item_matches: dict[int, dict[int, list[_Step]]] = {}  # id(item) -> start -> steps
+        self.key_set = frozenset(self.keys())
 
     def keys(self) -> set[str]:
         """The words a template may share with the phrase (as typed, and typo-corrected)."""
@@ -332,6 +335,14 @@ class _Phrase:
         if table is None:
             table = self._slots[name] = [self._find_slot(name, k) for k in range(self.n)]
         return table[j]
+
+    def slot_starts(self, name: str) -> list[tuple[int, list[_Match]]]:
+        """Where the slot can start, with its matches there (most words start none)."""
+        starts = self._slot_starts.get(name)
+        if starts is None:
+            starts = self._slot_starts[name] = [
+                (j, matches) for j in range(self.n) if (matches := self.slot(name, j))]
+        return starts
 
     def _vocab(self, table: str, j: int, factor: float = 1.0) -> list[_Match]:
         found: list[_Match] = []
@@ -420,7 +431,7 @@ def _matches_of(item: _Item, phrase: _Phrase) -> dict[int, list[_Step]]:
     found = {}
     bonus = 0.0 if item.optional else 1.0
     n, words, fixed, weights = phrase.n, phrase.words, phrase.fixed, phrase.weights
-    if item.by_first:
+    if item.by_first and not item.firsts.isdisjoint(phrase.key_set):
         for j in range(n):
             for key in (words[j], fixed[j]):
                 for alt in item.by_first.get(key or "", ()):
@@ -438,8 +449,8 @@ def _matches_of(item: _Item, phrase: _Phrase) -> dict[int, list[_Step]]:
                     else:
                         found.setdefault(j, []).append((end, gain, None, ""))
     for slot in item.slots:
-        for j in range(n):
-            for end, gain, value in phrase.slot(slot, j):
+        for j, options in phrase.slot_starts(slot):
+            for end, gain, value in options:
                 share = gain / max(sum(weights[j:end]), 1e-9)  # a weak slot earns a weak bonus
                 found.setdefault(j, []).append((end, gain + bonus * share, slot, value))
     if item.anything:
