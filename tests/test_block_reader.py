@@ -13,7 +13,7 @@ from pathlib import Path
 
 from floods import floods
 from fuzzing import fuzz
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from lark.exceptions import UnexpectedInput
 
@@ -22,6 +22,7 @@ from ainlp.language.blocks import read_lines, read_statements
 from ainlp.language.grammar import parser
 from ainlp.language.script import (
     _MAX_NESTING,
+    _Chunk,
     _Splitter,
     _StatementParser,
     _too_deep,
@@ -237,3 +238,47 @@ def test_the_statement_parser_keeps_its_text_as_its_lines(pieces: list[str]) -> 
         chunk_parser = _StatementParser(chunk, "t.ainlp")
         chunk_parser.parse()
         assert chunk_parser.text() == "\n".join(chunk_parser.lines)
+
+
+RUN_LINES = st.sampled_from(["{", "}", " }", "  }", "  {", " {", "{ }", "} {", "{{", "x", "",
+                             '"{"', '"a {', "# }", "CONTEXT a {", "  COMMAND b {", "RUN b"])
+
+
+def runs_of_lines(runs: list[tuple[str, int]]) -> list[str]:
+    return [text for text, count in runs for _ in range(count)]
+
+
+@fuzz(300)
+@given(st.lists(st.tuples(RUN_LINES, st.integers(1, 6)), max_size=12))
+def test_runs_of_equal_lines_pair_their_braces_as_line_by_line(
+        runs: list[tuple[str, int]]) -> None:
+    """_closers takes a run of equal lines of one brace in one step: the pairs of a stack
+    walked brace by brace (a `}` with nothing open pairs with nothing)."""
+    lines = runs_of_lines(runs)
+    expected: dict[tuple[int, int], tuple[int, int]] = {}
+    stack: list[tuple[int, int]] = []
+    for index, text in enumerate(lines):
+        for col, ch in code_characters(text):
+            if ch == "{":
+                stack.append((index, col))
+            elif ch == "}" and stack:
+                expected[stack.pop()] = (index, col)
+    assert _StatementParser(_Chunk(0, lines), "t.ainlp")._closers() == expected
+
+
+@fuzz(400)
+@given(st.lists(st.tuples(RUN_LINES, st.integers(1, 8)), max_size=16))
+# more blocks closed out of line than left open: which are blamed depends on their order
+@example([("}", 3), ('"{"', 2), ("    }", 2), ("x", 3), ("} {", 7), ("  COMMAND b {", 2),
+          ('"{"', 2), ("}", 2)])
+def test_runs_of_equal_lines_split_as_distinct_lines_do(runs: list[tuple[str, int]]) -> None:
+    """_Splitter._block takes a run of equal lines of one brace in one step: the same blocks
+    and diagnostics as for the lines made distinct by a comment each."""
+    lines = runs_of_lines(runs)
+    together = _Splitter("\n".join(lines))
+    together.run()
+    apart = _Splitter("\n".join(f"{text}  # {index}" for index, text in enumerate(lines)))
+    apart.run()
+    assert together.diagnostics == apart.diagnostics
+    assert [(chunk.start, len(chunk.lines)) for chunk in together.chunks] == \
+        [(chunk.start, len(chunk.lines)) for chunk in apart.chunks]

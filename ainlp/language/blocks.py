@@ -21,7 +21,7 @@ returns None or exactly what Lark and AstBuilder return.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ainlp.language.ast import (
@@ -65,16 +65,20 @@ _SKIP = re.compile(_S)
 # (their `\b` ends them where NAME ends, or the next character is an error either way). A word
 # is read once, with what the grammar may read after it in the same token: `=` (an argument's
 # key), `(` (a call), `:` (a clause keyword) or `name {` (a COMMAND header); the reader checks
-# the keyword. That halves the tokens of a block. Each token takes the whitespace and comments
-# after it; "bad" is any other character: an error. A STRING is unrolled: runs of plain
-# characters, not a turn of a group per character (100 KB in a string). No run of spaces is
-# given back one space at a time when what follows fails (100 KB of them after a word): a
-# word's suffix comes after them and is optional, and before a header's `{` they are matched
-# atomically, by a lookahead and a backreference to it (Python 3.10 has no possessive `*+`).
+# the keyword. That halves the tokens of a block. A call without arguments is one token
+# (`ecall`), and so is a COMMAND without clauses (`eheader`: a flood of blocks, repaired).
+# Each token takes the whitespace and comments after it; "bad" is any other character: an
+# error. A STRING is unrolled: runs of plain characters, not a turn of a group per character
+# (100 KB in a string). No run of spaces is given back one space at a time when what follows
+# fails (100 KB of them after a word): a word's suffix comes after them and is optional, and
+# before a header's `{`, a call's `)` or an empty COMMAND's `}` they are matched atomically,
+# by a lookahead and a backreference to it (Python 3.10 has no possessive `*+`).
 _BLOCK_TOKEN = re.compile(rf"""
     (?: (?P<w> [A-Za-z_][A-Za-z0-9_]* ) {_S}
-        (?: (?P<key> = ) | (?P<call> \( ) | (?P<clause> : )
-          | (?P<hname> [A-Za-z_][A-Za-z0-9_]* ) (?=(?P<space>{_S}))(?P=space) (?P<header> \{{ ) )?
+        (?: (?P<key> = ) | (?P<call> \( ) (?: (?=(?P<cspace>{_S}))(?P=cspace) (?P<ecall> \) ) )?
+          | (?P<clause> : )
+          | (?P<hname> [A-Za-z_][A-Za-z0-9_]* ) (?=(?P<space>{_S}))(?P=space) (?P<header> \{{ )
+            (?: (?=(?P<hspace>{_S}))(?P=hspace) (?P<eheader> \}} ) )? )?
       | (?P<rbrace> \}} ) | (?P<rpar> \) ) | (?P<comma> , ) | (?P<lsqb> \[ ) | (?P<rsqb> \] )
       | (?P<lbrace> \{{ )
       | (?P<string> "[^"\\\n]*(?:\\[^\n][^"\\\n]*)*" )
@@ -82,7 +86,11 @@ _BLOCK_TOKEN = re.compile(rf"""
                     (?:[eE][-+]?\d{{1,3}})?(?![\w.]) )
       | (?P<bad> . )
     ) {_S}""", re.VERBOSE | re.DOTALL)
-_CLAUSES = frozenset({"action", "recovery", "report", "export"})
+_CLAUSES: dict[str, ClauseKind] = {
+    "action": "ACTION", "recovery": "RECOVERY", "report": "REPORT", "export": "EXPORT"}
+# Span(...) goes through the Python-level __new__ of a NamedTuple; this builds the same tuple
+# directly, at half the cost (three spans a command).
+_span: Callable[[type[Span], tuple[int, int, int, int]], Span] = tuple.__new__
 
 
 class _Unexpected(Exception):
@@ -103,8 +111,8 @@ class Progress:
 
 
 class _Reader:
-    __slots__ = ("at", "command_end", "end", "line", "line_offset", "line_start", "max_nesting",
-                 "pos", "progress", "resume", "text", "tokens")
+    __slots__ = ("command_end", "end", "line_end", "line_start", "max_nesting", "number", "pos",
+                 "progress", "resume", "text", "tokens")
 
     def __init__(self, text: str, line_offset: int, max_nesting: int,
                  resume: Progress | None = None) -> None:
@@ -114,32 +122,46 @@ class _Reader:
         self.command_end = 0  # after the `}` of the last command read
         self.pos = 0  # outside blocks: the next token (whitespace and comments skipped)
         self.end = 0  # outside blocks: where the last token consumed ends
-        self.line_offset = line_offset
         self.max_nesting = max_nesting
-        self.at = self.line = self.line_start = 0  # the last position asked about, its line
+        # the line of the last position asked about: its number in the file (1-based), where
+        # it starts and where it ends (its newline, or the end of the text)
+        self.number = line_offset + 1
+        self.line_start = 0
+        line_end = text.find("\n")
+        self.line_end = line_end if line_end >= 0 else len(text)
         self.tokens: Iterator[re.Match[str]] = iter(())
 
     # --- positions, as Lark counts them (1-based; an end column is one past the last character)
 
-    def _line_col(self, pos: int) -> tuple[int, int]:
-        """Counted from the last position asked about (spans are asked for in nearly rising
-        order): linear in the chunk over a whole read, and nothing when the read fails early."""
-        text, last = self.text, self.at
-        if pos >= last:
-            self.line += text.count("\n", last, pos)
-            self.line_start = text.rfind("\n", last, pos) + 1 or self.line_start
+    def _locate(self, pos: int) -> None:
+        """Moves to the line of `pos`, counted from the line last asked about (spans are asked
+        for in nearly rising order, most on the line before): linear in the chunk over a whole
+        read, and nothing when the read fails early."""
+        text = self.text
+        if pos > self.line_end:
+            line_end = text.find("\n", self.line_end + 1)
+            if not 0 <= line_end < pos:  # on the next line (most moves: a command a line)
+                self.number += 1
+                self.line_start = self.line_end + 1
+                self.line_end = line_end if line_end >= 0 else len(text)
+                return
+            self.number += text.count("\n", self.line_end, pos)
+            self.line_start = text.rfind("\n", self.line_end, pos) + 1
         else:
-            self.line -= text.count("\n", pos, last)
+            self.number -= text.count("\n", pos, self.line_start)
             self.line_start = text.rfind("\n", 0, pos) + 1
-        self.at = pos
-        return self.line + 1 + self.line_offset, pos - self.line_start + 1
+        line_end = text.find("\n", pos)
+        self.line_end = line_end if line_end >= 0 else len(text)
 
     def span(self, start: int, end: int) -> Span:
-        line, column = self._line_col(start)
-        if self.text.find("\n", start, end - 1) < 0:  # on one line (most spans)
-            return Span(line, column, line, column + end - start)
-        end_line, end_column = self._line_col(end - 1)
-        return Span(line, column, end_line, end_column + 1)
+        if not self.line_start <= start <= self.line_end:
+            self._locate(start)
+        line = self.number
+        column = start - self.line_start + 1
+        if end - 1 <= self.line_end:  # on one line (most spans)
+            return _span(Span, (line, column, line, column + end - start))
+        self._locate(end - 1)
+        return _span(Span, (line, column, self.number, end - self.line_start + 1))
 
     # --- outside blocks: one terminal at a time, as the contextual lexer tries them
 
@@ -169,18 +191,13 @@ class _Reader:
                 words = phrase.group().rstrip()
                 if "[" in words and self.text.count("[") > self.max_nesting:
                     raise _Unexpected  # the statement parser counts its `[` towards nesting
-                line, column = self._line_col(phrase.start())
-                out.append(Phrase(text=words, span=Span(line, column, line, column + len(words))))
+                start = phrase.start()
+                out.append(Phrase(words, self.span(start, start + len(words))))
             else:
                 raise _Unexpected
 
-    # --- inside a block: a stream of tokens, each known by its group's name (`lastgroup`)
-
-    def next(self) -> re.Match[str]:
-        match = next(self.tokens, None)
-        if match is None:
-            raise _Unexpected  # the chunk ended inside the block
-        return match
+    # --- inside a block: a stream of tokens, each known by its group's name (`lastgroup`); a
+    # read past the last raises StopIteration, which `context` turns into _Unexpected
 
     def context(self, keyword: re.Match[str], *, first: bool = False) -> ContextBlock:
         """`CONTEXT name { command* }` after its keyword; `first`: the chunk's first statement,
@@ -200,7 +217,13 @@ class _Reader:
         try:
             for match in tokens:  # a command reads on from the same iterator
                 kind = match.lastgroup
-                if kind == "header" and match["w"].lower() == "command":
+                if kind == "eheader" and match["w"].lower() == "command":
+                    self.command_end = end = match.end(kind)
+                    commands.append(CommandDef(match["hname"], (),
+                                               self.span(match.start(), end)))
+                    if len(commands) == 1:
+                        first_end = end
+                elif kind == "header" and match["w"].lower() == "command":
                     commands.append(self.command(match))
                     if len(commands) == 1:
                         first_end = self.command_end
@@ -210,10 +233,10 @@ class _Reader:
                     raise _Unexpected
             else:
                 raise _Unexpected  # the chunk ended inside the block
-        except _Unexpected:
+        except (_Unexpected, StopIteration):  # StopIteration: it ended inside a command
             if first and len(commands) >= 2:
                 self.progress = Progress(tuple(commands), first_end, self.command_end)
-            raise
+            raise _Unexpected from None
         self.pos, self.end = match.end(), match.end("rbrace")
         return ContextBlock(name=name.group(), commands=tuple(commands),
                             span=self.span(keyword.start(), self.end))
@@ -223,55 +246,70 @@ class _Reader:
         return _SKIP.match(self.text, self.pos + 1).end()  # type: ignore[union-attr]
 
     def command(self, header: re.Match[str]) -> CommandDef:
-        """`COMMAND name { clause* }` after its header."""
-        match = self.next()
-        if match.lastgroup == "rbrace":  # no clauses (a flood of unterminated blocks, repaired)
-            self.command_end = match.end("rbrace")
-            return CommandDef(name=header["hname"], clauses=(),
-                              span=self.span(header.start(), self.command_end))
+        """`COMMAND name { clause* }` after its header. The spans that end on the header's line
+        (most) are worked out here, without a call of `span` each."""
+        tokens = self.tokens
+        start = header.start()
+        if not self.line_start <= start <= self.line_end:
+            self._locate(start)
+        # a span from after the header to `end <= limit` is (number, at - base, number, end - base)
+        number, base, limit = self.number, self.line_start - 1, self.line_end + 1
         clauses: list[Clause] = []
-        while True:
-            kind = match.lastgroup
-            if kind == "rbrace":
-                break
-            if kind != "clause" or (keyword := match["w"].lower()) not in _CLAUSES:
+        match = next(tokens)
+        kind = match.lastgroup
+        while kind != "rbrace":
+            if kind != "clause" or (clause_kind := _CLAUSES.get(match["w"].lower())) is None:
                 raise _Unexpected
-            value_match = self.next()
+            value_match = next(tokens)
+            kind = value_match.lastgroup
             value: Call | Phrase
-            if value_match.lastgroup == "string":
-                end = value_match.end("string")
-                value = Phrase(text=unescape(value_match["string"]),
-                               span=self.span(value_match.start(), end))
-            elif value_match.lastgroup == "call":
+            if kind == "ecall":
+                end, at = value_match.end(kind), value_match.start()
+                value = Call(value_match["w"], (),
+                             _span(Span, (number, at - base, number, end - base))
+                             if end <= limit else self.span(at, end), ())
+            elif kind == "call":
                 value, end = self.call(value_match)
+            elif kind == "string":
+                end, at = value_match.end(kind), value_match.start()
+                value = Phrase(unescape(value_match[kind]),
+                               _span(Span, (number, at - base, number, end - base))
+                               if end <= limit else self.span(at, end))
             else:
                 raise _Unexpected
-            clause_kind: ClauseKind = keyword.upper()  # type: ignore[assignment]  # _CLAUSES
-            clauses.append(Clause(kind=clause_kind, value=value,
-                                  span=self.span(match.start(), end)))
-            match = self.next()
-        self.command_end = match.end("rbrace")
-        return CommandDef(name=header["hname"], clauses=tuple(clauses),
-                          span=self.span(header.start(), self.command_end))
+            at = match.start()
+            clauses.append(Clause(clause_kind, value,
+                                  _span(Span, (number, at - base, number, end - base))
+                                  if end <= limit else self.span(at, end)))
+            match = next(tokens)
+            kind = match.lastgroup
+        self.command_end = end = match.end("rbrace")
+        return CommandDef(header["hname"], tuple(clauses),
+                          _span(Span, (number, start - base, number, end - base))
+                          if end <= limit else self.span(start, end))
 
     def call(self, name: re.Match[str]) -> tuple[Call, int]:
         """`name(key=value, ...)` after its `name (`; the call and where it ends."""
+        tokens = self.tokens
+        match = next(tokens)
+        if match.lastgroup == "rpar":  # no arguments (most calls)
+            end = match.end("rpar")
+            return Call(name["w"], (), self.span(name.start(), end), ()), end
         arguments: list[tuple[str, Value]] = []
         spans: list[Span] = []
-        match = self.next()
         while match.lastgroup == "key":
-            value, end = self.value(self.next(), 0)
+            value, end = self.value(next(tokens), 0)
             arguments.append((match["w"], value))
             spans.append(self.span(match.start(), end))
-            match = self.next()
+            match = next(tokens)
             if match.lastgroup != "comma":
                 break
-            match = self.next()
+            match = next(tokens)
         if match.lastgroup != "rpar":
             raise _Unexpected
         end = match.end("rpar")
-        return Call(name=name["w"], arguments=tuple(arguments),
-                    span=self.span(name.start(), end), argument_spans=tuple(spans)), end
+        return Call(name["w"], tuple(arguments), self.span(name.start(), end),
+                    tuple(spans)), end
 
     def value(self, match: re.Match[str], depth: int) -> tuple[Value, int]:
         """The value starting at `match`, and where it ends."""
@@ -287,13 +325,14 @@ class _Reader:
         if kind != "lsqb" or depth >= self.max_nesting:
             raise _Unexpected  # lists nested past the limit: the statement parser reports them
         items: list[Value] = []
-        match = self.next()
+        tokens = self.tokens
+        match = next(tokens)
         while match.lastgroup != "rsqb":
             item, _end = self.value(match, depth + 1)
             items.append(item)
-            match = self.next()
+            match = next(tokens)
             if match.lastgroup == "comma":
-                match = self.next()
+                match = next(tokens)
             elif match.lastgroup != "rsqb":
                 raise _Unexpected
         return tuple(items), match.end("rsqb")

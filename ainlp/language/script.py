@@ -14,9 +14,10 @@ them, and a mistake after 3,000 commands is not 3,000 commands of Lark per attem
 here is linear in the text, and bounded where a flood would multiply work: MAX_BRACES_PER_LINE
 braces on a line, MAX_DIAGNOSTICS worded diagnostics (the rest counted), one unterminated-block
 diagnostic per line, a window of the line in each rendered error. What every line costs is the
-floor (40,000 lines of `{` are 40,000 turns of a Python loop), so each line is scanned once
-(_scan_line, cached per distinct line) into what the splitter asks of it, and runs of one-line
-statements are read together (blocks.read_lines).
+floor (40,000 lines of `{` are 40,000 turns of a Python loop), so each distinct line is scanned
+once (_scan_line) into what the splitter asks of it, runs of equal lines of one brace each are
+taken in one step when braces are paired (_Splitter._block, _StatementParser._closers), and
+runs of one-line statements are read together (blocks.read_lines).
 
 Duplicate COMMAND names are reported here (code "script.duplicate-command"), not by the checker.
 """
@@ -27,7 +28,7 @@ import functools
 import itertools
 import operator
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -162,13 +163,16 @@ class _Splitter:
 
     def __init__(self, text: str) -> None:
         self.raw = text.split("\n")
-        self.lines = list(map(_scan_line, self.raw))
+        # each distinct line scanned once (a flood repeats a few lines 40,000 times)
+        scanned = {line: _scan_line(line) for line in dict.fromkeys(self.raw)}
+        self.lines = list(map(scanned.__getitem__, self.raw))
         self.repaired = list(self.raw)
         self.diagnostics: list[Diagnostic] = []
         self.suppressed = 0
         self.chunks: list[_Chunk] = []
-        for index in itertools.compress(itertools.count(), map(_CUT, self.lines)):
-            self._cut(index)
+        if any(map(_CUT, scanned.values())):
+            for index in itertools.compress(itertools.count(), map(_CUT, self.lines)):
+                self._cut(index)
 
     def _cut(self, index: int) -> None:
         """Cut a line of too many braces at the first brace past the limit (blanked, so that
@@ -265,42 +269,78 @@ class _Splitter:
         stray: list[int] = []
         # blocks open on the stack, by their opening line's indent: a `}` lines up with one of
         # them in constant time (scanning the stack per `}` was quadratic in a brace flood)
-        open_at_indent: dict[int, int] = {}
+        open_at_indent: defaultdict[int, int] = defaultdict(int)
         push, pop = stack.append, stack.pop
         push_indent, pop_indent = stack_indents.append, stack_indents.pop
         end = count
-        for index in range(start, count):
-            line = lines[index]
-            if line.top and stack and index > start:
-                end = index  # a top-level statement at column 1: the block before it was never
-                break  # closed
-            if line.open_string is not None:
-                self._open_string(index)
-            if line.braces:
+        index = start
+        # runs of equal lines (one _Line object: _Splitter scans each distinct line once): a run
+        # of lines of one `{` or one `}` each is taken in one step (a flood of 20,000 `{` lines)
+        for line, run in itertools.groupby(itertools.islice(lines, start, None)):
+            repeats = len(list(run))
+            braces = line.braces
+            if repeats > 1 and len(braces) == 1 and line.open_string is None and not line.top:
+                col, ch = braces[0]
                 indent = line.indent
-                for col, ch in line.braces:
-                    if ch == "{":
-                        push(index)
-                        push_indent(indent)
-                        open_at_indent[indent] = open_at_indent.get(indent, 0) + 1
-                        opened = True
-                    elif stack:
-                        opener = pop()
-                        opener_indent = pop_indent()
-                        open_at_indent[opener_indent] -= 1
-                        if (opener_indent != indent and stack
-                                and open_at_indent.get(indent, 0) > 0 and col <= line.lead):
-                            suspects.append(opener)
-                    else:
-                        self.diag("script.syntax", "unmatched '}'", index, col,
-                                  "remove it, or open a block with CONTEXT name { ... }")
-                        stray.append(col)
-                if stray:
-                    self._blank_columns(index, stray)
-                    stray.clear()
-                if opened and not stack:
-                    end = index + 1
-                    break
+                if ch == "{":
+                    stack += range(index, index + repeats)
+                    stack_indents += itertools.repeat(indent, repeats)
+                    open_at_indent[indent] += repeats
+                    opened = True
+                    index += repeats
+                    continue
+                closed = stack_indents[len(stack_indents) - repeats:]
+                if len(stack) >= repeats and indent not in closed:
+                    # open_at_indent[indent] stays as it is through the run
+                    if col <= line.lead and open_at_indent.get(indent, 0) > 0:
+                        # each closed block but one that empties the stack
+                        suspects += stack[len(stack) - repeats:][::-1][
+                            :repeats if len(stack) > repeats else repeats - 1]
+                    for closed_indent, closed_count in Counter(closed).items():
+                        open_at_indent[closed_indent] -= closed_count
+                    del stack[len(stack) - repeats:]
+                    del stack_indents[len(stack_indents) - repeats:]
+                    index += repeats
+                    if not stack:
+                        end = index
+                        break
+                    continue
+            first = index
+            for index in range(first, first + repeats):  # one line at a time
+                if line.top and stack and index > start:
+                    end = index  # a top-level statement at column 1: the block before it was
+                    break  # never closed
+                if line.open_string is not None:
+                    self._open_string(index)
+                if braces:
+                    indent = line.indent
+                    for col, ch in braces:
+                        if ch == "{":
+                            push(index)
+                            push_indent(indent)
+                            open_at_indent[indent] += 1
+                            opened = True
+                        elif stack:
+                            opener = pop()
+                            opener_indent = pop_indent()
+                            open_at_indent[opener_indent] -= 1
+                            if (opener_indent != indent and stack
+                                    and open_at_indent.get(indent, 0) > 0 and col <= line.lead):
+                                suspects.append(opener)
+                        else:
+                            self.diag("script.syntax", "unmatched '}'", index, col,
+                                      "remove it, or open a block with CONTEXT name { ... }")
+                            stray.append(col)
+                    if stray:
+                        self._blank_columns(index, stray)
+                        stray.clear()
+                    if opened and not stack:
+                        end = index + 1
+                        break
+            else:
+                index += 1
+                continue
+            break
         if stack:
             self._unterminated(start, end, stack, suspects)
         self.chunks.append(_Chunk(start, self.repaired[start:end]))
@@ -580,13 +620,30 @@ class _StatementParser:
             closer_of: dict[tuple[int, int], tuple[int, int]] = {}
             stack: list[tuple[int, int]] = []
             push, pop = stack.append, stack.pop
-            for index, line in enumerate(map(_scan_line, self.lines)):
-                if line.braces:
-                    for col, ch in line.braces:
-                        if ch == "{":
-                            push((index, col))
-                        elif stack:
-                            closer_of[pop()] = (index, col)
+            index = 0
+            # runs of equal lines: a run of lines of one `{` or one `}` each is paired in one
+            # step (a flood of 20,000 `{` lines then 20,000 `}` lines)
+            for text, run in itertools.groupby(self.lines):
+                braces = _scan_line(text).braces
+                count = len(list(run))
+                if len(braces) == 1 and count > 1:
+                    col, ch = braces[0]
+                    here = zip(range(index, index + count), itertools.repeat(col))
+                    if ch == "{":
+                        stack += here
+                    else:
+                        paired = min(count, len(stack))  # the rest are unmatched
+                        openers = stack[len(stack) - paired:][::-1]
+                        closer_of.update(zip(openers, here, strict=False))
+                        del stack[len(stack) - paired:]
+                elif braces:
+                    for at in range(index, index + count):
+                        for col, ch in braces:
+                            if ch == "{":
+                                push((at, col))
+                            elif stack:
+                                closer_of[pop()] = (at, col)
+                index += count
             self._closer_of = closer_of
         return self._closer_of
 
