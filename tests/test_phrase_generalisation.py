@@ -31,10 +31,11 @@ import pytest
 import yaml
 
 from ainlp.language import phrases
+from ainlp.language.frames import PEOPLE_TEST_BELOW
 from ainlp.language.phrases import match_phrase
 
 CORPUS = Path(__file__).parent / "corpus" / "people.yaml"
-TEST_BELOW = 115  # first byte of sha256(text) below this: the test split
+TEST_BELOW = PEOPLE_TEST_BELOW  # first byte of sha256(text) below this: the test split (115)
 
 
 def split_of(text: str) -> str:

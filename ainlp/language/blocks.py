@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from ainlp.language.ast import (
     Call,
@@ -36,6 +37,7 @@ from ainlp.language.ast import (
     Statement,
     Value,
 )
+from ainlp.language.normalise import CLAUSE_WORDS
 
 __all__ = ["Progress", "read_chunk", "read_lines", "read_statements", "read_text", "unescape"]
 
@@ -86,8 +88,7 @@ _BLOCK_TOKEN = re.compile(rf"""
                     (?:[eE][-+]?\d{{1,3}})?(?![\w.]) )
       | (?P<bad> . )
     ) {_S}""", re.VERBOSE | re.DOTALL)
-_CLAUSES: dict[str, ClauseKind] = {
-    "action": "ACTION", "recovery": "RECOVERY", "report": "REPORT", "export": "EXPORT"}
+_CLAUSES = cast("dict[str, ClauseKind]", {word: word.upper() for word in CLAUSE_WORDS})
 # Span(...) goes through the Python-level __new__ of a NamedTuple; this builds the same tuple
 # directly, at half the cost (three spans a command).
 _span: Callable[[type[Span], tuple[int, int, int, int]], Span] = tuple.__new__

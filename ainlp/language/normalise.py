@@ -6,8 +6,8 @@ import functools
 import re
 from collections.abc import Iterable
 
-__all__ = ["FILLER", "Token", "TypoIndex", "edit_distance", "is_path", "is_plain_phrase",
-           "tokenize"]
+__all__ = ["CLAUSE_WORDS", "FILLER", "Token", "TypoIndex", "edit_distance", "is_path",
+           "is_plain_phrase", "tokenize"]
 
 # Words people add around what they mean; skipping them costs a phrase little.
 FILLER = frozenset((
@@ -28,6 +28,9 @@ _CONTRACTIONS = {
     "cant": ("can", "not"), "dont": ("do", "not"), "doesnt": ("does", "not"),
     "isnt": ("is", "not"), "wont": ("will", "not"), "arent": ("are", "not"),
 }
+
+# The clause keywords of the block language (ainlp.lark), as the readers compare them
+CLAUSE_WORDS = ("action", "recovery", "report", "export")
 
 _SPLIT = re.compile(r"[\s,;]+")
 _STRIP_OUTER = "\"'`()<>!?¡¿"
@@ -53,7 +56,7 @@ def _keyword_led() -> re.Pattern[str]:
     terminals in ainlp.lark), and a clause (`REPORT: ...`) outside a COMMAND, which it reports."""
     run = r"run[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*(#.*)?$"
     context = r"context[ \t]+[^\s{#]+\s*\{"
-    clause = r"(?:action|recovery|report|export)(?![A-Za-z0-9_])\s*:"
+    clause = rf"(?:{'|'.join(CLAUSE_WORDS)})(?![A-Za-z0-9_])\s*:"
     return re.compile(rf"[ \t]*(?:{run}|{context}|{clause})", re.IGNORECASE)
 
 

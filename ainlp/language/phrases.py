@@ -321,7 +321,6 @@ class _Phrase:
         self.weights = [_FILLER_WEIGHT if x else 1.0 for x in light]
         self.skip_costs = [0.0 if x else _SKIP_COST for x in light]
         self.total = sum(self.weights)
-        self._slots: dict[str, list[list[_Match]]] = {}
         self._slot_starts: dict[str, list[tuple[int, list[_Match]]]] = {}
         self.item_matches: dict[int, dict[int, list[_Step]]] = {}  # id(item) -> start -> steps
         self.key_set = frozenset(self.keys())
@@ -330,18 +329,12 @@ class _Phrase:
         """The words a template may share with the phrase (as typed, and typo-corrected)."""
         return set(self.words) | {f for f in self.fixed if f}
 
-    def slot(self, name: str, j: int) -> list[_Match]:
-        table = self._slots.get(name)
-        if table is None:
-            table = self._slots[name] = [self._find_slot(name, k) for k in range(self.n)]
-        return table[j]
-
     def slot_starts(self, name: str) -> list[tuple[int, list[_Match]]]:
         """Where the slot can start, with its matches there (most words start none)."""
         starts = self._slot_starts.get(name)
         if starts is None:
             starts = self._slot_starts[name] = [
-                (j, matches) for j in range(self.n) if (matches := self.slot(name, j))]
+                (j, matches) for j in range(self.n) if (matches := self._find_slot(name, j))]
         return starts
 
     def _vocab(self, table: str, j: int, factor: float = 1.0) -> list[_Match]:

@@ -45,7 +45,7 @@ from ainlp.language.blocks import Progress, read_chunk, read_lines
 from ainlp.language.diagnostics import Diagnostic, sort_key
 from ainlp.language.display import clip, printable
 from ainlp.language.grammar import parser
-from ainlp.language.normalise import is_plain_phrase
+from ainlp.language.normalise import CLAUSE_WORDS, is_plain_phrase
 
 if TYPE_CHECKING:
     from lark.exceptions import UnexpectedInput
@@ -55,7 +55,7 @@ __all__ = ["is_plain_phrase", "parse_script"]
 # lazy: lark.exceptions 35.1 ms, ainlp.language.transform 46.6 ms (python -X importtime: both
 # load lark, which only a script with a syntax error needs)
 
-CLAUSES = ("ACTION", "RECOVERY", "REPORT", "EXPORT")
+CLAUSES = tuple(word.upper() for word in CLAUSE_WORDS)
 # Replaces a broken block header, so the block's body is still parsed and checked.
 ERROR_NAME = "__ainlp_error__"
 _MAX_ERRORS_PER_STATEMENT = 25
